@@ -1,0 +1,1 @@
+"""calcbot: a chat bot that teaches the multivariate calculus behind machine learning."""

@@ -1,0 +1,20 @@
+"""The picklable result of a worker job; the core turns it into a Reply."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Figure:
+    name: str  # file name, e.g. "tangent.png"
+    png: bytes
+    alt: str = ""  # a one-line description, for accessibility and the console
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    text: str  # Markdown: the working, then the answer
+    result: str | None = None  # the main answer in SymPy syntax (str(expr)), machine-readable
+    latex: str | None = None  # the main answer (or claim) in LaTeX
+    images: tuple[Figure, ...] = ()

@@ -1,0 +1,46 @@
+# Two commands on a fresh machine: `make run` (set up + start the console bot on SQLite)
+# and `make test` (set up + lint + type-check + the whole suite).
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+ARGS   ?=
+
+.PHONY: run test lint typecheck pytest bench docs-images clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+# Stamp files: re-install only when pyproject.toml changes.
+$(VENV)/.installed-run: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e . 1>&2
+	touch $@
+
+$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[dev,discord,slack]' 1>&2
+	touch $@ $(VENV)/.installed-run
+
+run: $(VENV)/.installed-run
+	@$(BIN)/calcbot console $(ARGS)
+
+test: $(VENV)/.installed-dev lint typecheck pytest
+
+lint: $(VENV)/.installed-dev
+	$(BIN)/ruff check bot plotting content tests benchmarks
+
+typecheck: $(VENV)/.installed-dev
+	$(BIN)/mypy bot/core bot/commands bot/solver bot/present bot/workers.py bot/app.py bot/errors.py
+
+pytest: $(VENV)/.installed-dev
+	$(BIN)/python -m pytest -q
+
+bench: $(VENV)/.installed-dev
+	$(BIN)/python benchmarks/solver.py
+	$(BIN)/python benchmarks/plots.py
+	$(BIN)/python benchmarks/store.py
+
+docs-images: $(VENV)/.installed-dev
+	$(BIN)/python scripts/make_docs_images.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

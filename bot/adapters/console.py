@@ -1,0 +1,173 @@
+"""The terminal adapter: lines in, Replies out — a readable chat, or one JSON object per line.
+
+The JSON mode is a public, stable contract (see the README): for every input line exactly one line
+``{"text", "result", "latex", "images", "error"}`` is written and flushed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+import sys
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import IO, Any
+
+from bot.core.message import ChannelRef, Message, UserRef
+from bot.core.reply import Reply
+
+Handle = Callable[[Message], Awaitable[Reply]]
+
+WELCOME = (
+    "calcbot — multivariate calculus with the working shown.\n"
+    "Try: /derive x^2 sin x    /grad x^2 y at (1, 2)    /lesson    /help\n"
+    "End a line with \\ to continue it; Ctrl-D or /quit to leave."
+)
+
+
+class ImageWriter:
+    """Writes reply images to files (the console can't show them) and returns their paths."""
+
+    def __init__(self, directory: Path):
+        self.directory = directory
+        self._count = 0
+
+    def write(self, reply: Reply) -> list[str]:
+        if not reply.images:
+            return []
+        self.directory.mkdir(parents=True, exist_ok=True)
+        paths = []
+        for image in reply.images:
+            self._count += 1
+            stem = re.sub(r"[^A-Za-z0-9_.-]", "_", image.name) or "figure.png"
+            path = self.directory / f"{self._count:04d}-{stem}"
+            path.write_bytes(image.png)
+            paths.append(str(path.resolve()))
+        return paths
+
+
+def reply_to_json(reply: Reply, image_paths: list[str]) -> dict[str, Any]:
+    return {
+        "text": reply.text,
+        "result": reply.result,
+        "latex": reply.latex,
+        "images": image_paths,
+        "error": {"code": reply.error.code, "message": reply.error.message} if reply.error else None,
+    }
+
+
+def render_text(reply: Reply, image_paths: list[str], *, color: bool) -> str:
+    """Markdown made readable in a terminal: bold kept (or shown in ANSI), code marks dropped."""
+    text = reply.text
+    if color:
+        text = re.sub(r"\*\*(.+?)\*\*", "\033[1m\\1\033[0m", text)
+    else:
+        text = re.sub(r"\*\*(.+?)\*\*", r"\1", text)
+    text = re.sub(r"(?<!`)`([^`\n]+)`(?!`)", r"\1", text)
+    lines = [text]
+    for choice in reply.choices:
+        lines.append(f"  [{choice.label}]  → {choice.command}")
+    for path in image_paths:
+        lines.append(f"  🖼  {path}")
+    return "\n".join(lines)
+
+
+def message_from_line(line: str, *, user: str, channel: str) -> Message:
+    """A plain line is the text; a JSON object may also say who and where."""
+    stripped = line.strip()
+    if stripped.startswith("{"):
+        try:
+            data = json.loads(stripped)
+        except ValueError:
+            data = None
+        if isinstance(data, dict) and isinstance(data.get("text"), str):
+            user = str(data.get("user") or user)
+            channel = str(data.get("channel") or channel)
+            stripped = data["text"]
+    return Message(
+        user=UserRef("console", user, user),
+        channel=ChannelRef("console", "", channel),
+        text=stripped,
+    )
+
+
+async def run_json(handle: Handle, *, user: str, channel: str, images: ImageWriter,
+                   stdin: IO[str], stdout: IO[str]) -> None:
+    loop = asyncio.get_running_loop()
+    while True:
+        line = await loop.run_in_executor(None, stdin.readline)
+        if not line:
+            return
+        if not line.strip():
+            continue
+        reply = await handle(message_from_line(line, user=user, channel=channel))
+        stdout.write(json.dumps(reply_to_json(reply, images.write(reply)), ensure_ascii=False) + "\n")
+        stdout.flush()
+
+
+async def run_chat(handle: Handle, *, user: str, channel: str, images: ImageWriter,
+                   stdin: IO[str], stdout: IO[str], history: Path | None) -> None:
+    interactive = stdin.isatty()
+    color = stdout.isatty()
+    read = _reader(interactive, stdin, history)
+    if interactive:
+        stdout.write(WELCOME + "\n\n")
+    loop = asyncio.get_running_loop()
+    pending = ""
+    while True:
+        prompt = ("… " if pending else "you> ") if interactive else ""
+        line = await loop.run_in_executor(None, read, prompt)
+        if line is None:
+            return
+        if line.rstrip().endswith("\\"):
+            pending += line.rstrip()[:-1] + "\n"
+            continue
+        text, pending = pending + line, ""
+        if not text.strip():
+            continue
+        if text.strip() in ("/quit", "/exit"):
+            return
+        reply = await handle(message_from_line(text, user=user, channel=channel))
+        stdout.write(render_text(reply, images.write(reply), color=color) + "\n\n")
+        stdout.flush()
+
+
+def _reader(interactive: bool, stdin: IO[str], history: Path | None) -> Callable[[str], str | None]:
+    if not interactive:
+        def read_line(_prompt: str) -> str | None:
+            line = stdin.readline()
+            return line.rstrip("\n") if line else None
+        return read_line
+    import readline
+
+    if history is not None:
+        history.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            readline.read_history_file(history)
+        except OSError:
+            pass
+        readline.set_history_length(1000)
+        import atexit
+
+        atexit.register(readline.write_history_file, history)
+
+    def ask(prompt: str) -> str | None:
+        try:
+            return input(prompt)
+        except EOFError:
+            return None
+
+    return ask
+
+
+async def run_console(handle: Handle, *, json_mode: bool, user: str, channel: str, images_dir: Path,
+                      history: Path | None, stdin: IO[str] | None = None, stdout: IO[str] | None = None) -> None:
+    stdin = stdin or sys.stdin
+    stdout = stdout or sys.stdout
+    images = ImageWriter(images_dir)
+    if json_mode:
+        await run_json(handle, user=user, channel=channel, images=images, stdin=stdin, stdout=stdout)
+    else:
+        await run_chat(handle, user=user, channel=channel, images=images, stdin=stdin, stdout=stdout,
+                       history=history)

@@ -1,0 +1,70 @@
+"""The composition root: settings -> worker pool, store, quiz engine, registry, router."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from bot.commands import all_commands
+from bot.core.commands import Registry
+from bot.core.config import Settings
+from bot.core.context import Services, Workers
+from bot.core.message import Message
+from bot.core.middleware import PerUserLimits, limit_message_size, log_timing, translate_errors
+from bot.core.reply import Reply
+from bot.core.router import Router
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass
+class App:
+    settings: Settings
+    registry: Registry
+    router: Router
+    services: Services
+    closers: list[Callable[[], object]]
+
+    async def handle(self, message: Message) -> Reply:
+        return await self.router.dispatch(message)
+
+    async def close(self) -> None:
+        for close in reversed(self.closers):
+            result = close()
+            if hasattr(result, "__await__"):
+                await result  # type: ignore[misc]
+
+
+async def build_app(
+    settings: Settings | None = None,
+    *,
+    db_path: str | None = None,
+    database_url: str | None = None,
+    clock: Callable[[], datetime] = utc_now,
+    workers: Workers | None = None,
+) -> App:
+    """Build everything a bot process needs; the caller hands ``app.handle`` to an adapter."""
+    from bot.quiz.engine import QuizEngine
+    from bot.store import Store
+    from bot.workers import WorkerPool
+    from content.catalog import curriculum
+
+    settings = settings or Settings()
+    closers: list[Callable[[], object]] = []
+    if workers is None:
+        pool = WorkerPool(workers=settings.workers, timeout=settings.job_timeout, memory_mb=settings.job_memory_mb)
+        closers.append(pool.close)
+        workers = pool
+    url = database_url or settings.resolved_database_url(db_path)
+    if url.startswith("sqlite") and not db_path and not database_url and not settings.database_url:
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+    store = await Store.open(url)
+    closers.append(store.close)
+    quiz = QuizEngine(store=store, curriculum=curriculum(), clock=clock, run=workers.run)
+    services = Services(workers=workers, clock=clock, store=store, quiz=quiz)
+    registry = all_commands()
+    router = Router(registry, services, middleware=(translate_errors, log_timing, limit_message_size, PerUserLimits()))
+    return App(settings=settings, registry=registry, router=router, services=services, closers=closers)

@@ -1,0 +1,86 @@
+"""`calcbot console | db upgrade`: parse the command line, build the app, hand it to an adapter."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import getpass
+import logging
+import sys
+from pathlib import Path
+
+from pydantic import ValidationError
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="calcbot", description="A chat bot that teaches multivariate calculus.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    console = sub.add_parser("console", help="chat in the terminal (the embedded default, on SQLite)")
+    console.add_argument("--json", action="store_true", help="scripted mode: one JSON line out per line in")
+    console.add_argument("--db", metavar="PATH", help="SQLite file for progress (default: in the data directory)")
+    console.add_argument("--user", metavar="NAME", default=None, help="who is typing (default: your login name)")
+    console.add_argument("--channel", metavar="NAME", default="terminal", help="the channel name (default: terminal)")
+    console.add_argument("--images", metavar="DIR", help="where reply images are written (default: DATA_DIR/images)")
+    db = sub.add_parser("db", help="database maintenance")
+    db_sub = db.add_subparsers(dest="db_command", required=True)
+    upgrade = db_sub.add_parser("upgrade", help="apply migrations (the bot also does this at start)")
+    upgrade.add_argument("--db", metavar="PATH", help="SQLite file (default: CALCBOT_DATABASE_URL or the data directory)")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = _parser().parse_args(argv)
+    from bot.core.config import Settings
+
+    try:
+        settings = Settings()
+    except ValidationError as exc:
+        problems = "; ".join(f"CALCBOT_{'_'.join(map(str, e['loc'])).upper()}: {e['msg']}" for e in exc.errors())
+        sys.exit(f"calcbot: bad configuration — {problems}")
+    logging.basicConfig(level=settings.log_level.upper(), stream=sys.stderr,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    try:
+        if args.command == "console":
+            asyncio.run(_console(settings, args))
+        elif args.command == "db":
+            asyncio.run(_db_upgrade(settings, args.db))
+    except KeyboardInterrupt:
+        pass
+
+
+async def _console(settings: object, args: argparse.Namespace) -> None:
+    from bot.adapters.console import run_console
+    from bot.app import build_app
+    from bot.core.config import Settings
+
+    assert isinstance(settings, Settings)
+    app = await build_app(settings, db_path=args.db)
+    try:
+        user = args.user or _login_name()
+        await run_console(
+            app.handle,
+            json_mode=args.json,
+            user=user,
+            channel=args.channel,
+            images_dir=Path(args.images) if args.images else settings.data_dir / "images",
+            history=settings.data_dir / "history",
+        )
+    finally:
+        await app.close()
+
+
+async def _db_upgrade(settings: object, db_path: str | None) -> None:
+    from bot.core.config import Settings
+    from bot.store import Store
+
+    assert isinstance(settings, Settings)
+    store = await Store.open(settings.resolved_database_url(db_path))
+    await store.close()
+    print("database is up to date")
+
+
+def _login_name() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:
+        return "learner"

@@ -1,0 +1,32 @@
+"""Turning a worker's Answer into a chat Reply (the only place that knows both types)."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from bot.core.context import Context
+from bot.core.reply import Choice, Image, Reply
+from bot.errors import CalcbotError
+from bot.present.answer import Answer, Figure
+
+
+def reply_from(answer: Answer, *extra: Figure, choices: tuple[Choice, ...] = ()) -> Reply:
+    images = tuple(Image(f.name, f.png, f.alt) for f in (*answer.images, *extra))
+    return Reply(text=answer.text, result=answer.result, latex=answer.latex, images=images, choices=choices)
+
+
+async def with_figure(ctx: Context, answer_job: tuple[Any, ...], figure_job: tuple[Any, ...]) -> Reply:
+    """Run the answer and its picture side by side; a picture that can't be drawn is just left out."""
+    answer_task = asyncio.ensure_future(ctx.workers.run(*answer_job))
+    figure_task = asyncio.ensure_future(ctx.workers.run(*figure_job))
+    try:
+        answer = await answer_task
+    except BaseException:
+        figure_task.cancel()
+        raise
+    try:
+        figure = await figure_task
+    except CalcbotError:
+        figure = None  # e.g. the figure timed out: the working still stands on its own
+    return reply_from(answer, *((figure,) if figure else ()))

@@ -1,0 +1,267 @@
+"""The calculus commands: each declares its arguments once and sends the work to a worker job."""
+
+from __future__ import annotations
+
+from bot.commands.answers import reply_from, with_figure
+from bot.core.commands import Args, Flag, Int, Keyword, Prefix, Registry, Text, command
+from bot.core.context import Context
+from bot.core.reply import Reply
+from bot.errors import UsageError
+from bot.present import check as check_jobs
+from bot.present import derivative, figures, multivariable, optimise, taylor
+
+registry = Registry()
+
+D_DVAR = Prefix("dvar", r"d\s*/\s*d\s*([A-Za-z][A-Za-z0-9_]*)", "d/dVAR")
+WRT = Keyword(("wrt", "with respect to"), Text("wrt", optional=True, help="the variable, e.g. x"))
+AT = Keyword(("at",), Text("at", optional=True, help="a point: a number or (a, b, …)"))
+VARS = Keyword(("vars", "variables"), Text("vars", optional=True, help="variable order, e.g. x,y,z"))
+
+
+def _variable(args: Args, usage_error: UsageError) -> str | None:
+    """``d/dt EXPR`` and ``EXPR wrt t`` mean the same; saying both differently is a mistake."""
+    if args.dvar and args.wrt and args.dvar != args.wrt.strip():
+        raise usage_error
+    return args.dvar or (args.wrt.strip() if args.wrt else None)
+
+
+@command(
+    registry,
+    "derive",
+    summary="Differentiate an expression, showing each rule used.",
+    usage="/derive EXPR [wrt VAR] [order N] [plot]",
+    examples=(
+        "/derive x^2 sin x",
+        "/derive d/dt e^(2t)",
+        "/derive x^3 y^2 wrt y order 2",
+        "/derive sin(x)/x plot",
+    ),
+    main=Text("expr", help="the expression to differentiate"),
+    prefixes=(D_DVAR,),
+    keywords=(
+        WRT,
+        Keyword(("order",), Int("order", 1, 10, default=1, help="1 to 10")),
+        Keyword(("plot",), Flag("plot", help="also draw f and f′")),
+    ),
+    aliases=("d", "diff", "differentiate", "derivative"),
+    details="The default variable is x if the expression has one, else its only variable.",
+)
+async def derive(ctx: Context, args: Args) -> Reply:
+    var = _variable(
+        args,
+        UsageError(
+            "d/dVAR and wrt name different variables.", hint="Use one of them, e.g. `/derive d/dt e^(2t)`."
+        ),
+    )
+    job = (derivative.derive, args.expr, var, args.order)
+    if not args.plot:
+        return reply_from(await ctx.workers.run(*job))
+    return await with_figure(ctx, job, (figures.derivative_figure, args.expr, var))
+
+
+@command(
+    registry,
+    "slope",
+    summary="Rise over run: the difference quotient closing in on the derivative at a point.",
+    usage="/slope EXPR at A [wrt VAR]",
+    examples=("/slope x^2 at 3", "/slope sin x at pi/4"),
+    main=Text("expr", help="the function"),
+    keywords=(Keyword(("at",), Text("at", help="the point a")), WRT),
+    aliases=("riseoverrun",),
+)
+async def slope(ctx: Context, args: Args) -> Reply:
+    wrt = args.wrt.strip() if args.wrt else None
+    return await with_figure(
+        ctx, (derivative.slope, args.expr, args.at, wrt), (figures.tangent_figure, args.expr, args.at, wrt)
+    )
+
+
+@command(
+    registry,
+    "partial",
+    summary="A partial derivative: differentiate in one variable, holding the others constant.",
+    usage="/partial EXPR wrt VAR [order N]",
+    examples=("/partial x^2 y^3 wrt y", "/partial x^2 y^3 wrt x,y", "/partial e^(x y) wrt x order 2"),
+    main=Text("expr", help="the function"),
+    keywords=(
+        Keyword(("wrt", "with respect to"), Text("wrt", help="a variable, or x,y for a mixed partial")),
+        Keyword(("order",), Int("order", 1, 10, default=1, help="1 to 10")),
+    ),
+    aliases=("pd",),
+)
+async def partial(ctx: Context, args: Args) -> Reply:
+    return reply_from(await ctx.workers.run(multivariable.partial, args.expr, args.wrt.strip(), args.order))
+
+
+@command(
+    registry,
+    "grad",
+    summary="The gradient ∇f: the vector of partial derivatives, pointing uphill.",
+    usage="/grad EXPR [at (a, b, …)] [vars x,y,…]",
+    examples=("/grad x^2 y + y^3 at (1, 2)", "/grad x^2 + y^2 + z^2", "/grad sin(x) cos(y) at (0, pi)"),
+    main=Text("expr", help="a function of several variables"),
+    keywords=(AT, VARS),
+    aliases=("gradient",),
+)
+async def grad(ctx: Context, args: Args) -> Reply:
+    return await with_figure(
+        ctx,
+        (multivariable.gradient, args.expr, args.at, args.vars),
+        (figures.gradient_figure, args.expr, args.at, args.vars),
+    )
+
+
+@command(
+    registry,
+    "jacobian",
+    summary="The Jacobian: rows are functions, columns are variables.",
+    usage="/jacobian [f1, f2, …] [at (a, b, …)] [vars x,y,…]",
+    examples=(
+        "/jacobian [x^2 y, x + y] at (1, 2)",
+        "/jacobian x^2 y z",
+        "/jacobian [r cos t, r sin t] vars r,t",
+    ),
+    main=Text("funcs", help="one function, or a list [f1, f2, …]"),
+    keywords=(AT, VARS),
+    aliases=("jac",),
+)
+async def jacobian(ctx: Context, args: Args) -> Reply:
+    return reply_from(await ctx.workers.run(multivariable.jacobian, args.funcs, args.at, args.vars))
+
+
+@command(
+    registry,
+    "hessian",
+    summary="The Hessian: the matrix of second partial derivatives, and what it says at a point.",
+    usage="/hessian EXPR [at (a, b, …)] [vars x,y,…]",
+    examples=("/hessian x^3 + x y^2 at (1, 1)", "/hessian x^2 y + y^3"),
+    main=Text("expr", help="a function of several variables"),
+    keywords=(AT, VARS),
+)
+async def hessian(ctx: Context, args: Args) -> Reply:
+    return reply_from(await ctx.workers.run(multivariable.hessian, args.expr, args.at, args.vars))
+
+
+@command(
+    registry,
+    "chain",
+    summary="The multivariate chain rule: df/dt = Σ ∂f/∂xᵢ · dxᵢ/dt, term by term.",
+    usage="/chain EXPR with x = …, y = … wrt t",
+    examples=(
+        "/chain x^2 y with x = cos t, y = sin t wrt t",
+        "/chain x y z with x = t, y = t^2, z = t^3 wrt t",
+    ),
+    main=Text("expr", help="f in terms of the intermediate variables"),
+    keywords=(
+        Keyword(("with", "where"), Text("subs", help="each intermediate variable in terms of t")),
+        Keyword(("wrt", "with respect to"), Text("wrt", optional=True, help="the final variable")),
+    ),
+)
+async def chain(ctx: Context, args: Args) -> Reply:
+    wrt = args.wrt.strip() if args.wrt else "t"
+    return reply_from(await ctx.workers.run(multivariable.chain, args.expr, args.subs, wrt))
+
+
+@command(
+    registry,
+    "taylor",
+    summary="Taylor polynomials in 1-D and n-D, term by term, with an error note.",
+    usage="/taylor EXPR [at A | at (a, b, …)] [order N] [vars x,y,…]",
+    examples=("/taylor e^x at 0 order 4", "/taylor cos x at pi/2", "/taylor sin(x) cos(y) at (0, 0) order 2"),
+    main=Text("expr", help="the function to approximate"),
+    keywords=(AT, Keyword(("order", "degree"), Int("order", 0, 12, default=3, help="0 to 12")), VARS),
+    aliases=("series", "maclaurin"),
+)
+async def taylor_series(ctx: Context, args: Args) -> Reply:
+    return await with_figure(
+        ctx,
+        (taylor.taylor, args.expr, args.at, args.order, args.vars),
+        (figures.taylor_figure, args.expr, args.at, args.order, args.vars),
+    )
+
+
+@command(
+    registry,
+    "newton",
+    summary="Newton–Raphson: follow tangent lines to a root, with the table of iterations.",
+    usage="/newton EXPR from X0 [wrt VAR]",
+    examples=("/newton x^2 - 2 from 1", "/newton x^6/6 - 3x^4 - 2x^3/3 + 27x^2/2 + 18x - 30 from -4"),
+    main=Text("expr", help="f, to solve f = 0"),
+    keywords=(Keyword(("from", "x0", "starting at"), Text("start", help="the starting guess x₀")), WRT),
+    aliases=("nr", "newtonraphson"),
+)
+async def newton(ctx: Context, args: Args) -> Reply:
+    wrt = args.wrt.strip() if args.wrt else None
+    return await with_figure(
+        ctx,
+        (optimise.newton, args.expr, args.start, wrt),
+        (figures.newton_figure, args.expr, args.start, wrt),
+    )
+
+
+@command(
+    registry,
+    "stationary",
+    summary="Stationary points (∇f = 0), each classified by the Hessian.",
+    usage="/stationary EXPR [vars x,y,…]",
+    examples=("/stationary x^2 + y^2 - 2x", "/stationary x^3 - 3x", "/stationary x^3 - 3x y^2"),
+    main=Text("expr", help="the function"),
+    keywords=(VARS,),
+    aliases=("critical", "extrema"),
+)
+async def stationary(ctx: Context, args: Args) -> Reply:
+    return await with_figure(
+        ctx, (optimise.stationary, args.expr, args.vars), (figures.stationary_figure, args.expr, args.vars)
+    )
+
+
+@command(
+    registry,
+    "lagrange",
+    summary="Constrained extrema by Lagrange multipliers: ∇f = λ∇g on g = c.",
+    usage="/lagrange EXPR subject to G = C [vars x,y,…]",
+    examples=(
+        "/lagrange x y subject to x + y = 10",
+        "/lagrange e^(-(2x^2 + y^2 - x y)/2) subject to x^2 + 3(y+1)^2 = 1",
+    ),
+    main=Text("expr", help="the function to optimise"),
+    keywords=(
+        Keyword(("subject to", "s.t.", "st", "on"), Text("constraint", help="the constraint G = C")),
+        VARS,
+    ),
+    aliases=("lagrangian",),
+)
+async def lagrange(ctx: Context, args: Args) -> Reply:
+    return await with_figure(
+        ctx,
+        (optimise.lagrange, args.expr, args.constraint, args.vars),
+        (figures.lagrange_figure, args.expr, args.constraint, args.vars),
+    )
+
+
+@command(
+    registry,
+    "check",
+    summary="Is your claim right? Checks LHS = RHS, or your derivative, and shows where it fails.",
+    usage="/check LHS = RHS  |  /check d/dVAR EXPR = ANSWER",
+    examples=(
+        "/check sin(x)^2 + cos(x)^2 = 1",
+        "/check d/dx x^2 sin x = 2x sin x + x^2 cos x",
+        "/check (x+1)^2 = x^2 + 1",
+    ),
+    main=Text("claim", help="LHS = RHS"),
+    prefixes=(D_DVAR,),
+    aliases=("verify",),
+)
+async def check(ctx: Context, args: Args) -> Reply:
+    if not args.dvar:
+        return reply_from(await ctx.workers.run(check_jobs.check, args.claim))
+    expr, equals, answer = args.claim.partition("=")
+    if not equals or not expr.strip() or not answer.strip():
+        raise UsageError(
+            "a derivative claim needs the form `d/dx EXPR = ANSWER`.",
+            hint="e.g. `/check d/dx x^2 sin x = 2x sin x + x^2 cos x`",
+        )
+    return reply_from(
+        await ctx.workers.run(check_jobs.check_derivative, args.dvar, expr.strip(), answer.strip())
+    )

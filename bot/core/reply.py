@@ -1,0 +1,42 @@
+"""What every handler returns: one Reply, rendered by each adapter in its platform's idiom."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Image:
+    name: str  # file name, e.g. "tangent.png"
+    png: bytes
+    alt: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Choice:
+    """A button: pressing it sends ``command`` as if the user had typed it."""
+
+    id: str
+    label: str
+    command: str
+
+
+@dataclass(frozen=True, slots=True)
+class ReplyError:
+    code: str  # stable, part of the public JSON contract
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    text: str  # Markdown
+    result: str | None = None  # the machine-readable answer, SymPy syntax
+    latex: str | None = None
+    images: tuple[Image, ...] = ()
+    choices: tuple[Choice, ...] = ()
+    error: ReplyError | None = None
+    private: bool = False
+
+    @classmethod
+    def failure(cls, code: str, message: str, *, private: bool = True) -> Reply:
+        return cls(text=f"⚠️ {message}", error=ReplyError(code, message), private=private)

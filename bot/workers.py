@@ -1,0 +1,105 @@
+"""The worker pool: every CPU-heavy job (sympy, matplotlib) runs here, never on the event loop.
+
+Pebble's process pool is used because it can really kill a job that overruns its time limit (a thread
+cannot be stopped).  Each worker caps its own address space, so a job that tries to allocate without
+bound gets a MemoryError (or is killed) instead of taking the machine down.  Workers are forked from a
+fork server that has already imported the solver, so a job starts warm.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import multiprocessing
+import os
+import resource
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from concurrent.futures import TimeoutError as FutureTimeout
+from typing import Any, TypeVar
+
+from pebble import ProcessExpired, ProcessPool
+
+from bot.errors import CalcbotError, Timeout, TooComplex
+
+log = logging.getLogger("calcbot.workers")
+
+T = TypeVar("T")
+
+# Imported by the fork server once, so every worker starts with them loaded.
+PRELOAD = ["sympy", "numpy", "matplotlib", "bot.present.answer", "bot.errors"]
+
+
+def _limit_worker(memory_bytes: int) -> None:
+    """Runs in each new worker: cap its address space; keep numeric libraries single-threaded."""
+    if memory_bytes > 0:
+        resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
+
+
+class WorkerPool:
+    """Runs picklable functions in worker processes with a wall-clock and a memory limit.
+
+    Results of identical calls are kept in a small LRU cache: every job is a pure function of its
+    arguments (the same figure, the same derivative), so a repeated request costs nothing.
+    """
+
+    def __init__(self, *, workers: int = 2, timeout: float = 5.0, memory_mb: int = 1536,
+                 cache_size: int = 256, preload: list[str] | None = None):
+        self.timeout = timeout
+        self.memory_mb = memory_mb
+        for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+            os.environ.setdefault(var, "1")
+        os.environ.setdefault("MPLBACKEND", "Agg")
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(PRELOAD + list(preload or []))
+        self._pool = ProcessPool(max_workers=workers, initializer=_limit_worker,
+                                 initargs=(memory_mb * 1024 * 1024,), context=context)
+        self._cache: OrderedDict[Hashable, Any] = OrderedDict()
+        self._cache_size = cache_size
+
+    async def run(self, fn: Callable[..., T], *args: Any, timeout: float | None = None) -> T:
+        key = self._cache_key(fn, args)
+        if key is not None and key in self._cache:
+            self._cache.move_to_end(key)
+            return self._cache[key]  # type: ignore[no-any-return]
+        limit = timeout or self.timeout
+        future = self._pool.schedule(fn, args=args, timeout=limit)
+        try:
+            result = await asyncio.wrap_future(future)
+        except FutureTimeout:
+            raise Timeout(
+                f"too big to compute: this took longer than {limit:g} s and was stopped.",
+                hint="Try a smaller expression, a lower order, or split the question into parts.",
+            ) from None
+        except MemoryError:
+            raise TooComplex(f"too big to compute: this needed more than {self.memory_mb} MB of memory.",
+                             hint="Try a smaller expression or a lower order.") from None
+        except ProcessExpired as exc:
+            log.warning("worker died running %s: %s", getattr(fn, "__name__", fn), exc)
+            raise TooComplex("too big to compute: the calculation ran out of resources and was stopped.",
+                             hint="Try a smaller expression or a lower order.") from None
+        except RecursionError:
+            raise TooComplex("too deeply nested to compute.", hint="Try a simpler expression.") from None
+        except asyncio.CancelledError:
+            future.cancel()  # the asker went away: free the worker
+            raise
+        except CalcbotError:
+            raise
+        if key is not None:
+            self._cache[key] = result
+            if len(self._cache) > self._cache_size:
+                self._cache.popitem(last=False)
+        return result
+
+    @staticmethod
+    def _cache_key(fn: Callable[..., Any], args: tuple[Any, ...]) -> Hashable | None:
+        try:
+            key = (fn.__module__, fn.__qualname__, args)
+            hash(key)
+        except (TypeError, AttributeError):
+            return None
+        return key
+
+    def close(self) -> None:
+        self._pool.stop()
+        self._pool.join(timeout=5)

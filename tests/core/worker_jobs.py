@@ -1,0 +1,34 @@
+"""Jobs for the worker-pool tests: they must be importable by the worker processes."""
+
+from __future__ import annotations
+
+import os
+import time
+
+
+def square(x: int) -> int:
+    return x * x
+
+
+def spin_forever(_: object) -> None:
+    while True:
+        pass
+
+
+def allocate_without_bound(_: object) -> None:
+    hoard = []
+    while True:
+        hoard.append(bytearray(64 * 1024 * 1024))
+
+
+def die_abruptly(_: object) -> None:
+    os._exit(3)
+
+
+def sleep_then_return(seconds: float) -> float:
+    time.sleep(seconds)
+    return seconds
+
+
+def random_token(_: object) -> bytes:
+    return os.urandom(16)

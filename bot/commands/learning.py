@@ -1,0 +1,247 @@
+"""The course: lessons, worked examples, quizzes with spaced repetition, and progress."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime
+
+from bot.core.commands import Args, Registry, Text, command
+from bot.core.context import Context
+from bot.core.message import Message
+from bot.core.reply import Choice, Reply
+from bot.quiz.results import DueTopic, QuestionResult, TopicRef
+from content.catalog import curriculum
+
+registry = Registry()
+
+
+def _when(moment: datetime, now: datetime) -> str:
+    seconds = (moment - now).total_seconds()
+    if seconds <= 0:
+        return "now"
+    hours = seconds / 3600
+    if hours < 1:
+        return f"in {max(1, round(seconds / 60))} min"
+    if hours < 36:
+        return f"in {round(hours)} h"
+    return f"in {round(hours / 24)} days ({moment:%a %d %b})"
+
+
+def _topic_name(topic: TopicRef) -> str:
+    return f"{topic.title} (`{topic.id}`)"
+
+
+def _bar(fraction: float, width: int = 10) -> str:
+    filled = round(max(0.0, min(1.0, fraction)) * width)
+    return "█" * filled + "░" * (width - filled)
+
+
+def _question_reply(question: QuestionResult, now: datetime, heading: str = "") -> Reply:
+    lines = [heading] if heading else []
+    if question.replaced:
+        lines.append(f"(This replaces your open question on {question.replaced.title}.)")
+    lines.append(f"**Quiz — {question.topic.title}**")
+    lines.append(question.prompt)
+    choices: tuple[Choice, ...] = ()
+    if question.choices:
+        lines += [f"**{c.label}.** {c.text}" for c in question.choices]
+        choices = tuple(Choice(id=c.label, label=c.label, command=f"/answer {c.label}") for c in question.choices)
+        lines.append("Answer with `/answer LETTER`.")
+    else:
+        lines.append("Answer with `/answer …`" + (" — `/hint` if you're stuck" if question.hints_available else "")
+                     + ", or `/skip`.")
+    lines.append(f"_Open until {_when(question.expires_at, now)}._")
+    return Reply(text="\n".join(lines), choices=choices)
+
+
+@command(
+    registry, "topics",
+    summary="The course's modules and topics, with what you have read.",
+    usage="/topics",
+    examples=("/topics",),
+    family="learning",
+    aliases=("syllabus", "course"),
+)
+async def topics(ctx: Context, args: Args) -> Reply:
+    progress = await ctx.services.quiz.progress(ctx.message.user)
+    read = {t.topic.id for m in progress.modules for t in m.topics if t.learned}
+    lines = []
+    for module in curriculum().modules:
+        lines.append(f"**Module {module.number} — {module.title}**")
+        for number, topic in enumerate(module.topics, 1):
+            mark = "✓" if topic.id in read else "·"
+            lines.append(f"{mark} {module.number}.{number} {topic.title} — `{topic.id}`")
+    lines.append("\n`/lesson TOPIC` to read one (or just `/lesson` for the next), `/quiz TOPIC` to practise.")
+    return Reply(text="\n".join(lines))
+
+
+@command(
+    registry, "lesson",
+    summary="A short lesson card: the next one you haven't read, or the topic you name.",
+    usage="/lesson [TOPIC]",
+    examples=("/lesson", "/lesson chain rule", "/lesson 2.3"),
+    main=Text("topic", optional=True, help="a topic id, title words, or module.number like 2.3"),
+    family="learning",
+    aliases=("learn",),
+)
+async def lesson(ctx: Context, args: Args) -> Reply:
+    result = await ctx.services.quiz.lesson(ctx.message.user, args.topic)
+    if result.complete or result.topic is None:
+        return Reply(text=result.lesson)
+    lines = [f"**Module {result.topic.module}: {result.topic.module_title} — {result.topic.title}**", "",
+             result.lesson, ""]
+    choices = []
+    if result.example_command:
+        lines.append(f"Worked example: `/example {result.topic.id}` (runs `{result.example_command}`)")
+        choices.append(Choice("example", "Worked example", f"/example {result.topic.id}"))
+    lines.append(f"Practise: `/quiz {result.topic.id}`")
+    choices.append(Choice("quiz", "Quiz me", f"/quiz {result.topic.id}"))
+    if result.next_topic:
+        lines.append(f"Next lesson: {_topic_name(result.next_topic)}")
+        choices.append(Choice("next", "Next lesson", "/lesson"))
+    return Reply(text="\n".join(lines), choices=tuple(choices))
+
+
+@command(
+    registry, "example",
+    summary="A worked example for a topic, computed live by the solver.",
+    usage="/example TOPIC",
+    examples=("/example product rule", "/example hessian", "/example 5.1"),
+    main=Text("topic", help="a topic id, title words, or module.number"),
+    family="learning",
+)
+async def example(ctx: Context, args: Args) -> Reply:
+    topic = curriculum().find(args.topic)
+    worked = await ctx.dispatch(Message(ctx.message.user, ctx.message.channel, topic.example_command))
+    heading = f"**Worked example — {topic.title}**: `{topic.example_command}`\n\n"
+    return replace(worked, text=heading + worked.text)
+
+
+@command(
+    registry, "quiz",
+    summary="One question on a topic (or one chosen for you); answer with /answer.",
+    usage="/quiz [TOPIC]",
+    examples=("/quiz", "/quiz chain rule", "/quiz jacobian"),
+    main=Text("topic", optional=True, help="a topic; by default what you are due or learning"),
+    family="learning",
+    aliases=("question", "practice", "practise"),
+)
+async def quiz(ctx: Context, args: Args) -> Reply:
+    question = await ctx.services.quiz.ask(ctx.message.user, ctx.message.channel.key, args.topic)
+    return _question_reply(question, ctx.now)
+
+
+@command(
+    registry, "answer",
+    summary="Answer your open question: an expression, a number, a vector, or a letter.",
+    usage="/answer TEXT",
+    examples=("/answer 2x cos(x^2)", "/answer B", "/answer (1, -2)"),
+    main=Text("text", help="your answer"),
+    family="learning",
+    aliases=("a", "ans"),
+)
+async def answer(ctx: Context, args: Args) -> Reply:
+    result = await ctx.services.quiz.answer(ctx.message.user, ctx.message.channel.key, args.text)
+    lines = [("✅ **Correct!**" if result.correct else "❌ **Not quite.**") + f" ({result.topic.title})",
+             result.feedback]
+    if not result.correct:
+        lines.append(f"**Expected:** {result.expected}")
+    if result.solution:
+        lines += ["", "**Worked solution**", result.solution]
+    if result.solution_command:
+        lines.append(f"Full working: `{result.solution_command}`")
+    status = f"+{result.xp_gained} XP (total {result.xp_total}) · streak {result.streak_days} day" + \
+        ("s" if result.streak_days != 1 else "")
+    if result.streak_extended:
+        status += " 🔥"
+    lines += ["", status, f"This topic comes back for review {_when(result.next_review, ctx.now)}."]
+    choices = (Choice("again", "Another question", f"/quiz {result.topic.id}"),)
+    return Reply(text="\n".join(lines), result="True" if result.correct else "False", choices=choices)
+
+
+@command(
+    registry, "hint",
+    summary="A hint for your open question (each hint costs a little XP).",
+    usage="/hint",
+    examples=("/hint",),
+    family="learning",
+)
+async def hint(ctx: Context, args: Args) -> Reply:
+    result = await ctx.services.quiz.hint(ctx.message.user, ctx.message.channel.key)
+    if result.total == 0:
+        return Reply(text="This question has no hints — try `/skip` to see the worked answer.", private=True)
+    note = " (no more hints)" if result.exhausted else ""
+    return Reply(text=f"💡 Hint {result.number}/{result.total}{note}: {result.hint}", private=True)
+
+
+@command(
+    registry, "skip",
+    summary="Give up on your open question and see the worked answer (it comes back soon).",
+    usage="/skip",
+    examples=("/skip",),
+    family="learning",
+)
+async def skip(ctx: Context, args: Args) -> Reply:
+    result = await ctx.services.quiz.skip(ctx.message.user, ctx.message.channel.key)
+    lines = [f"Skipped ({result.topic.title}). **Answer:** {result.expected}"]
+    if result.solution:
+        lines += ["", result.solution]
+    if result.solution_command:
+        lines.append(f"Full working: `{result.solution_command}`")
+    lines.append(f"It comes back for review {_when(result.next_review, ctx.now)}.")
+    return Reply(text="\n".join(lines), choices=(Choice("again", "Another question", f"/quiz {result.topic.id}"),))
+
+
+def _due_line(due: DueTopic, now: datetime) -> str:
+    return f"- {_topic_name(due.topic)} — due {_when(due.due, now)}"
+
+
+@command(
+    registry, "review",
+    summary="Spaced repetition: a question on whatever you are due to review.",
+    usage="/review",
+    examples=("/review",),
+    family="learning",
+)
+async def review(ctx: Context, args: Args) -> Reply:
+    result = await ctx.services.quiz.review(ctx.message.user, ctx.message.channel.key)
+    if result.question is None:
+        text = "Nothing is due for review right now. 🎉"
+        if result.next_review:
+            text += f" Next: {_topic_name(result.next_review.topic)} {_when(result.next_review.due, ctx.now)}."
+        else:
+            text += " Answer a few `/quiz` questions and they will come back here when they are due."
+        return Reply(text=text)
+    heading = f"**Review** — {len(result.due)} topic{'s' if len(result.due) != 1 else ''} due:\n" + \
+        "\n".join(_due_line(d, ctx.now) for d in result.due[:5]) + "\n"
+    return _question_reply(result.question, ctx.now, heading)
+
+
+@command(
+    registry, "progress",
+    summary="Your mastery per module and topic, streak, XP, accuracy and what is due.",
+    usage="/progress",
+    examples=("/progress",),
+    family="learning",
+    aliases=("stats", "me"),
+)
+async def progress(ctx: Context, args: Args) -> Reply:
+    result = await ctx.services.quiz.progress(ctx.message.user)
+    accuracy = "–" if result.accuracy is None else f"{result.accuracy:.0%}"
+    lines = [f"**Progress — {result.display_name}**",
+             f"XP {result.xp} · streak {result.streak_days} day{'s' if result.streak_days != 1 else ''} · "
+             f"answered {result.answered} ({accuracy} correct) · lessons read {result.lessons_read}",
+             f"Course mastery {_bar(result.mastery)} {result.mastery:.0%}", ""]
+    for module in result.modules:
+        lines.append(f"**{module.number}. {module.title}** {_bar(module.mastery)} {module.mastery:.0%}")
+        for topic in module.topics:
+            if topic.attempts or topic.learned:
+                acc = "" if topic.accuracy is None else f", {topic.accuracy:.0%} right"
+                lines.append(f"  - {topic.topic.title}: {topic.mastery:.0%} mastery ({topic.attempts} tries{acc})")
+    if result.due_now:
+        lines += ["", "**Due now:**"] + [_due_line(d, ctx.now) for d in result.due_now[:5]]
+    elif result.next_review:
+        lines += ["", f"Next review: {_topic_name(result.next_review.topic)} {_when(result.next_review.due, ctx.now)}"]
+    if result.next_lesson:
+        lines.append(f"Next lesson: {_topic_name(result.next_lesson)} — `/lesson`")
+    return Reply(text="\n".join(lines))

@@ -1,0 +1,49 @@
+"""The /backprop training figure: the cost after each gradient-descent step."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+
+WIDTH_PX, HEIGHT_PX, DPI = 800, 600, 100
+
+
+@dataclass(frozen=True)
+class CostCurveData:
+    """What is drawn: step numbers (0 = before training) and the cost at each; log scale or not."""
+
+    steps: tuple[int, ...]
+    costs: tuple[float, ...]
+    log_scale: bool
+
+
+def cost_curve_data(costs: Sequence[float]) -> CostCurveData:
+    """A log axis when the positive costs span more than two decades, so late progress stays visible."""
+    values = np.asarray(costs, dtype=float)
+    positive = bool(np.all(values > 0))
+    log_scale = positive and len(values) > 1 and float(values.max() / values.min()) > 100.0
+    return CostCurveData(tuple(range(len(values))), tuple(values.tolist()), log_scale)
+
+
+def render_cost_curve(data: CostCurveData, *, title: str) -> bytes:
+    """PNG bytes (800x600) of cost against training step."""
+    figure = Figure(figsize=(WIDTH_PX / DPI, HEIGHT_PX / DPI), dpi=DPI, layout="constrained")
+    FigureCanvasAgg(figure)
+    axes = figure.subplots()
+    style = "o-" if len(data.steps) <= 60 else "-"
+    axes.plot(data.steps, data.costs, style, color="tab:blue", linewidth=2, markersize=5)
+    if data.log_scale:
+        axes.set_yscale("log")
+    axes.set_xlabel("training step", fontsize=13)
+    axes.set_ylabel(r"cost $C = \sum\,(a^{(L)} - y)^2$", fontsize=13)
+    axes.set_title(title, fontsize=14)
+    axes.tick_params(labelsize=12)
+    axes.grid(True, alpha=0.3, which="both")
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=DPI)
+    return buffer.getvalue()

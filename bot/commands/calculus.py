@@ -192,11 +192,7 @@ async def taylor_series(ctx: Context, args: Args) -> Reply:
 )
 async def newton(ctx: Context, args: Args) -> Reply:
     wrt = args.wrt.strip() if args.wrt else None
-    return await with_figure(
-        ctx,
-        (optimise.newton, args.expr, args.start, wrt),
-        (figures.newton_figure, args.expr, args.start, wrt),
-    )
+    return reply_from(await ctx.workers.run(optimise.newton, args.expr, args.start, wrt))
 
 
 @command(
@@ -210,9 +206,7 @@ async def newton(ctx: Context, args: Args) -> Reply:
     aliases=("critical", "extrema"),
 )
 async def stationary(ctx: Context, args: Args) -> Reply:
-    return await with_figure(
-        ctx, (optimise.stationary, args.expr, args.vars), (figures.stationary_figure, args.expr, args.vars)
-    )
+    return reply_from(await ctx.workers.run(optimise.stationary, args.expr, args.vars))
 
 
 @command(
@@ -232,11 +226,7 @@ async def stationary(ctx: Context, args: Args) -> Reply:
     aliases=("lagrangian",),
 )
 async def lagrange(ctx: Context, args: Args) -> Reply:
-    return await with_figure(
-        ctx,
-        (optimise.lagrange, args.expr, args.constraint, args.vars),
-        (figures.lagrange_figure, args.expr, args.constraint, args.vars),
-    )
+    return reply_from(await ctx.workers.run(optimise.lagrange, args.expr, args.constraint, args.vars))
 
 
 @command(

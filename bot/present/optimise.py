@@ -8,7 +8,8 @@ from collections.abc import Sequence
 import sympy
 
 from bot.errors import BadArgument
-from bot.present.answer import Answer
+from bot.present import figures
+from bot.present.answer import Answer, Figure
 from bot.present.format import fmt_expr, fmt_latex, fmt_number, fmt_table, plain, result_str
 from bot.solver.optimise import (
     LagrangeResult,
@@ -32,6 +33,10 @@ _KIND_WORDS = {
     "inflection": "point of inflection",
     "inconclusive": "test inconclusive",
 }
+
+
+def _pictures(figure: Figure | None) -> tuple[Figure, ...]:
+    return (figure,) if figure else ()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -61,6 +66,7 @@ def newton(expr_text: str, start_text: str, wrt: str | None = None, max_steps: i
         text="\n".join(lines),
         result=str(result.root),
         latex=f"{sympy.latex(var)} \\approx {result.root}",
+        images=_pictures(figures.newton_figure_from(result)),
     )
 
 
@@ -133,6 +139,7 @@ def stationary(expr_text: str, vars_text: str | None = None) -> Answer:
         text="\n".join(lines),
         result=result_str(shown_points),
         latex=", ".join(fmt_latex(sympy.Tuple(*p)) for p in shown_points),
+        images=_pictures(figures.stationary_figure_from(result)),
     )
 
 
@@ -259,6 +266,7 @@ def lagrange(expr_text: str, constraint_text: str, vars_text: str | None = None)
         text="\n".join(lines),
         result=result_str(points),
         latex=", ".join(fmt_latex(sympy.Tuple(*p)) for p in points),
+        images=_pictures(figures.lagrange_figure_from(result)),
     )
 
 

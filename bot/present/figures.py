@@ -1,0 +1,111 @@
+"""Pictures that accompany calculus answers (tangent lines, gradient fields, Taylor fans, optima).
+
+A picture is a bonus: when a function cannot be drawn (three variables, no real values in range) the
+figure is simply left out and the worked answer stands on its own.  The text jobs here run in worker
+processes beside the answer job; the ``*_from`` builders take a solver result, so an answer that has
+already done the expensive solving draws from it instead of solving twice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+import sympy
+
+from bot.errors import CalcbotError
+from bot.present.answer import Figure
+from bot.solver.optimise import LagrangeResult, NewtonResult, StationaryResult
+from bot.solver.parser import parse, parse_point
+from bot.solver.variables import default_variable, ordered_variables
+from plotting import curves, fields, optima
+
+MAX_STATIONARY_MARKERS = 40
+
+
+def _drawn(name: str, alt: str, render: Callable[[], bytes]) -> Figure | None:
+    try:
+        return Figure(name=name, png=render(), alt=alt)
+    except (CalcbotError, ValueError, ZeroDivisionError, OverflowError, TypeError):
+        return None  # not drawable: the answer goes without a picture
+
+
+def _variables(expr: sympy.Expr, vars_text: str | None) -> list[sympy.Symbol]:
+    given = [v.strip() for v in vars_text.split(",") if v.strip()] if vars_text else None
+    return ordered_variables(expr, given)
+
+
+def derivative_figure(expr_text: str, wrt: str | None) -> Figure | None:
+    """/derive … plot: f and f′, one above the other, sharing the x axis."""
+    expr = parse(expr_text)
+    var = default_variable(expr, wrt)
+    if expr.free_symbols - {var}:
+        return None
+    return _drawn("derivative.png", f"graph of {expr} and its derivative",
+                  lambda: curves.render_tangent(expr, 0, var, derivative=True))
+
+
+def tangent_figure(expr_text: str, at_text: str, wrt: str | None) -> Figure | None:
+    """/slope: f with its tangent line at a."""
+    expr = parse(expr_text)
+    var = default_variable(expr, wrt)
+    point = parse_point(at_text)
+    if len(point) != 1 or expr.free_symbols - {var}:
+        return None
+    return _drawn("tangent.png", f"graph of {expr} with its tangent at {point[0]}",
+                  lambda: curves.render_tangent(expr, point[0], var))
+
+
+def gradient_figure(expr_text: str, at_text: str | None, vars_text: str | None) -> Figure | None:
+    """/grad of a function of two variables: contour map with the gradient field as arrows."""
+    expr = parse(expr_text)
+    variables = _variables(expr, vars_text)
+    if len(variables) != 2:
+        return None
+    point = parse_point(at_text) if at_text else None
+    if point is not None and len(point) != 2:
+        return None
+    return _drawn("gradient.png", f"contours of {expr} with gradient arrows",
+                  lambda: fields.render_gradient_field(expr, variables, point=point))
+
+
+def taylor_figure(expr_text: str, at_text: str | None, order: int, vars_text: str | None) -> Figure | None:
+    """/taylor: 1-D, f and its polynomials of orders 1…N; 2-D, f beside its approximation."""
+    expr = parse(expr_text)
+    variables = _variables(expr, vars_text)
+    point = parse_point(at_text) if at_text else (0,) * max(1, len(variables))
+    if len(variables) <= 1 and len(point) == 1:
+        var = variables[0] if variables else None
+        return _drawn("taylor.png", f"{expr} and its Taylor polynomials up to order {order}",
+                      lambda: curves.render_taylor(expr, point[0], max(order, 1), var))
+    if len(variables) == 2 and len(point) == 2:
+        return _drawn("taylor.png", f"{expr} beside its order-{order} Taylor approximation",
+                      lambda: fields.render_taylor_2d(expr, point, max(order, 1), variables))
+    return None
+
+
+def newton_figure_from(result: NewtonResult) -> Figure | None:
+    """Each iterate's tangent line, meeting the x axis at the next iterate."""
+    iterates = [it.x for it in result.iterates]
+    return _drawn("newton.png", f"Newton–Raphson iterates on {result.function}",
+                  lambda: curves.render_newton(result.function, iterates, result.var))
+
+
+def stationary_figure_from(result: StationaryResult) -> Figure | None:
+    """The stationary points, marked by kind, on the curve (1-D) or the contour map (2-D)."""
+    if len(result.variables) > 2 or not result.points:
+        return None
+    marked: Sequence[tuple[object, str]] = [
+        (p.point if len(p.point) > 1 else p.point[0], p.kind) for p in result.points[:MAX_STATIONARY_MARKERS]
+    ]
+    return _drawn("stationary.png", f"stationary points of {result.function}",
+                  lambda: optima.render_stationary(result.function, marked, result.variables))
+
+
+def lagrange_figure_from(result: LagrangeResult) -> Figure | None:
+    """Contours of f, the constraint curve, and the candidate optima."""
+    if len(result.variables) != 2:
+        return None
+    points = [c.point for c in result.candidates]
+    return _drawn("lagrange.png", f"contours of {result.function} with the constraint",
+                  lambda: optima.render_lagrange(result.function, result.constraint, points, result.variables,
+                                                 level=result.level))

@@ -1,0 +1,520 @@
+"""Figures of functions of one variable: graphs, tangent lines, Taylor fans, Newton–Raphson.
+
+Each figure has a pure ``*_data`` function returning the numbers it is drawn from (tested
+against independent computation) and a ``render_*`` function returning PNG bytes.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import sympy
+
+from bot.errors import BadArgument, Undefined
+from plotting import sampling, style
+from plotting.sampling import Array, Bounds1D
+
+MAX_TAYLOR_ORDER = 10
+
+
+@dataclass(frozen=True)
+class CurvesData:
+    var: sympy.Symbol
+    x: Array
+    ys: tuple[Array, ...]  # one per expression; NaN where undefined or clipped
+    xlim: Bounds1D
+    ylim: Bounds1D
+
+
+def _sample(
+    exprs: Sequence[sympy.Expr],
+    var: sympy.Symbol,
+    bounds: Sequence[Any] | None,
+    centre: float = 0.0,
+    limit_exprs: int | None = None,
+) -> CurvesData:
+    """Sample ``exprs`` on the given or default range; y-limits from the first ``limit_exprs``."""
+    functions = [sampling.numeric_function(e, [var]) for e in exprs]
+    if bounds is None:
+        lo, hi = sampling.default_range(exprs[: limit_exprs or len(exprs)], centre)
+        x = np.linspace(lo, hi, sampling.CURVE_SAMPLES)
+        trimmed = sampling.trim_to_defined(
+            x, [f(x) for f in functions[: limit_exprs or None]], lo, hi
+        )
+        if trimmed != (lo, hi) and trimmed[0] <= centre <= trimmed[1]:
+            lo, hi = trimmed
+    else:
+        lo, hi = sampling.validate_range(bounds[0], bounds[1], var.name)
+    x = np.linspace(lo, hi, sampling.CURVE_SAMPLES)
+    ys = [f(x) for f in functions]
+    for expr, y in zip(exprs, ys, strict=True):
+        if not np.isfinite(y).any():
+            raise Undefined(
+                f"{style.plain_formula(expr)} has no real values for {var.name} from {lo:g} to {hi:g}",
+                hint="try another range, e.g. one where the square root or log is defined",
+            )
+    ylim = sampling.robust_limits(ys[: limit_exprs or None])
+    masked = tuple(sampling.mask_outside(y, ylim) for y in ys)
+    return CurvesData(var=var, x=x, ys=masked, xlim=(lo, hi), ylim=ylim)
+
+
+def functions_data(
+    exprs: Sequence[sympy.Expr],
+    var: sympy.Symbol | None = None,
+    bounds: Sequence[Any] | None = None,
+) -> CurvesData:
+    """The sampled curves of one or more functions of the same variable."""
+    if not exprs:
+        raise BadArgument("give at least one expression to plot")
+    if len(exprs) > len(style.PALETTE):
+        raise BadArgument(f"at most {len(style.PALETTE)} functions fit on one plot")
+    var = sampling.one_variable(exprs, var)
+    return _sample(exprs, var, bounds)
+
+
+def render_functions(
+    exprs: Sequence[sympy.Expr],
+    var: sympy.Symbol | None = None,
+    bounds: Sequence[Any] | None = None,
+) -> bytes:
+    """Graphs of one or more functions, overlaid, with a legend when there are several."""
+    data = functions_data(exprs, var, bounds)
+    figure = style.new_figure()
+    ax = figure.add_subplot()
+    style.axis_lines(ax)
+    for index, (expr, y) in enumerate(zip(exprs, data.ys, strict=True)):
+        ax.plot(
+            data.x, y, color=style.PALETTE[index], linewidth=2.4, label=style.formula(expr, "y")
+        )
+    finish_curve_axes(ax, data)
+    name = data.var.name
+    if len(exprs) == 1:
+        style.set_title(
+            figure, ax, style.formula(exprs[0], "y"), style.plain_formula(exprs[0], "y")
+        )
+    else:
+        style.set_title(figure, ax, f"{len(exprs)} functions of ${name}$")
+        style.legend(ax)
+    figure.tight_layout()
+    return style.to_png(figure)
+
+
+def finish_curve_axes(ax: Any, data: CurvesData, ylabel: str = "y") -> None:
+    ax.set_xlim(*data.xlim)
+    ax.set_ylim(*data.ylim)
+    style.style_axes(ax, f"${data.var.name}$", f"${ylabel}$")
+
+
+# --- tangent line ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TangentData:
+    curve: CurvesData  # ys[0] = f, ys[1] = f' when asked for
+    at: float
+    value: float  # f(a)
+    slope: float  # f'(a)
+    tangent: Array  # f(a) + f'(a) (x - a) on curve.x
+
+
+def _value_at(expr: sympy.Expr, var: sympy.Symbol, at: float, what: str) -> float:
+    value = float(sampling.numeric_function(expr, [var])(np.array(at)))
+    if not math.isfinite(value):
+        raise Undefined(
+            f"{what} is not defined at {var.name} = {at:g}",
+            hint="choose a point where the function is smooth",
+        )
+    return value
+
+
+def tangent_data(
+    expr: sympy.Expr,
+    at: Any,
+    var: sympy.Symbol | None = None,
+    bounds: Sequence[Any] | None = None,
+    *,
+    derivative: bool = False,
+) -> TangentData:
+    """f, its tangent at ``at`` and (optionally) f' sampled for the figure."""
+    var = sampling.one_variable([expr], var)
+    a = sampling.as_real(at, "the point")
+    df = sympy.diff(expr, var)
+    value = _value_at(expr, var, a, f"{style.plain_formula(expr)}")
+    slope = _value_at(df, var, a, f"the derivative {style.plain_formula(df)}")
+    exprs = [expr, df] if derivative else [expr]
+    if bounds is None:
+        # Narrower than a plain graph, so the tangent's tilt is visible against the curve.
+        half = 0.5 * sampling.default_half_width([expr])
+        bounds = (a - half, a + half)
+    curve = _sample(exprs, var, bounds, centre=a, limit_exprs=1)
+    if derivative:
+        ylim = sampling.robust_limits([curve.ys[1]], "the derivative")
+        curve = CurvesData(
+            curve.var,
+            curve.x,
+            (curve.ys[0], sampling.mask_outside(curve.ys[1], ylim)),
+            curve.xlim,
+            curve.ylim,
+        )
+    return TangentData(
+        curve=curve, at=a, value=value, slope=slope, tangent=value + slope * (curve.x - a)
+    )
+
+
+def render_tangent(
+    expr: sympy.Expr,
+    at: Any,
+    var: sympy.Symbol | None = None,
+    bounds: Sequence[Any] | None = None,
+    *,
+    derivative: bool = False,
+) -> bytes:
+    """f with its tangent line at x = a (slope in the legend); f' in a second panel if asked."""
+    data = tangent_data(expr, at, var, bounds, derivative=derivative)
+    curve, name = data.curve, data.curve.var.name
+    figure = style.new_figure()
+    if derivative:
+        ax, ax_d = figure.subplots(2, 1, sharex=True, height_ratios=(3, 2))
+    else:
+        ax, ax_d = figure.add_subplot(), None
+    style.axis_lines(ax)
+    ax.plot(
+        curve.x, curve.ys[0], color=style.PALETTE[0], linewidth=2.4, label=style.formula(expr, "y")
+    )
+    ax.plot(
+        curve.x,
+        data.tangent,
+        color=style.PALETTE[1],
+        linewidth=2,
+        linestyle="--",
+        label=f"tangent, slope $f'({style.short_number(data.at)}) = {style.short_number(data.slope)}$",
+    )
+    ax.plot(
+        [data.at],
+        [data.value],
+        "o",
+        color=style.PALETTE[1],
+        markersize=10,
+        markeredgecolor="white",
+        markeredgewidth=1.5,
+        zorder=5,
+    )
+    finish_curve_axes(ax, curve)
+    style.legend(ax)
+    if ax_d is not None:
+        ax.set_xlabel("")
+        style.axis_lines(ax_d)
+        df = sympy.diff(expr, curve.var)
+        ax_d.plot(
+            curve.x,
+            curve.ys[1],
+            color=style.PALETTE[2],
+            linewidth=2.2,
+            label=style.formula(df, "y'"),
+        )
+        ax_d.plot(
+            [data.at],
+            [data.slope],
+            "o",
+            color=style.PALETTE[1],
+            markersize=9,
+            markeredgecolor="white",
+            zorder=5,
+        )
+        ax_d.set_ylim(*sampling.robust_limits([curve.ys[1]], "the derivative"))
+        style.style_axes(ax_d, f"${name}$", "$y'$")
+        style.legend(ax_d)
+    style.set_title(
+        figure,
+        ax,
+        f"Tangent to {style.formula(expr, 'y')} at ${name} = {style.short_number(data.at)}$",
+        f"Tangent at {name} = {style.short_number(data.at)}",
+    )
+    figure.tight_layout()
+    return style.to_png(figure)
+
+
+# --- Taylor polynomials ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TaylorData:
+    curve: CurvesData  # ys[0] = f, ys[1:] = P_1 .. P_N
+    at: float
+    value: float  # f(a)
+    polynomials: tuple[sympy.Expr, ...]  # P_1 .. P_N
+    error: Array  # |f - P_N| on curve.x (NaN where f is undefined)
+    top: Array  # P_N on curve.x, unclipped (the shaded band runs from f to it)
+
+
+def _exact_point(at: Any) -> sympy.Expr:
+    """Keep integers and SymPy numbers exact so coefficients print as x - x^3/6, not 0.16667."""
+    if isinstance(at, sympy.Expr) and at.is_number:
+        return at
+    value = sampling.as_real(at, "the expansion point")
+    return sympy.Integer(int(value)) if value.is_integer() else sympy.Float(value)
+
+
+def taylor_polynomials(
+    expr: sympy.Expr, var: sympy.Symbol, at: Any, order: int
+) -> tuple[sympy.Expr, ...]:
+    """P_1 .. P_order of ``expr`` about ``at``, from derivatives evaluated at the point."""
+    if not 1 <= order <= MAX_TAYLOR_ORDER:
+        raise BadArgument(f"the order must be from 1 to {MAX_TAYLOR_ORDER}, not {order}")
+    a = _exact_point(at)
+    term, derivative, total, polys = sympy.Integer(1), expr, sympy.Integer(0), []
+    for k in range(order + 1):
+        coefficient = derivative.subs(var, a)
+        if not _finite_real(coefficient):
+            what = "f" if k == 0 else f"the order-{k} derivative"
+            raise Undefined(
+                f"{what} is not defined at {var.name} = {a}, so there is no Taylor series there",
+                hint="expand about a point where the function is smooth",
+            )
+        total += coefficient / sympy.factorial(k) * term
+        if k >= 1:
+            polys.append(sympy.expand(total))
+        term *= var - a
+        derivative = sympy.diff(derivative, var)
+    return tuple(polys)
+
+
+def _finite_real(value: sympy.Expr) -> bool:
+    try:
+        number = complex(value.evalf())
+    except (TypeError, ValueError):
+        return False
+    return math.isfinite(number.real) and abs(number.imag) <= 1e-12 * max(1.0, abs(number.real))
+
+
+def taylor_data(
+    expr: sympy.Expr,
+    at: Any,
+    order: int,
+    var: sympy.Symbol | None = None,
+    bounds: Sequence[Any] | None = None,
+) -> TaylorData:
+    var = sampling.one_variable([expr], var)
+    polys = taylor_polynomials(expr, var, at, order)
+    a = sampling.as_real(at, "the expansion point")
+    curve = _sample([expr, *polys], var, bounds, centre=a, limit_exprs=1)
+    f = sampling.numeric_function(expr, [var])(curve.x)
+    p_n = sampling.numeric_function(polys[-1], [var])(curve.x)
+    value = _value_at(expr, var, a, style.plain_formula(expr))
+    return TaylorData(
+        curve=curve, at=a, value=value, polynomials=polys, error=np.abs(f - p_n), top=p_n
+    )
+
+
+def render_taylor(
+    expr: sympy.Expr,
+    at: Any,
+    order: int,
+    var: sympy.Symbol | None = None,
+    bounds: Sequence[Any] | None = None,
+) -> bytes:
+    """f and its Taylor polynomials of orders 1..N about a; the gap |f − P_N| shaded."""
+    data = taylor_data(expr, at, order, var, bounds)
+    curve, name = data.curve, data.curve.var.name
+    figure = style.new_figure(layout="constrained")
+    ax = figure.add_subplot()
+    style.axis_lines(ax)
+    f, p_n = curve.ys[0], data.top
+    ax.fill_between(
+        curve.x,
+        f,
+        np.clip(p_n, *_wide(curve.ylim)),
+        where=np.isfinite(f) & np.isfinite(p_n),
+        color=style.PALETTE[1],
+        alpha=0.15,
+        linewidth=0,
+        label=f"$|f - P_{{{order}}}|$",
+    )
+    ax.plot(curve.x, f, color=style.INK, linewidth=3, label=style.formula(expr, "f"), zorder=4)
+    colours = _order_colours(order)
+    for k, (poly, y) in enumerate(zip(data.polynomials, curve.ys[1:], strict=True), start=1):
+        latex = style.latex_of(poly, order="rev-lex")
+        label = (
+            f"$P_{{{k}}} = {latex}$"
+            if len(latex) <= 32 and style.is_mathtext(f"${latex}$")
+            else f"$P_{{{k}}}$"
+        )
+        ax.plot(curve.x, y, color=colours[k - 1], linewidth=1.8, label=label, zorder=3)
+    ax.plot(
+        [data.at],
+        [data.value],
+        "o",
+        color=style.INK,
+        markersize=10,
+        markeredgecolor="white",
+        markeredgewidth=1.5,
+        zorder=5,
+    )
+    ax.axvline(data.at, color=style.INK, linewidth=0.8, linestyle=":", zorder=2)
+    finish_curve_axes(ax, curve)
+    figure.legend(
+        loc="outside right upper", fontsize=style.LEGEND_SIZE, framealpha=0.92, edgecolor=style.GRID
+    )
+    style.set_title(
+        figure,
+        ax,
+        f"Taylor polynomials of {style.formula(expr, 'f')} about ${name} = {style.short_number(data.at)}$",
+        f"Taylor polynomials about {name} = {style.short_number(data.at)}",
+    )
+    return style.to_png(figure)
+
+
+def _wide(limits: Bounds1D) -> Bounds1D:
+    span = limits[1] - limits[0]
+    return limits[0] - span, limits[1] + span
+
+
+def _order_colours(order: int) -> list[Any]:
+    """Cool to warm with the order, so the eye reads the fan as a sequence."""
+    from matplotlib import colormaps
+
+    cmap = colormaps["plasma"]
+    return [cmap(0.08 + 0.8 * i / max(1, order - 1)) for i in range(order)]
+
+
+# --- Newton–Raphson -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NewtonStep:
+    x: float  # x_n
+    value: float  # f(x_n)
+    slope: float  # f'(x_n)
+    next_x: float | None  # where the tangent meets the x-axis (None if the tangent is flat)
+
+
+@dataclass(frozen=True)
+class NewtonData:
+    curve: CurvesData
+    iterates: tuple[float, ...]
+    steps: tuple[NewtonStep, ...]
+
+
+def _range_around(points: Sequence[float]) -> Bounds1D:
+    """Show every point with room either side; a runaway point is left off-screen."""
+    first = points[0]
+    near = [p for p in points if abs(p - first) <= 0.4 * sampling.MAX_WIDTH]
+    lo, hi = min(near), max(near)
+    pad = max(0.3 * (hi - lo), 0.25) if hi > lo else 1.0
+    lo, hi = lo - pad, hi + pad
+    return max(lo, -sampling.MAX_COORDINATE), min(hi, sampling.MAX_COORDINATE)
+
+
+def newton_data(
+    expr: sympy.Expr,
+    iterates: Sequence[Any],
+    var: sympy.Symbol | None = None,
+    bounds: Sequence[Any] | None = None,
+) -> NewtonData:
+    """The curve and, for each iterate but the last, its tangent and where it meets y = 0."""
+    var = sampling.one_variable([expr], var)
+    if not iterates:
+        raise BadArgument("give at least the starting point x₀")
+    xs = tuple(sampling.as_real(v, f"x_{i}") for i, v in enumerate(iterates))
+    f = sampling.numeric_function(expr, [var])
+    df = sampling.numeric_function(sympy.diff(expr, var), [var])
+    steps = []
+    for x_n in xs[:-1] if len(xs) > 1 else xs:
+        value, slope = float(f(np.array(x_n))), float(df(np.array(x_n)))
+        if not (math.isfinite(value) and math.isfinite(slope)):
+            break
+        steps.append(NewtonStep(x_n, value, slope, x_n - value / slope if slope != 0 else None))
+    curve = _sample([expr], var, bounds if bounds is not None else _range_around(xs))
+    curve = _focus_on_steps(curve, steps, f)
+    return NewtonData(curve=curve, iterates=xs, steps=tuple(steps))
+
+
+def _focus_on_steps(curve: CurvesData, steps: Sequence[NewtonStep], f: Any) -> CurvesData:
+    """Y-limits around the iterates and the x-axis, where the tangents are, not the curve's far tails."""
+    inside = [s.value for s in steps if curve.xlim[0] <= s.x <= curve.xlim[1]]
+    if not inside:
+        return curve
+    lo, hi = min(0.0, *inside), max(0.0, *inside)
+    span = max(hi - lo, 0.1 * (curve.ylim[1] - curve.ylim[0]))
+    ylim = (lo - 0.15 * span, hi + 0.15 * span)
+    y = sampling.mask_outside(f(curve.x), ylim)
+    return CurvesData(curve.var, curve.x, (y,), curve.xlim, ylim)
+
+
+def render_newton(
+    expr: sympy.Expr,
+    iterates: Sequence[Any],
+    var: sympy.Symbol | None = None,
+    bounds: Sequence[Any] | None = None,
+) -> bytes:
+    """The curve with each iterate's tangent line running down to the x-axis at the next iterate."""
+    data = newton_data(expr, iterates, var, bounds)
+    curve = data.curve
+    figure = style.new_figure()
+    ax = figure.add_subplot()
+    ax.axhline(0.0, color=style.INK, linewidth=1.2, zorder=1)
+    ax.plot(
+        curve.x,
+        curve.ys[0],
+        color=style.PALETTE[0],
+        linewidth=2.4,
+        label=f"$y = f({curve.var.name})$",
+    )
+    for i, step in enumerate(data.steps):
+        if step.next_x is None:
+            continue
+        ax.plot(
+            [step.x, step.next_x],
+            [step.value, 0.0],
+            color=style.PALETTE[1],
+            linewidth=1.6,
+            label="tangent lines" if i == 0 else None,
+            zorder=3,
+        )
+        ax.plot(
+            [step.next_x, step.next_x],
+            [0.0, _curve_value(expr, curve.var, step.next_x)],
+            color=style.PALETTE[1],
+            linewidth=1,
+            linestyle=":",
+            zorder=2,
+        )
+    shown = [x for x in data.iterates if curve.xlim[0] <= x <= curve.xlim[1]]
+    ax.plot(
+        shown,
+        np.zeros(len(shown)),
+        "o",
+        color=style.PALETTE[1],
+        markersize=8,
+        markeredgecolor="white",
+        label="iterates $x_n$",
+        zorder=5,
+    )
+    labelled: list[float] = []
+    for i, x in enumerate(data.iterates):
+        width = curve.xlim[1] - curve.xlim[0]
+        if curve.xlim[0] <= x <= curve.xlim[1] and all(abs(x - p) > 0.04 * width for p in labelled):
+            labelled.append(x)
+            ax.annotate(
+                f"$x_{{{i}}}$",
+                (x, 0.0),
+                textcoords="offset points",
+                xytext=(0, -20 if i % 2 else 10),
+                ha="center",
+                fontsize=style.LEGEND_SIZE,
+                color=style.INK,
+            )
+    finish_curve_axes(ax, curve)
+    style.legend(ax)
+    style.set_title(figure, ax, f"Newton–Raphson on {style.formula(expr, 'y')}", "Newton–Raphson")
+    figure.tight_layout()
+    return style.to_png(figure)
+
+
+def _curve_value(expr: sympy.Expr, var: sympy.Symbol, at: float) -> float:
+    value = float(sampling.numeric_function(expr, [var])(np.array(at)))
+    return value if math.isfinite(value) else 0.0

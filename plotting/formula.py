@@ -1,0 +1,46 @@
+"""A formula as a PNG, typeset by matplotlib's mathtext (no TeX install needed).
+
+For platforms that cannot render LaTeX themselves: the bot sends the picture instead.
+"""
+
+from __future__ import annotations
+
+import io
+
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+
+from bot.errors import BadArgument, InputTooLarge
+from plotting import style
+
+MAX_LATEX_CHARS = 2000
+MIN_FONT_SIZE, MAX_FONT_SIZE = 8, 60
+
+
+def render_latex(latex: str, *, fontsize: int = 22) -> bytes:
+    """``latex`` (math-mode body, no ``$``) typeset on white with a tight border, as PNG bytes."""
+    body = latex.strip()
+    if body.startswith("$") and body.endswith("$") and len(body) >= 2:
+        body = body.strip("$")
+    if not body:
+        raise BadArgument("there is no formula to typeset")
+    if len(body) > MAX_LATEX_CHARS:
+        raise InputTooLarge(
+            f"the formula is too long to typeset (over {MAX_LATEX_CHARS} characters)"
+        )
+    if not MIN_FONT_SIZE <= fontsize <= MAX_FONT_SIZE:
+        raise BadArgument(f"the font size must be from {MIN_FONT_SIZE} to {MAX_FONT_SIZE}")
+    text = f"${style.mathtext_compatible(body)}$"
+    if not style.is_mathtext(text):
+        raise BadArgument(
+            "this formula uses LaTeX that the image renderer cannot typeset",
+            hint="matrices, cases and \\begin{...} environments are not supported in images",
+        )
+    figure = Figure(figsize=(1, 1), dpi=style.DPI, facecolor="white")
+    FigureCanvasAgg(figure)
+    figure.text(0.0, 0.0, text, fontsize=fontsize, color=style.INK)
+    buffer = io.BytesIO()
+    figure.savefig(
+        buffer, format="png", dpi=style.DPI, bbox_inches="tight", pad_inches=0.12, facecolor="white"
+    )
+    return buffer.getvalue()

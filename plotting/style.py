@@ -1,0 +1,143 @@
+"""One look for every figure: chat-sized canvas, large fonts, formula titles, PNG output.
+
+Figures are built on ``matplotlib.figure.Figure`` with an Agg canvas, never through pyplot, so
+no global figure state is created or kept, and the module is safe in worker processes.
+"""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+import sympy
+from matplotlib.axes import Axes
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.mathtext import MathTextParser
+
+WIDTH_PX, HEIGHT_PX, DPI = 800, 600, 100
+TITLE_SIZE, LABEL_SIZE, TICK_SIZE, LEGEND_SIZE = 16, 14, 12, 12
+MIN_TITLE_SIZE = 10
+# Okabe–Ito: distinguishable with every common colour-vision deficiency.
+PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#F0E442")
+FIELD_CMAP = "RdYlBu_r"  # low = blue valleys, high = red hills
+INK = "#222222"
+GRID = "#dddddd"
+
+_MATHTEXT = MathTextParser("path")
+
+
+def new_figure(
+    *, width_px: int = WIDTH_PX, height_px: int = HEIGHT_PX, layout: Any = None
+) -> Figure:
+    figure = Figure(
+        figsize=(width_px / DPI, height_px / DPI), dpi=DPI, facecolor="white", layout=layout
+    )
+    FigureCanvasAgg(figure)
+    return figure
+
+
+def style_axes(ax: Axes, xlabel: str, ylabel: str, *, grid: bool = True) -> None:
+    ax.set_xlabel(xlabel, fontsize=LABEL_SIZE, color=INK)
+    ax.set_ylabel(ylabel, fontsize=LABEL_SIZE, color=INK)
+    ax.tick_params(labelsize=TICK_SIZE, colors=INK)
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    if grid:
+        ax.grid(True, color=GRID, linewidth=0.8)
+        ax.set_axisbelow(True)
+
+
+def latex_of(expr: sympy.Basic, order: str | None = None) -> str:
+    return mathtext_compatible(sympy.latex(expr, order=order))
+
+
+# SymPy LaTeX that mathtext lacks but can do without, replaced before typesetting.
+_MATHTEXT_REWRITES = (
+    (r"\limits", ""),
+    (r"\displaystyle", ""),
+    (r"\dfrac", r"\frac"),
+    (r"\tfrac", r"\frac"),
+)
+
+
+def mathtext_compatible(latex: str) -> str:
+    """``latex`` with the few constructs mathtext cannot parse (``\\limits`` …) rewritten."""
+    for old, new in _MATHTEXT_REWRITES:
+        latex = latex.replace(old, new)
+    return latex
+
+
+def is_mathtext(text: str) -> bool:
+    """Whether matplotlib's mathtext (no TeX install) can typeset ``text``."""
+    try:
+        _MATHTEXT.parse(text)
+    except (ValueError, RuntimeError):
+        return False
+    return True
+
+
+def plain_formula(expr: sympy.Basic, lhs: str | None = None) -> str:
+    """The formula as students type it (``^`` powers), for when mathtext cannot set it."""
+    text = sympy.sstr(expr).replace("**", "^")
+    return f"{lhs} = {text}" if lhs else text
+
+
+def formula(expr: sympy.Basic, lhs: str | None = None) -> str:
+    """``$lhs = latex$`` when mathtext can typeset it, else the plain formula."""
+    prefix_tex = f"{lhs} = " if lhs else ""
+    text = f"${prefix_tex}{latex_of(expr)}$"
+    if is_mathtext(text):
+        return text
+    return plain_formula(expr, lhs)
+
+
+def fit_title(
+    figure: Figure, title: Any, fallback: str | None = None, *, max_fraction: float = 0.96
+) -> None:
+    """Shrink a title until it fits the figure width; if it never does, shorten the plain form."""
+    renderer = figure.canvas.get_renderer()  # type: ignore[attr-defined]
+    limit = max_fraction * figure.bbox.width
+    size = float(title.get_fontsize())
+    while title.get_window_extent(renderer).width > limit and size > MIN_TITLE_SIZE:
+        size -= 1.5
+        title.set_fontsize(size)
+    if title.get_window_extent(renderer).width <= limit:
+        return
+    text = fallback if fallback is not None else title.get_text().replace("$", "")
+    title.set_text(text)
+    width = title.get_window_extent(renderer).width
+    if width > limit:
+        keep = max(10, int(len(text) * limit / width) - 2)
+        title.set_text(text[:keep] + "…")
+
+
+def set_title(figure: Figure, ax: Axes, text: str, fallback: str | None = None) -> None:
+    fit_title(figure, ax.set_title(text, fontsize=TITLE_SIZE, color=INK, pad=12), fallback)
+
+
+def set_suptitle(figure: Figure, text: str, fallback: str | None = None) -> None:
+    fit_title(figure, figure.suptitle(text, fontsize=TITLE_SIZE, color=INK), fallback)
+
+
+def axis_lines(ax: Axes) -> None:
+    """Thin x- and y-axes through the origin, for where zero is on screen."""
+    ax.axhline(0.0, color="#888888", linewidth=0.9, zorder=1)
+    ax.axvline(0.0, color="#888888", linewidth=0.9, zorder=1)
+
+
+def short_number(value: float) -> str:
+    """A number for a label: 3 significant figures, no ``-0``."""
+    text = f"{value:.3g}"
+    return "0" if text in ("-0", "-0.0") else text
+
+
+def legend(ax: Axes, *, loc: Any = "best", **options: Any) -> None:
+    options = {"fontsize": LEGEND_SIZE, "framealpha": 0.92, "edgecolor": GRID, **options}
+    ax.legend(loc=loc, **options)
+
+
+def to_png(figure: Figure) -> bytes:
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=DPI, facecolor="white")
+    return buffer.getvalue()

@@ -1,0 +1,361 @@
+"""Make and mark quiz questions. Both entry points run in worker processes: plain arguments in,
+picklable dataclasses out.
+
+Answers are read with our own parser (``bot.solver.parser``) — the learner's and our canonical one
+alike; nothing is ever passed to ``sympify``/``eval``. Parse errors propagate unchanged so the quiz
+engine can show them and not count the attempt.
+"""
+
+from __future__ import annotations
+
+import re
+import zlib
+from collections.abc import Sequence
+
+import sympy
+
+from bot.errors import BadArgument, EmptyInput
+from bot.present.format import fmt_number, plain
+from bot.solver.equivalence import Equivalence, equivalent
+from bot.solver.parser import parse, parse_list
+from content.catalog import curriculum
+from content.generators import GENERATORS
+from content.questions import Grade, Question, choice_labels
+
+_CLOSE_FACTOR = 20  # "very close" band, in tolerances, for a rounding hint
+
+
+def generate_question(topic_id: str, seed: int) -> Question:
+    """The question for (topic, seed): generator ``seed mod n`` of the topic, itself seeded with ``seed``."""
+    topic = curriculum().topic(topic_id)
+    name = topic.generators[seed % len(topic.generators)]
+    return generate_from(topic_id, name, seed)
+
+
+def generate_from(topic_id: str, generator_name: str, seed: int) -> Question:
+    """The question one named generator of a topic makes for ``seed`` (what a question id encodes)."""
+    topic = curriculum().topic(topic_id)
+    if generator_name not in topic.generators:
+        raise BadArgument(f"topic '{topic_id}' has no question generator '{generator_name}'")
+    draft = GENERATORS[generator_name](seed)
+    return Question(
+        id=f"{topic_id}/{generator_name}/{seed}",
+        topic_id=topic_id,
+        prompt=draft.prompt,
+        kind=draft.kind,
+        answer=draft.answer,
+        choices=draft.choices,
+        hints=draft.hints,
+        solution=draft.solution,
+        solution_command=draft.solution_command,
+        tolerance=draft.tolerance,
+    )
+
+
+def grade_answer(question_json: str, answer_text: str) -> Grade:
+    """Mark a learner's answer: right or wrong, with feedback that says where a wrong one goes astray."""
+    question = Question.from_json(question_json)
+    text = answer_text.strip()
+    if not text:
+        raise EmptyInput("type your answer after the command, e.g. `2*x*cos(x^2)` or `(1, 2)`")
+    if question.kind == "choice":
+        return _grade_choice(question, text)
+    if question.kind == "matrix":
+        return _grade_matrix(question, text)
+    if question.kind == "vector":
+        return _grade_vector(question, text)
+    if question.kind == "number":
+        return _grade_number(question, text)
+    return _grade_expression(question, text)
+
+
+# --- expressions --------------------------------------------------------------------------------
+
+
+def _equivalence_seed(question: Question) -> int:
+    """A seed for the numeric equivalence check that is stable for a question across processes."""
+    return zlib.crc32(question.id.encode("utf-8")) & 0xFFFF
+
+
+def _grade_expression(question: Question, text: str) -> Grade:
+    expected = parse(question.answer)
+    given = parse(text)
+    verdict = equivalent(given, expected, seed=_equivalence_seed(question))
+    readable = plain(expected)
+    if verdict.equivalent:
+        return Grade(True, "✅ Correct!" + _domain_note(verdict), readable)
+    return Grade(False, "❌ Not quite. " + _difference(given, expected, verdict), readable)
+
+
+def _domain_note(verdict: Equivalence) -> str:
+    if verdict.condition is None:
+        return ""
+    return f" (They agree wherever both are defined: {plain(verdict.condition)}.)"
+
+
+def _difference(given: sympy.Expr, expected: sympy.Expr, verdict: Equivalence) -> str:
+    extra = sorted(s.name for s in given.free_symbols - expected.free_symbols if isinstance(s, sympy.Symbol))
+    notes = []
+    if extra:
+        notes.append(f"Your answer uses {', '.join(extra)}, which the correct answer does not.")
+    if verdict.counterexample:
+        point = ", ".join(f"{symbol} = {plain(value)}" for symbol, value in sorted(verdict.counterexample.items(), key=lambda item: str(item[0])))
+        notes.append(f"At {point} your answer gives {_value_text(verdict.lhs_value)} but the correct one gives {_value_text(verdict.rhs_value)}.")
+    elif not given.free_symbols and not expected.free_symbols:
+        notes.append(f"Your answer is {_value_text(given)}.")
+    else:
+        notes.append("The two expressions are not the same function.")
+    return " ".join(notes)
+
+
+def _value_text(value: sympy.Basic | None) -> str:
+    if value is None:
+        return "an undefined value"
+    if isinstance(value, sympy.Integer | sympy.Rational) and len(str(value)) <= 12:
+        return str(value)
+    try:
+        return fmt_number(float(value), 6)  # type: ignore[arg-type]
+    except TypeError:
+        return plain(value)
+
+
+# --- numbers ------------------------------------------------------------------------------------
+
+
+def _number_value(expr: sympy.Expr) -> float | None:
+    """The real value of a constant expression, or None if it has variables or is not real."""
+    if expr.free_symbols:
+        return None
+    value = complex(expr.evalf(20))
+    if abs(value.imag) > 1e-12 * max(1.0, abs(value.real)):
+        return None
+    return value.real
+
+
+def _close(given: float, expected: float, tolerance: float) -> bool:
+    return abs(given - expected) <= tolerance * abs(expected) + 1e-12
+
+
+def _readable_number(expr: sympy.Expr) -> str:
+    exact = plain(expr)
+    if isinstance(expr, sympy.Integer):
+        return exact
+    value = _number_value(expr)
+    approximate = fmt_number(value, 6) if value is not None else exact
+    if isinstance(expr, sympy.Float) or exact == approximate:
+        return approximate
+    return f"{exact} ≈ {approximate}"
+
+
+def _number_feedback(given: float, expected: float, tolerance: float) -> str:
+    gap = abs(given - expected)
+    relative = f" ({gap / abs(expected):.2%})" if expected else ""
+    text = f"You gave {fmt_number(given, 6)}; that is off by {fmt_number(gap, 3)}{relative}."
+    if gap <= _CLOSE_FACTOR * tolerance * abs(expected) and gap > 0:
+        text += " Very close — keep more significant figures."
+    elif expected and abs(given + expected) <= tolerance * abs(expected) + 1e-12:
+        text += " The size is right but the sign is wrong."
+    return text
+
+
+def _grade_number(question: Question, text: str) -> Grade:
+    expected_expr = parse(question.answer)
+    expected = _number_value(expected_expr)
+    if expected is None:
+        raise ValueError(f"question {question.id} has a non-numeric answer {question.answer!r}")
+    given_expr = parse(text)
+    readable = _readable_number(expected_expr)
+    given = _number_value(given_expr)
+    if given is None:
+        names = ", ".join(sorted(str(s) for s in given_expr.free_symbols)) or "a non-real value"
+        return Grade(False, f"❌ The answer should be a single number, but yours contains {names}. Substitute the values given.", readable)
+    if _close(given, expected, question.tolerance):
+        return Grade(True, "✅ Correct!", readable)
+    return Grade(False, "❌ Not quite. " + _number_feedback(given, expected, question.tolerance), readable)
+
+
+# --- vectors and matrices -----------------------------------------------------------------------
+
+
+def _entry_matches(given: sympy.Expr, expected: sympy.Expr, question: Question, index: int) -> tuple[bool, str]:
+    """Compare one vector/matrix entry: numerically with the tolerance, else as functions."""
+    expected_value = _number_value(expected)
+    if expected_value is not None:
+        given_value = _number_value(given)
+        if given_value is None:
+            return False, f"you gave {plain(given)}, which is not a number"
+        if _close(given_value, expected_value, question.tolerance):
+            return True, ""
+        return False, f"you gave {fmt_number(given_value, 6)}, off by {fmt_number(abs(given_value - expected_value), 3)}"
+    verdict = equivalent(given, expected, seed=_equivalence_seed(question) + index)
+    if verdict.equivalent:
+        return True, ""
+    return False, _difference(given, expected, verdict)
+
+
+def _grade_entries(
+    question: Question, given: Sequence[sympy.Expr], expected: Sequence[sympy.Expr], names: Sequence[str], readable: str
+) -> Grade:
+    problems = []
+    for index, (mine, theirs, name) in enumerate(zip(given, expected, names, strict=True)):
+        ok, why = _entry_matches(mine, theirs, question, index)
+        if not ok:
+            problems.append(f"{name}: {why.rstrip('.')}")
+    if not problems:
+        return Grade(True, "✅ Correct!", readable)
+    right = len(expected) - len(problems)
+    return Grade(False, f"❌ Not quite — {right} of {len(expected)} entries are right. " + "; ".join(problems) + ".", readable)
+
+
+def _grade_vector(question: Question, text: str) -> Grade:
+    expected = parse_list(question.answer)
+    given = parse_list(text)
+    readable = "(" + ", ".join(_readable_entry(e) for e in expected) + ")"
+    if len(given) != len(expected):
+        return Grade(False, f"❌ The answer has {len(expected)} entries; yours has {len(given)}.", readable)
+    names = [f"entry {i}" for i in range(1, len(expected) + 1)]
+    return _grade_entries(question, given, expected, names, readable)
+
+
+def _grade_matrix(question: Question, text: str) -> Grade:
+    expected = read_matrix(question.answer)
+    given = read_matrix(text)
+    readable = "[" + ", ".join("[" + ", ".join(_readable_entry(e) for e in row) + "]" for row in expected) + "]"
+    expected_shape = (len(expected), len(expected[0]))
+    given_shape = (len(given), len(given[0]))
+    if given_shape != expected_shape:
+        hint = " Rows and columns look swapped." if given_shape == expected_shape[::-1] else ""
+        return Grade(
+            False,
+            f"❌ The answer is a {expected_shape[0]}×{expected_shape[1]} matrix; yours is {given_shape[0]}×{given_shape[1]}.{hint}",
+            readable,
+        )
+    names = [f"row {r + 1}, column {c + 1}" for r in range(expected_shape[0]) for c in range(expected_shape[1])]
+    flat_given = [entry for row in given for entry in row]
+    flat_expected = [entry for row in expected for entry in row]
+    grade = _grade_entries(question, flat_given, flat_expected, names, readable)
+    if not grade.correct and expected_shape[0] == expected_shape[1]:
+        transposed = [given[c][r] for r in range(expected_shape[0]) for c in range(expected_shape[1])]
+        if all(_probably_equal(mine, theirs, question.tolerance) for mine, theirs in zip(transposed, flat_expected, strict=True)):
+            return Grade(False, grade.feedback + " It is the transpose of the answer: rows and columns are swapped.", readable)
+    return grade
+
+
+_PROBES = (sympy.Rational(37, 100), sympy.Rational(171, 100), sympy.Rational(-83, 100))
+
+
+def _probably_equal(given: sympy.Expr, expected: sympy.Expr, tolerance: float) -> bool:
+    """A cheap numeric look for diagnosis only (the verdict itself always uses ``equivalent``)."""
+    variables = sorted(given.free_symbols | expected.free_symbols, key=str)
+    for offset, probe in enumerate(_PROBES):
+        point = {v: probe + sympy.Rational(i + offset, 7) for i, v in enumerate(variables)}
+        mine, theirs = _number_value(given.subs(point)), _number_value(expected.subs(point))
+        if mine is None or theirs is None or not _close(mine, theirs, max(tolerance, 1e-9)):
+            return False
+    return True
+
+
+def _readable_entry(expr: sympy.Expr) -> str:
+    if isinstance(expr, sympy.Float):
+        return fmt_number(float(expr), 6)
+    return plain(expr)
+
+
+def _strip_brackets(text: str) -> str | None:
+    """The inside of ``[...]`` or ``(...)`` if the whole text is one bracketed group, else None."""
+    pairs = {"[": "]", "(": ")"}
+    if not text or text[0] not in pairs:
+        return None
+    depth = 0
+    for index, char in enumerate(text):
+        if char in "([{":
+            depth += 1
+        elif char in ")]}":
+            depth -= 1
+            if depth == 0:
+                return text[1:-1].strip() if index == len(text) - 1 and char == pairs[text[0]] else None
+    return None
+
+
+def _split_top_level(text: str, separator: str) -> list[str]:
+    parts, depth, start = [], 0, 0
+    for index, char in enumerate(text):
+        if char in "([{":
+            depth += 1
+        elif char in ")]}":
+            depth -= 1
+        elif char == separator and depth == 0:
+            parts.append(text[start:index].strip())
+            start = index + 1
+    parts.append(text[start:].strip())
+    return parts
+
+
+_MATRIX_USAGE = "type a matrix row by row, e.g. `[[1, 2], [3, 4]]` or `1, 2; 3, 4`"
+
+
+def read_matrix(text: str) -> list[list[sympy.Expr]]:
+    """Rows of a matrix as a learner types it: ``[[1, 2], [3, 4]]``, ``[1, 2; 3, 4]``, ``1, 2; 3, 4``.
+
+    ``Matrix([[…]])`` is accepted too. Each entry goes through our parser (via ``parse_list``).
+    """
+    body = text.strip()
+    wrapper = re.match(r"(?i)^matrix\s*\((.*)\)$", body, flags=re.DOTALL)
+    if wrapper:
+        body = wrapper.group(1).strip()
+    if not body:
+        raise EmptyInput(_MATRIX_USAGE)
+    inner = _strip_brackets(body)
+    top = body if inner is None else inner
+    if ";" in _strip_nested(top):
+        rows_text = _split_top_level(top, ";")
+    else:
+        if inner is None:
+            raise BadArgument(f"that is not a matrix: {_MATRIX_USAGE}")
+        rows_text = _split_top_level(inner, ",")
+        if any(_strip_brackets(row) is None for row in rows_text):
+            raise BadArgument(f"put each row in brackets: {_MATRIX_USAGE}")
+    rows = [parse_list(row) for row in rows_text if row]
+    if not rows or any(len(row) != len(rows[0]) for row in rows):
+        raise BadArgument(f"every row needs the same number of entries: {_MATRIX_USAGE}")
+    return rows
+
+
+def _strip_nested(text: str) -> str:
+    """The text with every bracketed group removed: what is left is the top level."""
+    out, depth = [], 0
+    for char in text:
+        if char in "([{":
+            depth += 1
+        elif char in ")]}":
+            depth -= 1
+        elif depth == 0:
+            out.append(char)
+    return "".join(out)
+
+
+# --- multiple choice ----------------------------------------------------------------------------
+
+
+def _normalise_choice(text: str) -> str:
+    return re.sub(r"\s+", "", text.strip().strip("`").replace("**", "^")).lower()
+
+
+def _grade_choice(question: Question, text: str) -> Grade:
+    labels = choice_labels(len(question.choices))
+    correct_index = labels.index(question.answer)
+    readable = f"{question.answer}: {question.choices[correct_index]}"
+    letter = re.fullmatch(r"[\(\[]?\s*([A-Za-z])\s*[\)\]\.:]?", text)
+    index: int | None = None
+    if letter and letter.group(1).upper() in labels:
+        index = labels.index(letter.group(1).upper())
+    else:
+        wanted = _normalise_choice(text)
+        matches = [i for i, choice in enumerate(question.choices) if _normalise_choice(choice) == wanted]
+        if matches:
+            index = matches[0]
+    if index is None:
+        raise BadArgument(f"answer with one of the letters {', '.join(labels)} (or copy the option's text)")
+    if index == correct_index:
+        return Grade(True, "✅ Correct!", readable)
+    return Grade(False, f"❌ Not quite — you chose {labels[index]}: {question.choices[index]}. The answer is {readable}.", readable)

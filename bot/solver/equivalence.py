@@ -82,6 +82,9 @@ class Equivalence:
     undefined_side: str | None = None  # "lhs" or "rhs": the side undefined at domain_point
 
 
+_QUICK_POINTS = 6  # numeric probes tried before any symbolic work
+
+
 def equivalent(
     a: sympy.Basic | sympy.MatrixBase, b: sympy.Basic | sympy.MatrixBase, *, seed: int = 0
 ) -> Equivalence:
@@ -93,6 +96,9 @@ def equivalent(
         a, b = _as_expr(a), _as_expr(b)
     a_entries, b_entries = _entries(a), _entries(b)
 
+    disagreement = _quick_disagreement(a, b, a_entries, b_entries, seed)
+    if disagreement is not None:
+        return disagreement  # most wrong answers: decided in milliseconds, before any simplification
     differences = [x - y for x, y in zip(a_entries, b_entries, strict=True)]
     if run_with_budget(lambda: all(_is_symbolically_zero(d) for d in differences), _SYMBOLIC_BUDGET_SECONDS):
         return Equivalence(True, "symbolic", None, None, None)
@@ -233,6 +239,25 @@ def _readable(exact: sympy.Expr) -> sympy.Expr:
         real, imaginary = exact.evalf(15).as_real_imag()
         return real if imaginary == 0 else real + sympy.I * imaginary
     return exact
+
+
+def _quick_disagreement(
+    a: sympy.Basic | sympy.MatrixBase,
+    b: sympy.Basic | sympy.MatrixBase,
+    a_entries: list[sympy.Expr],
+    b_entries: list[sympy.Expr],
+    seed: int,
+) -> Equivalence | None:
+    """A point among the first few samples where both sides are real and differ, if there is one."""
+    free = set().union(*(e.free_symbols for e in a_entries + b_entries))
+    variables = sorted((s for s in free if isinstance(s, sympy.Symbol)), key=lambda s: s.name)
+    a_parts = [(entry, _domain_nodes(entry)) for entry in a_entries]
+    b_parts = [(entry, _domain_nodes(entry)) for entry in b_entries]
+    for checked, point in enumerate(sample_points(variables, seed)[:_QUICK_POINTS]):
+        left, right = _numeric_value(a_parts, point), _numeric_value(b_parts, point)
+        if left is not None and right is not None and not _agree(left, right):
+            return Equivalence(False, "numeric", point, _exact_value(a, point), _exact_value(b, point), checked + 1)
+    return None
 
 
 def _numeric_verdict(

@@ -6,8 +6,8 @@ Each course-sized message goes through the router, the argument grammar, a worke
 step engine or operation, formatting) and back.  The baseline is a plain SymPy script computing the
 same answer in-process: build the expression (from Python source we wrote, not user text), do the
 operation, simplify, and print it as text and LaTeX — what a bare-library bot would have to do.
-The result cache is off, so every message is computed.  Figures (pictures) are not rendered here:
-benchmarks/plots.py measures those.
+The result cache is off, so every message is computed, and pictures are off (CALCBOT_FIGURES=0):
+benchmarks/plots.py measures those against bare matplotlib.
 """
 
 from __future__ import annotations
@@ -50,16 +50,26 @@ def bare_partial() -> None:
 
 def bare_grad() -> None:
     f = x**2 * y + y**3
-    g = sympy.Matrix([sympy.diff(f, v) for v in (x, y)])
-    _show(g.subs({x: 1, y: 2}))
+    g = sympy.Matrix([sympy.simplify(sympy.diff(f, v)) for v in (x, y)])
+    _show(g)
+    at = g.subs({x: 1, y: 2})
+    _show(at)
+    _show(sympy.sqrt(sum(v**2 for v in at)))
 
 
 def bare_jacobian() -> None:
-    _show(sympy.Matrix([x**2 * y, x + y]).jacobian([x, y]).subs({x: 1, y: 2}))
+    jac = sympy.Matrix([x**2 * y, x + y]).jacobian([x, y]).applyfunc(sympy.simplify)
+    _show(jac)
+    _show(jac.subs({x: 1, y: 2}))
 
 
 def bare_hessian() -> None:
-    _show(sympy.hessian(x**3 + x * y**2, (x, y)).subs({x: 1, y: 1}))
+    hess = sympy.hessian(x**3 + x * y**2, (x, y)).applyfunc(sympy.simplify)
+    _show(hess)
+    at = hess.subs({x: 1, y: 1})
+    _show(at)
+    _show(at.det())
+    at.eigenvals()
 
 
 def bare_chain() -> None:
@@ -129,7 +139,7 @@ async def main(repeat: int) -> None:
 
     pool = WorkerPool(workers=2, timeout=30, cache_size=0)
     with TemporaryDirectory() as tmp:
-        app = await build_app(Settings(), db_path=f"{tmp}/bench.db", workers=pool)
+        app = await build_app(Settings(figures=False), db_path=f"{tmp}/bench.db", workers=pool)
         channel = ChannelRef("console", "", "bench")
         users = (UserRef("console", f"learner{n}", f"learner{n}") for n in range(10**9))  # no rate limit
         print(f"{'command':<16}{'p50 ms':>9}{'p99 ms':>9}{'bare p50':>10}{'ratio':>8}")

@@ -64,7 +64,7 @@ async def build_app(
     store = await Store.open(url)
     closers.append(store.close)
     quiz = QuizEngine(store=store, curriculum=curriculum(), clock=clock, run=workers.run)
-    services = Services(workers=workers, clock=clock, store=store, quiz=quiz)
+    services = Services(workers=workers, clock=clock, store=store, quiz=quiz, figures=settings.figures)
     registry = all_commands()
     router = Router(registry, services, middleware=(translate_errors, log_timing, limit_message_size, PerUserLimits()))
     return App(settings=settings, registry=registry, router=router, services=services, closers=closers)

@@ -18,6 +18,8 @@ def reply_from(answer: Answer, *extra: Figure, choices: tuple[Choice, ...] = ())
 
 async def with_figure(ctx: Context, answer_job: tuple[Any, ...], figure_job: tuple[Any, ...]) -> Reply:
     """Run the answer and its picture side by side; a picture that can't be drawn is just left out."""
+    if not ctx.services.figures:
+        return reply_from(await ctx.workers.run(*answer_job))
     answer_task = asyncio.ensure_future(ctx.workers.run(*answer_job))
     figure_task = asyncio.ensure_future(ctx.workers.run(*figure_job))
     try:

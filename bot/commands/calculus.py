@@ -192,7 +192,7 @@ async def taylor_series(ctx: Context, args: Args) -> Reply:
 )
 async def newton(ctx: Context, args: Args) -> Reply:
     wrt = args.wrt.strip() if args.wrt else None
-    return reply_from(await ctx.workers.run(optimise.newton, args.expr, args.start, wrt))
+    return reply_from(await ctx.workers.run(optimise.newton, args.expr, args.start, wrt, 50, 1e-12, ctx.services.figures))
 
 
 @command(
@@ -206,7 +206,7 @@ async def newton(ctx: Context, args: Args) -> Reply:
     aliases=("critical", "extrema"),
 )
 async def stationary(ctx: Context, args: Args) -> Reply:
-    return reply_from(await ctx.workers.run(optimise.stationary, args.expr, args.vars))
+    return reply_from(await ctx.workers.run(optimise.stationary, args.expr, args.vars, ctx.services.figures))
 
 
 @command(
@@ -226,7 +226,7 @@ async def stationary(ctx: Context, args: Args) -> Reply:
     aliases=("lagrangian",),
 )
 async def lagrange(ctx: Context, args: Args) -> Reply:
-    return reply_from(await ctx.workers.run(optimise.lagrange, args.expr, args.constraint, args.vars))
+    return reply_from(await ctx.workers.run(optimise.lagrange, args.expr, args.constraint, args.vars, ctx.services.figures))
 
 
 @command(
@@ -245,6 +245,12 @@ async def lagrange(ctx: Context, args: Args) -> Reply:
 )
 async def check(ctx: Context, args: Args) -> Reply:
     if not args.dvar:
+        if "=" not in args.claim:
+            raise UsageError(
+                "a claim needs '=' between its two sides.",
+                hint="Usage: `/check LHS = RHS` — e.g. `/check (x+1)^2 = x^2 + 2x + 1`, "
+                "or `/check d/dx x^2 sin x = 2x sin x + x^2 cos x` for a derivative.",
+            )
         return reply_from(await ctx.workers.run(check_jobs.check, args.claim))
     expr, equals, answer = args.claim.partition("=")
     if not equals or not expr.strip() or not answer.strip():

@@ -178,7 +178,7 @@ class Command:
         names = [a.name for a in self.arguments()]
         if len(names) != len(set(names)):
             raise ValueError(f"/{self.name} declares an argument twice")
-        alternatives = []
+        alternatives: list[str] = []
         for keyword in self.keywords:
             for word in keyword.words:
                 spaced = r"\s+".join(re.escape(w) for w in word.split())

@@ -22,10 +22,11 @@ class Settings(BaseSettings):
 
     data_dir: Path = Field(default_factory=default_data_dir)
     database_url: str | None = None  # e.g. postgresql+asyncpg://user@host/db; default: SQLite in data_dir
-    job_timeout: float = Field(5.0, gt=0, le=120)  # seconds of wall-clock per solver/plot job
-    job_memory_mb: int = Field(1536, ge=256, le=65536)
+    job_timeout: float = Field(default=5.0, gt=0, le=120)  # seconds of wall-clock per solver/plot job
+    job_memory_mb: int = Field(default=1536, ge=256, le=65536)
     workers: int = Field(default_factory=lambda: max(2, os.cpu_count() or 2), ge=1, le=64)
     log_level: str = "WARNING"
+    figures: bool = True  # attach pictures to calculus answers
     discord_token: SecretStr | None = None
     slack_bot_token: SecretStr | None = None
     slack_app_token: SecretStr | None = None

@@ -34,6 +34,7 @@ class Services:
     clock: Callable[[], datetime]
     store: Any = None  # bot.store.Store, typed loosely so the core does not import the store
     quiz: Any = None  # bot.quiz.engine.QuizEngine
+    figures: bool = True  # attach pictures to answers (off: text-only, e.g. for screen readers)
 
 
 @dataclass(frozen=True)

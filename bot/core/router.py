@@ -5,7 +5,6 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Sequence
-from functools import partial
 
 from bot.core.commands import Registry
 from bot.core.context import Context, Services
@@ -23,7 +22,7 @@ class Router:
         self.services = services
         chain: Next = self._route
         for step in reversed(middleware):
-            chain = partial(step, call_next=chain)
+            chain = _link(step, chain)
         self._chain = chain
 
     async def dispatch(self, message: Message) -> Reply:
@@ -51,3 +50,10 @@ class Router:
     def _suggestion(self, name: str) -> str:
         close = difflib.get_close_matches(name, self.registry.all_names(), n=1, cutoff=0.6)
         return f" — did you mean /{close[0]}?" if close else ""
+
+
+def _link(step: Middleware, call_next: Next) -> Next:
+    async def linked(message: Message) -> Reply:
+        return await step(message, call_next)
+
+    return linked

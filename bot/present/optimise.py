@@ -43,7 +43,10 @@ def _pictures(figure: Figure | None) -> tuple[Figure, ...]:
 # /newton
 
 
-def newton(expr_text: str, start_text: str, wrt: str | None = None, max_steps: int = 50, tol: float = 1e-12) -> Answer:
+def newton(
+    expr_text: str, start_text: str, wrt: str | None = None, max_steps: int = 50, tol: float = 1e-12,
+    picture: bool = True,
+) -> Answer:
     """Newton–Raphson from the learner's starting point, with the table of iterates."""
     expr = parse(expr_text)
     var = default_variable(expr, wrt)
@@ -66,7 +69,7 @@ def newton(expr_text: str, start_text: str, wrt: str | None = None, max_steps: i
         text="\n".join(lines),
         result=str(result.root),
         latex=f"{sympy.latex(var)} \\approx {result.root}",
-        images=_pictures(figures.newton_figure_from(result)),
+        images=_pictures(figures.newton_figure_from(result) if picture else None),
     )
 
 
@@ -109,7 +112,7 @@ def _single_number(point: tuple[sympy.Expr, ...], text: str) -> sympy.Expr:
 # /stationary
 
 
-def stationary(expr_text: str, vars_text: str | None = None) -> Answer:
+def stationary(expr_text: str, vars_text: str | None = None, picture: bool = True) -> Answer:
     """Solve ∇f = 0 and classify each stationary point by the Hessian (or f'' in 1-D)."""
     expr = parse(expr_text)
     variables = _variables(expr, vars_text)
@@ -139,7 +142,7 @@ def stationary(expr_text: str, vars_text: str | None = None) -> Answer:
         text="\n".join(lines),
         result=result_str(shown_points),
         latex=", ".join(fmt_latex(sympy.Tuple(*p)) for p in shown_points),
-        images=_pictures(figures.stationary_figure_from(result)),
+        images=_pictures(figures.stationary_figure_from(result) if picture else None),
     )
 
 
@@ -236,7 +239,7 @@ def _search_note(result: StationaryResult) -> str:
 # /lagrange
 
 
-def lagrange(expr_text: str, constraint_text: str, vars_text: str | None = None) -> Answer:
+def lagrange(expr_text: str, constraint_text: str, vars_text: str | None = None, picture: bool = True) -> Answer:
     """Extremes of f subject to g = c by Lagrange multipliers, with the candidates compared."""
     expr = parse(expr_text)
     if "=" in constraint_text:
@@ -266,7 +269,7 @@ def lagrange(expr_text: str, constraint_text: str, vars_text: str | None = None)
         text="\n".join(lines),
         result=result_str(points),
         latex=", ".join(fmt_latex(sympy.Tuple(*p)) for p in points),
-        images=_pictures(figures.lagrange_figure_from(result)),
+        images=_pictures(figures.lagrange_figure_from(result) if picture else None),
     )
 
 

@@ -525,7 +525,11 @@ def tidy(expr: sympy.Expr) -> sympy.Expr:
     ``sympy.simplify`` can take seconds on a modest trigonometric polynomial, and a worker job
     should not spend its time budget on cosmetics.
     """
+    if expr.is_Rational or expr.is_Atom:
+        return expr
     size = sympy.count_ops(expr)
+    if size <= 2:
+        return expr  # nothing shorter exists
     candidates = [expr, sympy.factor_terms(expr)]
     if size <= _EXPAND_OPS:
         candidates.append(sympy.factor_terms(sympy.expand(expr)))

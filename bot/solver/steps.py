@@ -109,10 +109,14 @@ def simplify_derivative(expr: sympy.Expr) -> sympy.Expr:
     ``x**2*cos(x) + 2*x*sin(x)`` stays as the product rule wrote it.
     """
     ops = sympy.count_ops(expr)
+    if ops <= 2:
+        return expr  # `2*x*y`, `x**2`: nothing shorter exists
     allowed = _applications(expr)
     candidates = [(sympy.cancel(expr), 0), (sympy.together(expr), 2), (sympy.factor_terms(expr), 2)]
     if ops <= _SIMPLIFY_MAX_OPS:
-        candidates += [(sympy.factor(expr), 2), (sympy.simplify(expr), 2)]
+        candidates.append((sympy.factor(expr), 2))
+        if not expr.is_polynomial():  # for a polynomial, simplify finds nothing factor did not
+            candidates.append((sympy.simplify(expr), 2))
     best, best_key = expr, _size(expr)
     for candidate, required_saving in candidates:
         if candidate.has(sympy.nan, sympy.zoo) or not _applications(candidate) <= allowed:

@@ -32,7 +32,7 @@ async def plot(ctx: Context, args: Args) -> Reply:
     examples=("/surface x^2 - y^2", "/surface sin(x) cos(y)"),
     main=Text("expr", help="a function of two variables"),
     family="plots",
-    aliases=("surf", "3d"),
+    aliases=("surf", "plot3d"),
 )
 async def surface(ctx: Context, args: Args) -> Reply:
     return reply_from(await ctx.workers.run(plots.surface, args.expr))

@@ -82,10 +82,12 @@ def backprop(
     note = unreachable_target(act, y)
     if note:
         sections.append(f"_Note: {note}._")
-    sections.append(
-        f"`result` holds the weight gradients ∂C/∂W{_sup(1)}, …, ∂C/∂W{_sup(network.depth)} "
-        "of this first step, in layer order."
+    held = (
+        f"∂C/∂W{_sup(1)}, …, ∂C/∂W{_sup(network.depth)} of this first step, in layer order"
+        if network.depth > 1
+        else f"∂C/∂W{_sup(1)} of this first step"
     )
+    sections.append(f"`result` holds the weight gradient{'s' if network.depth > 1 else ''} {held}.")
     return Answer(
         text="\n\n".join(sections),
         result="[" + ", ".join(_matrix_result(g.weights) for g in gradients) + "]",
@@ -100,7 +102,7 @@ def _sup(layer: int | str) -> str:
 
 
 def _num(value: float) -> str:
-    return f"{value:.6g}"
+    return f"{value + 0.0:.6g}"  # + 0.0 turns -0.0 (a zero gradient times a negative) into 0
 
 
 def _vector(values: np.ndarray) -> str:

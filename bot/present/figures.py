@@ -9,6 +9,7 @@ already done the expensive solving draws from it instead of solving twice.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from functools import partial
 
 import sympy
 
@@ -20,6 +21,7 @@ from bot.solver.variables import default_variable, ordered_variables
 from plotting import curves, fields, optima
 
 MAX_STATIONARY_MARKERS = 40
+TANGENT_POINTS = (0, 1, -1, 0.5, 2, -2)  # where /derive … plot draws its tangent, in order of preference
 
 
 def _drawn(name: str, alt: str, render: Callable[[], bytes]) -> Figure | None:
@@ -40,8 +42,12 @@ def derivative_figure(expr_text: str, wrt: str | None) -> Figure | None:
     var = default_variable(expr, wrt)
     if expr.free_symbols - {var}:
         return None
-    return _drawn("derivative.png", f"graph of {expr} and its derivative",
-                  lambda: curves.render_tangent(expr, 0, var, derivative=True))
+    for at in TANGENT_POINTS:  # the first point where f and f′ are both defined (sin(x)/x: not 0)
+        figure = _drawn("derivative.png", f"graph of {expr} and its derivative",
+                        partial(curves.render_tangent, expr, at, var, derivative=True))
+        if figure is not None:
+            return figure
+    return None
 
 
 def tangent_figure(expr_text: str, at_text: str, wrt: str | None) -> Figure | None:

@@ -158,7 +158,7 @@ def _stationary_setup(result: StationaryResult) -> list[str]:
     gradient = ", ".join(plain(g) for g in result.gradient)
     rows = "; ".join("[" + ", ".join(plain(e) for e in result.hessian.row(i)) + "]" for i in range(result.hessian.rows))
     return [
-        f"∇f = (`{gradient}`)",
+        f"∇f = `({gradient})`",
         f"Hessian H = `[{rows}]`",
         "Stationary points are where every partial derivative is 0: ∇f = 0.",
     ]

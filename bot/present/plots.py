@@ -129,16 +129,21 @@ def descent(expr_text: str, start_text: str, rate: float = 0.1, steps: int = 30)
     run = descend(expr, variables, start, rate, steps)
     names = ", ".join(v.name for v in variables)
     gradient = ", ".join(plain(sympy.diff(expr, v)) for v in variables)
+    if len(variables) == 1:  # one variable: the gradient is just f′, and no tuple brackets
+        rule = f"Each step: {names} ← {names} − γ f′({names}), with f′({names}) = `{gradient}`."
+    else:
+        rule = f"Each step: ({names}) ← ({names}) − γ ∇f, with ∇f = `({gradient})`."
     lines = [
         f"Gradient descent on {fmt_expr(expr)} from {_tuple_text(run.iterates[0])}, rate γ = {rate:g}.",
-        f"Each step: ({names}) ← ({names}) − γ ∇f, with ∇f = `({gradient})`.",
+        rule,
         "",
         _iterate_table(run.iterates, run.values, run.gradients),
         "",
     ]
     final = run.iterates[-1]
     if run.diverged:
-        lines.append(f"**Diverged** — {run.reason}.")
+        detail = run.reason.removeprefix("diverged")  # the reason starts with the word we put in bold
+        lines.append(f"**Diverged**{detail if detail[:1] in (':', ' ') else ': ' + detail}.")
     else:
         lines.append(f"**{run.reason[0].upper()}{run.reason[1:]}**.")
         lines.append(f"Final point: {_tuple_text(final)}, f = {fmt_number(run.values[-1])}.")

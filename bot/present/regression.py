@@ -46,6 +46,7 @@ _METHOD_ALIASES = {
 _DESIGN_ROWS = 6
 _HEAD_ITERATIONS, _TAIL_ITERATIONS = 8, 3
 _MAX_NORMAL_SHOWN = 6
+NOISE = 1e-12  # a parameter this small relative to the largest is floating-point noise
 
 
 def _rounded(value: float) -> str:
@@ -138,7 +139,7 @@ def fit(
     result = fit_model(model, x, y, guess, chosen)
 
     fitted = model.expr.subs(
-        {p: sympy.Float(v) for p, v in zip(model.params, result.params, strict=True)}
+        {p: sympy.Float(v) for p, v in zip(model.params, _shown_params(result), strict=True)}
     )
     fitted_text = _RoundedStrPrinter({"order": None}).doprint(fitted)
     sections = [_heading(result)]
@@ -172,11 +173,17 @@ def _num(value: float) -> str:
     return f"{value:.6g}"
 
 
+def _shown_params(result: FitResult) -> list[float]:
+    """The parameters for reading: rounding noise (1e-16 beside 1) shown as 0, not as 2.37e-16·x."""
+    scale = max((abs(v) for v in result.params), default=0.0)
+    return [0.0 if abs(v) <= NOISE * scale else float(v) for v in result.params]
+
+
 def _heading(result: FitResult) -> str:
     model, n = result.model, len(result.x)
     names = ", ".join(p.name for p in model.params)
-    kind = {"line": "a straight line", "expression": "the model"}.get(
-        model.name, f"a polynomial of degree {model.name[5:]}"
+    kind = {"line": "a straight line,", "expression": "the model"}.get(
+        model.name, f"a polynomial of degree {model.name[5:]},"
     )
     how = {
         "exact": "it is linear in its parameters, so the least-squares answer is exact",
@@ -331,7 +338,7 @@ def _summary(result: FitResult) -> str:
     errors = result.std_errors
     rows = [
         [p.name, _num(v), "—" if errors is None else f"{errors[i]:.3g}"]
-        for i, (p, v) in enumerate(zip(result.model.params, result.params, strict=True))
+        for i, (p, v) in enumerate(zip(result.model.params, _shown_params(result), strict=True))
     ]
     lines = [fmt_table(["parameter", "value", "standard error"], rows)]
     n, k = len(result.x), len(result.model.params)

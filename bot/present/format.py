@@ -1,0 +1,53 @@
+"""Small, shared formatting for chat: how an expression, a number or a table reads in Markdown."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import sympy
+from sympy.printing.str import StrPrinter
+
+
+class _ChatPrinter(StrPrinter):
+    """SymPy's str form, but with ``^`` for powers, as students type them."""
+
+    def _print_Pow(self, expr: sympy.Pow, rational: bool = False) -> str:
+        return super()._print_Pow(expr, rational).replace("**", "^")
+
+    def _print_Mul(self, expr: sympy.Mul) -> str:
+        return super()._print_Mul(expr).replace("**", "^")
+
+
+def fmt_expr(expr: sympy.Basic) -> str:
+    """An expression as inline code, readable by a learner: `x^2*sin(x)`."""
+    return f"`{plain(expr)}`"
+
+
+def plain(expr: sympy.Basic) -> str:
+    """An expression as plain text with ``^`` powers (no Markdown)."""
+    return _ChatPrinter({"order": None}).doprint(expr).replace("**", "^")
+
+
+def fmt_latex(expr: sympy.Basic) -> str:
+    return sympy.latex(expr)
+
+
+def result_str(expr: sympy.Basic) -> str:
+    """The machine-readable answer: SymPy syntax, re-parseable by our parser (and by SymPy)."""
+    return sympy.sstr(expr)
+
+
+def fmt_number(value: sympy.Basic | float, digits: int = 8) -> str:
+    """A number for a table: exact if short, else a decimal with ``digits`` significant figures."""
+    if isinstance(value, float):
+        return f"{value:.{digits}g}"
+    if isinstance(value, sympy.Integer) or (isinstance(value, sympy.Rational) and len(str(value)) <= 12):
+        return str(value)
+    return f"{float(sympy.N(value, digits + 2)):.{digits}g}"
+
+
+def fmt_table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+    """A Markdown table (the console and Slack show it as monospaced text, Discord as-is)."""
+    lines = ["| " + " | ".join(headers) + " |", "|" + "|".join("---" for _ in headers) + "|"]
+    lines += ["| " + " | ".join(str(cell) for cell in row) + " |" for row in rows]
+    return "\n".join(lines)

@@ -169,8 +169,9 @@ class Command:
     _keyword_re: re.Pattern[str] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
-        if not re.fullmatch(r"[a-z][a-z0-9]*", self.name):
-            raise ValueError(f"command name {self.name!r} must be lower-case letters and digits")
+        for name in (self.name, *self.aliases):
+            if not re.fullmatch(r"[a-z][a-z0-9]*", name):
+                raise ValueError(f"command name {name!r} must be a lower-case letter, then letters and digits")
         if not self.usage.startswith(f"/{self.name}"):
             raise ValueError(f"usage of /{self.name} must start with '/{self.name}'")
         if not self.examples or any(not e.startswith(f"/{self.name}") for e in self.examples):

@@ -9,7 +9,10 @@ from sympy.printing.str import StrPrinter
 
 
 class _ChatPrinter(StrPrinter):
-    """SymPy's str form, but with ``^`` for powers, as students type them."""
+    """SymPy's str form, but with ``^`` for powers and ``e`` for Euler's number, as students type them."""
+
+    def _print_Exp1(self, expr: sympy.Basic) -> str:
+        return "e"
 
     def _print_Pow(self, expr: sympy.Pow, rational: bool = False) -> str:
         return super()._print_Pow(expr, rational).replace("**", "^")

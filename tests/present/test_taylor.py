@@ -35,7 +35,7 @@ def test_text_shows_the_general_term_the_table_and_the_polynomial_in_powers_of_x
     text = taylor("e^x", "1", 3).text
     assert "f⁽ⁿ⁾(a)/n! · (x − a)ⁿ" in text
     assert "| n | f⁽ⁿ⁾(x) | f⁽ⁿ⁾(1) | f⁽ⁿ⁾(a)/n! | term |" in text
-    assert "E*(x - 1)^2/2" in text  # kept in powers of (x − a), not expanded
+    assert "e*(x - 1)^2/2" in text  # kept in powers of (x − a), not expanded
 
 
 def test_text_gives_the_lagrange_remainder_and_errors_near_the_point():

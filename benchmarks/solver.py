@@ -108,7 +108,7 @@ def bare_lagrange() -> None:
 
 
 def bare_check() -> None:
-    sympy.simplify(sympy.sin(x) ** 2 + sympy.cos(x) ** 2 - 1) == 0
+    assert sympy.simplify(sympy.sin(x) ** 2 + sympy.cos(x) ** 2 - 1) == 0
 
 
 CASES: list[tuple[str, str, Callable[[], None]]] = [

@@ -121,3 +121,11 @@ async def test_example_runs_the_topics_worked_example_through_the_solver(bot):
 async def test_topics_lists_every_module(bot):
     reply = await bot.say("/topics")
     assert all(f"Module {n}" in reply.text for n in range(1, 7))
+
+
+async def test_every_topics_worked_example_runs_without_error(bot):
+    from content.catalog import curriculum
+
+    for topic in curriculum().topics():
+        reply = await bot.say(f"/example {topic.id}", user=f"learner-{topic.id}")
+        assert reply.error is None, (topic.id, topic.example_command, reply.error)

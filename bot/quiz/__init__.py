@@ -1,0 +1,1 @@
+"""Quizzes with spaced repetition: the engine the learning commands call, and FSRS scheduling."""

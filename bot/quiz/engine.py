@@ -1,0 +1,470 @@
+"""The quiz engine behind /lesson, /quiz, /answer, /hint, /skip, /review and /progress.
+
+It glues the curriculum (lessons, generated questions, grading — run in the worker pool), FSRS
+scheduling (``bot.quiz.srs``) and the progress store. Every answer is committed through
+``Store.record_answer`` before the result is returned.
+
+Decisions:
+- XP: a right answer earns 10, less 3 per hint used, never below 4; a wrong answer or a skip earns
+  nothing. Streaks count consecutive UTC days with at least one answer (skips do not count).
+- A skip reveals the answer and rates the card Again (the learner could not recall it), so the
+  topic comes back tomorrow; it is recorded as an attempt (``skipped``) but not in accuracy.
+- An expired question is closed when the learner tries to use it, with the reason.
+- ``/quiz`` with no topic picks: the most overdue review; else a topic whose lesson was read but
+  never quizzed; else the next lesson's topic; else the card closest to falling due.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING, Any, Protocol
+
+from fsrs import Rating
+
+from bot.errors import EmptyInput, InputTooLarge, UsageError
+from bot.quiz.results import (
+    AnswerChoice,
+    AnswerResult,
+    DueTopic,
+    HintResult,
+    LessonResult,
+    ModuleProgress,
+    ProgressResult,
+    QuestionResult,
+    ReviewResult,
+    SkipResult,
+    TopicProgress,
+    TopicRef,
+)
+from bot.quiz.srs import SpacedRepetition, rating_for, topic_mastery
+from bot.store import AnswerOutcome, AnswerRecord, CardChanged, CardUpdate, QuestionGone, Store
+from bot.store.rows import OpenQuestion, User
+from content.generate import generate_question, grade_answer
+from content.questions import Question, choice_labels
+
+if TYPE_CHECKING:
+    from content.catalog import Curriculum, Topic
+
+Runner = Callable[..., Awaitable[Any]]  # ``await run(fn, *args)``: fn runs in the worker pool
+
+QUESTION_LIFETIME = timedelta(hours=24)
+MAX_ANSWER_CHARS = 500
+XP_CORRECT = 10
+XP_PER_HINT = 3
+XP_MIN_CORRECT = 4
+_CARD_RETRIES = 3  # concurrent answers on one card: re-read and recompute this many times
+_FRESH_QUESTION_TRIES = 3
+
+NO_QUESTION = "there is no open question here — ask for one with /quiz"
+
+
+class Learner(Protocol):
+    """Who is answering: the core's ``UserRef`` fits."""
+
+    @property
+    def platform(self) -> str: ...
+    @property
+    def id(self) -> str: ...
+    @property
+    def name(self) -> str: ...
+
+
+def xp_for(correct: bool, hints_used: int) -> int:
+    if not correct:
+        return 0
+    return max(XP_MIN_CORRECT, XP_CORRECT - XP_PER_HINT * hints_used)
+
+
+class QuizEngine:
+    def __init__(
+        self,
+        store: Store,
+        curriculum: Curriculum,
+        clock: Callable[[], datetime],
+        run: Runner,
+        *,
+        srs: SpacedRepetition | None = None,
+        rng: random.Random | None = None,
+        question_lifetime: timedelta = QUESTION_LIFETIME,
+        max_answer_chars: int = MAX_ANSWER_CHARS,
+    ):
+        self._store = store
+        self._curriculum = curriculum
+        self._clock = clock
+        self._run = run
+        self._srs = srs or SpacedRepetition()
+        self._rng = rng or random.Random()  # seeds for question generation; inject one in tests
+        self._question_lifetime = question_lifetime
+        self._max_answer_chars = max_answer_chars
+        self._topics: dict[str, Topic] = {topic.id: topic for topic in curriculum.topics()}
+        self._module_titles = {module.number: module.title for module in curriculum.modules}
+
+    # -- lessons ----------------------------------------------------------------------------
+
+    async def lesson(self, learner: Learner, topic_text: str | None = None) -> LessonResult:
+        """The named topic's lesson, or the next unread one; marks it read."""
+        now = self._clock()
+        user = await self._user(learner, now)
+        learned = await self._store.learned_topics(user.id)
+        if topic_text:
+            topic = self._curriculum.find(topic_text)
+        else:
+            next_topic = self._curriculum.next_topic(learned)
+            if next_topic is None:
+                return LessonResult(
+                    topic=None,
+                    lesson="You have read every lesson in the course. Keep them fresh with /review.",
+                    example_command="",
+                    first_time=False,
+                    next_topic=None,
+                    complete=True,
+                )
+            topic = next_topic
+        first_time = await self._store.mark_learned(user.id, topic.id, now)
+        following = self._curriculum.next_topic(learned | {topic.id})
+        return LessonResult(
+            topic=self._ref(topic),
+            lesson=topic.lesson,
+            example_command=topic.example_command,
+            first_time=first_time,
+            next_topic=None if following is None else self._ref(following),
+        )
+
+    # -- questions --------------------------------------------------------------------------
+
+    async def ask(
+        self, learner: Learner, channel_key: str, topic_text: str | None = None
+    ) -> QuestionResult:
+        """A fresh question in this channel, replacing any open one there."""
+        now = self._clock()
+        user = await self._user(learner, now)
+        topic = self._curriculum.find(topic_text) if topic_text else await self._choose_topic(user, now)
+        return await self._ask_topic(user, channel_key, topic, now)
+
+    async def answer(self, learner: Learner, channel_key: str, text: str) -> AnswerResult:
+        """Grade the answer to this channel's open question and record everything it changes."""
+        text = text.strip()
+        if not text:
+            raise EmptyInput("type your answer after the command, e.g. `/answer 2*x*cos(x^2)`")
+        if len(text) > self._max_answer_chars:
+            raise InputTooLarge(
+                f"that answer is {len(text)} characters long; answers are limited to "
+                f"{self._max_answer_chars} — simplify it and try again"
+            )
+        now = self._clock()
+        user = await self._user(learner, now)
+        open_question = await self._live_question(user, channel_key, now)
+        question = Question.from_json(open_question.question_json)
+        # A ParseError (or any grading error) propagates from here: nothing has been recorded.
+        grade = await self._run(grade_answer, open_question.question_json, text)
+        rating = rating_for(
+            correct=grade.correct,
+            hints_used=open_question.hints_used,
+            answer_time=now - open_question.asked_at,
+        )
+        xp_gained = xp_for(grade.correct, open_question.hints_used)
+        outcome = await self._record(
+            user,
+            open_question,
+            answer_text=text,
+            correct=grade.correct,
+            rating=rating,
+            xp_gained=xp_gained,
+            now=now,
+            skipped=False,
+        )
+        today = now.astimezone(UTC).date()
+        return AnswerResult(
+            topic=self._topic_ref(question.topic_id),
+            correct=grade.correct,
+            feedback=grade.feedback,
+            expected=grade.expected,
+            solution=question.solution,
+            solution_command=question.solution_command,
+            rating=rating.name,
+            xp_gained=xp_gained,
+            xp_total=outcome.user.xp,
+            streak_days=outcome.user.streak_days,
+            streak_extended=outcome.user.last_active_day == today and user.last_active_day != today,
+            next_review=outcome.card.due,
+        )
+
+    async def hint(self, learner: Learner, channel_key: str) -> HintResult:
+        """The next hint for this channel's open question; each one given is counted."""
+        now = self._clock()
+        user = await self._user(learner, now)
+        open_question = await self._live_question(user, channel_key, now)
+        question = Question.from_json(open_question.question_json)
+        topic = self._topic_ref(question.topic_id)
+        total = len(question.hints)
+        if total == 0:
+            return HintResult(
+                topic=topic,
+                hint="There is no hint for this one — try /skip to see the worked answer.",
+                number=0,
+                total=0,
+                exhausted=True,
+            )
+        count = await self._store.add_hint_used(open_question.id, limit=total)
+        if count is None:
+            current = await self._store.get_open_question(user.id, channel_key)
+            if current is None or current.id != open_question.id:
+                raise UsageError(NO_QUESTION)
+            return HintResult(topic=topic, hint=question.hints[-1], number=total, total=total, exhausted=True)
+        return HintResult(
+            topic=topic, hint=question.hints[count - 1], number=count, total=total, exhausted=False
+        )
+
+    async def skip(self, learner: Learner, channel_key: str) -> SkipResult:
+        """Give up on the open question: reveal the answer; the card is rated Again, no XP."""
+        now = self._clock()
+        user = await self._user(learner, now)
+        open_question = await self._live_question(user, channel_key, now)
+        question = Question.from_json(open_question.question_json)
+        # Grading the canonical answer gives it in the same readable form /answer shows.
+        reveal = await self._run(grade_answer, open_question.question_json, question.answer)
+        rating = rating_for(
+            correct=False, hints_used=open_question.hints_used, answer_time=None, skipped=True
+        )
+        outcome = await self._record(
+            user,
+            open_question,
+            answer_text="",
+            correct=False,
+            rating=rating,
+            xp_gained=0,
+            now=now,
+            skipped=True,
+        )
+        return SkipResult(
+            topic=self._topic_ref(question.topic_id),
+            expected=reveal.expected,
+            solution=question.solution,
+            solution_command=question.solution_command,
+            next_review=outcome.card.due,
+        )
+
+    # -- review and progress ----------------------------------------------------------------
+
+    async def review(self, learner: Learner, channel_key: str) -> ReviewResult:
+        """The topics FSRS says are due, and a question on the most overdue one."""
+        now = self._clock()
+        user = await self._user(learner, now)
+        due = tuple(
+            DueTopic(self._ref(self._topics[card.topic_id]), card.due)
+            for card in await self._store.due_cards(user.id, now)
+            if card.topic_id in self._topics
+        )
+        if not due:
+            return ReviewResult(due=(), question=None, next_review=await self._next_review(user, now))
+        question = await self._ask_topic(user, channel_key, self._topics[due[0].topic.id], now)
+        return ReviewResult(due=due, question=question, next_review=None)
+
+    async def progress(self, learner: Learner) -> ProgressResult:
+        """Mastery per module and topic, XP, streak, accuracy and what is due."""
+        now = self._clock()
+        user = await self._user(learner, now)
+        rows = {row.topic_id: row for row in await self._store.progress_rows(user.id)}
+        modules = []
+        due_now = []
+        all_topics: list[TopicProgress] = []
+        for module in self._curriculum.modules:
+            topics = []
+            for topic in module.topics:
+                row = rows.get(topic.id)
+                card = row.card if row else None
+                attempts = row.attempts if row else 0
+                correct = row.correct if row else 0
+                answered = attempts - (row.skipped if row else 0)
+                retrievability = (
+                    self._srs.retrievability(card.state_json, now) if card is not None else None
+                )
+                progress = TopicProgress(
+                    topic=self._ref(topic),
+                    learned=row is not None and row.learned_at is not None,
+                    attempts=attempts,
+                    correct=correct,
+                    accuracy=correct / answered if answered else None,
+                    retrievability=retrievability,
+                    mastery=topic_mastery(retrievability or 0.0, correct, attempts),
+                    due=card.due if card else None,
+                )
+                topics.append(progress)
+                if card is not None and card.due <= now:
+                    due_now.append(DueTopic(progress.topic, card.due))
+            all_topics.extend(topics)
+            modules.append(
+                ModuleProgress(
+                    number=module.number,
+                    title=module.title,
+                    mastery=_mean([topic.mastery for topic in topics]),
+                    topics=tuple(topics),
+                )
+            )
+        answered_total = sum(row.attempts - row.skipped for row in rows.values())
+        correct_total = sum(row.correct for row in rows.values())
+        learned = {topic_id for topic_id, row in rows.items() if row.learned_at is not None}
+        next_lesson = self._curriculum.next_topic(learned)
+        return ProgressResult(
+            display_name=user.display_name,
+            xp=user.xp,
+            streak_days=current_streak(user, now),
+            answered=answered_total,
+            correct=correct_total,
+            accuracy=correct_total / answered_total if answered_total else None,
+            mastery=_mean([topic.mastery for topic in all_topics]),
+            lessons_read=len(learned & self._topics.keys()),
+            modules=tuple(modules),
+            due_now=tuple(sorted(due_now, key=lambda item: item.due)),
+            next_review=await self._next_review(user, now),
+            next_lesson=None if next_lesson is None else self._ref(next_lesson),
+        )
+
+    # -- internals --------------------------------------------------------------------------
+
+    async def _user(self, learner: Learner, now: datetime) -> User:
+        return await self._store.get_or_create_user(learner.platform, learner.id, learner.name, now)
+
+    async def _live_question(self, user: User, channel_key: str, now: datetime) -> OpenQuestion:
+        """The open question in this channel, refusing (and closing) an expired one."""
+        open_question = await self._store.get_open_question(user.id, channel_key)
+        if open_question is None:
+            raise UsageError(NO_QUESTION)
+        if open_question.expires_at <= now:
+            await self._store.delete_open_question(open_question.id)
+            raise UsageError(
+                f"that question expired at {open_question.expires_at:%Y-%m-%d %H:%M} UTC "
+                "(questions stay open for "
+                f"{self._question_lifetime.total_seconds() / 3600:g} hours) — ask for a new one with /quiz"
+            )
+        return open_question
+
+    async def _choose_topic(self, user: User, now: datetime) -> Topic:
+        for card in await self._store.due_cards(user.id, now):
+            if card.topic_id in self._topics:
+                return self._topics[card.topic_id]
+        cards = await self._store.get_cards(user.id)  # soonest due first
+        quizzed = {card.topic_id for card in cards}
+        learned = await self._store.learned_topics(user.id)
+        for topic in self._curriculum.topics():
+            if topic.id in learned and topic.id not in quizzed:
+                return topic
+        upcoming = self._curriculum.next_topic(learned)
+        if upcoming is not None and upcoming.id not in quizzed:
+            return upcoming
+        for card in cards:
+            if card.topic_id in self._topics:
+                return self._topics[card.topic_id]
+        return self._curriculum.topics()[0]
+
+    async def _ask_topic(
+        self, user: User, channel_key: str, topic: Topic, now: datetime
+    ) -> QuestionResult:
+        current = await self._store.get_open_question(user.id, channel_key)
+        avoid = {current.question_id} if current else set()
+        question: Question | None = None
+        for _ in range(_FRESH_QUESTION_TRIES):
+            question = await self._run(generate_question, topic.id, self._rng.randrange(2**31))
+            if question.id not in avoid:
+                break
+        assert question is not None
+        opened, replaced = await self._store.put_open_question(
+            user.id,
+            channel_key,
+            topic_id=question.topic_id,
+            question_id=question.id,
+            question_json=question.to_json(),
+            asked_at=now,
+            expires_at=now + self._question_lifetime,
+        )
+        labels = choice_labels(len(question.choices))
+        return QuestionResult(
+            topic=self._ref(topic),
+            question_id=question.id,
+            prompt=question.prompt,
+            kind=question.kind,
+            choices=tuple(AnswerChoice(label, text) for label, text in zip(labels, question.choices, strict=True)),
+            hints_available=len(question.hints),
+            expires_at=opened.expires_at,
+            replaced=None if replaced is None else self._topic_ref(replaced.topic_id),
+        )
+
+    async def _record(
+        self,
+        user: User,
+        open_question: OpenQuestion,
+        *,
+        answer_text: str,
+        correct: bool,
+        rating: Rating,
+        xp_gained: int,
+        now: datetime,
+        skipped: bool,
+    ) -> AnswerOutcome:
+        """Schedule the card and commit the answer; retried if another answer moved the card."""
+        for attempt in range(_CARD_RETRIES):
+            card = await self._store.get_card(user.id, open_question.topic_id)
+            reviewed = self._srs.review(card.state_json if card else None, rating, now)
+            record = AnswerRecord(
+                user_id=user.id,
+                open_question_id=open_question.id,
+                topic_id=open_question.topic_id,
+                question_id=open_question.question_id,
+                channel_key=open_question.channel_key,
+                answer_text=answer_text,
+                correct=correct,
+                hints_used=open_question.hints_used,
+                rating=int(rating),
+                xp_gained=xp_gained,
+                answered_at=now,
+                card=CardUpdate(
+                    state_json=reviewed.state_json,
+                    due=reviewed.due,
+                    last_review=reviewed.last_review,
+                    expected_version=card.version if card else 0,
+                ),
+                skipped=skipped,
+            )
+            try:
+                return await self._store.record_answer(record)
+            except QuestionGone:
+                raise UsageError(
+                    "that question was already answered, skipped or replaced — ask for a new one with /quiz"
+                ) from None
+            except CardChanged:
+                if attempt == _CARD_RETRIES - 1:
+                    raise
+        raise AssertionError("unreachable")
+
+    async def _next_review(self, user: User, now: datetime) -> DueTopic | None:
+        card = await self._store.next_due_card(user.id, now)
+        while card is not None and card.topic_id not in self._topics:
+            card = await self._store.next_due_card(user.id, card.due)
+        return None if card is None else DueTopic(self._ref(self._topics[card.topic_id]), card.due)
+
+    def _ref(self, topic: Topic) -> TopicRef:
+        return TopicRef(
+            id=topic.id,
+            title=topic.title,
+            module=topic.module,
+            module_title=self._module_titles.get(topic.module, ""),
+        )
+
+    def _topic_ref(self, topic_id: str) -> TopicRef:
+        """A reference even for a topic the curriculum no longer has (old stored questions)."""
+        topic = self._topics.get(topic_id)
+        return self._ref(topic) if topic else TopicRef(id=topic_id, title=topic_id, module=0, module_title="")
+
+
+def current_streak(user: User, now: datetime) -> int:
+    """The streak still alive at ``now``: it survives until a whole UTC day passes unanswered."""
+    today = now.astimezone(UTC).date()
+    if user.last_active_day is None or user.last_active_day < today - timedelta(days=1):
+        return 0
+    return user.streak_days
+
+
+def _mean(values: list[float]) -> float:
+    return sum(values) / len(values) if values else 0.0

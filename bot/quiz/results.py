@@ -1,0 +1,127 @@
+"""What each quiz operation returns: small frozen records the chat commands format into replies."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+
+@dataclass(frozen=True, slots=True)
+class TopicRef:
+    id: str
+    title: str
+    module: int
+    module_title: str
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerChoice:
+    """One option of a multiple-choice question; answering with the label picks it."""
+
+    label: str  # "A", "B", …
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class LessonResult:
+    topic: TopicRef | None  # None: every lesson has been read (``complete``)
+    lesson: str  # Markdown
+    example_command: str  # a command the learner can run to see the idea worked ("" if complete)
+    first_time: bool  # the lesson was newly marked as read
+    next_topic: TopicRef | None  # what ``/lesson`` offers next
+    complete: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class QuestionResult:
+    topic: TopicRef
+    question_id: str
+    prompt: str  # Markdown
+    kind: str  # "expression" | "number" | "vector" | "matrix" | "choice"
+    choices: tuple[AnswerChoice, ...]
+    hints_available: int
+    expires_at: datetime
+    replaced: TopicRef | None  # the topic of the open question this one replaced, if any
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerResult:
+    topic: TopicRef
+    correct: bool
+    feedback: str  # Markdown, from grading
+    expected: str  # the right answer, readable
+    solution: str  # Markdown worked solution
+    solution_command: str  # a command that shows the full working
+    rating: str  # the FSRS rating given: "Again" | "Hard" | "Good" | "Easy"
+    xp_gained: int
+    xp_total: int
+    streak_days: int
+    streak_extended: bool  # the first answer of a new UTC day moved the streak on (or started it)
+    next_review: datetime  # when this topic comes back for review
+
+
+@dataclass(frozen=True, slots=True)
+class HintResult:
+    topic: TopicRef
+    hint: str  # Markdown; when ``exhausted``, the last hint again
+    number: int  # 1-based; 0 when the question has no hints
+    total: int
+    exhausted: bool  # no new hint was left to give
+
+
+@dataclass(frozen=True, slots=True)
+class SkipResult:
+    topic: TopicRef
+    expected: str  # the right answer, readable
+    solution: str
+    solution_command: str
+    next_review: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class DueTopic:
+    topic: TopicRef
+    due: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewResult:
+    due: tuple[DueTopic, ...]  # every due topic, most overdue first
+    question: QuestionResult | None  # a question on the most overdue topic; None if nothing is due
+    next_review: DueTopic | None  # when nothing is due: the next topic to fall due, if any card exists
+
+
+@dataclass(frozen=True, slots=True)
+class TopicProgress:
+    topic: TopicRef
+    learned: bool  # the lesson has been read
+    attempts: int  # answers and skips
+    correct: int
+    accuracy: float | None  # correct / answers (skips excluded); None before the first answer
+    retrievability: float | None  # FSRS chance of recall now; None before the first review
+    mastery: float  # 0..1, see bot.quiz.srs.topic_mastery
+    due: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class ModuleProgress:
+    number: int
+    title: str
+    mastery: float  # mean over the module's topics (untouched topics count as 0)
+    topics: tuple[TopicProgress, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ProgressResult:
+    display_name: str
+    xp: int
+    streak_days: int  # current streak: 0 once a whole UTC day has passed without an answer
+    answered: int  # answers, skips excluded
+    correct: int
+    accuracy: float | None
+    mastery: float  # mean over every topic in the course
+    lessons_read: int
+    modules: tuple[ModuleProgress, ...]
+    due_now: tuple[DueTopic, ...]  # most overdue first
+    next_review: DueTopic | None  # the next topic to fall due after now
+    next_lesson: TopicRef | None

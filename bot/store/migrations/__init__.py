@@ -1,0 +1,1 @@
+"""Alembic script directory for the progress store (run through ``bot.store.migrate``)."""

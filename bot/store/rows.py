@@ -1,0 +1,114 @@
+"""What the store hands out and takes in: frozen dataclasses, never ORM objects or DB rows."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+
+@dataclass(frozen=True, slots=True)
+class User:
+    id: int
+    platform: str
+    platform_user_id: str
+    display_name: str
+    xp: int
+    streak_days: int  # consecutive UTC days with an answer, as of last_active_day
+    last_active_day: date | None
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class CardRow:
+    """One user's spaced-repetition card for one topic; ``state_json`` is an fsrs card."""
+
+    user_id: int
+    topic_id: str
+    state_json: str
+    due: datetime
+    last_review: datetime | None
+    reps: int
+    lapses: int
+    version: int  # pass back as ``expected_card_version`` when recording the next answer
+
+
+@dataclass(frozen=True, slots=True)
+class OpenQuestion:
+    id: int
+    user_id: int
+    channel_key: str
+    topic_id: str
+    question_id: str
+    question_json: str
+    hints_used: int
+    asked_at: datetime
+    expires_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Attempt:
+    id: int
+    user_id: int
+    topic_id: str
+    question_id: str
+    channel_key: str
+    answer_text: str
+    correct: bool
+    skipped: bool
+    hints_used: int
+    rating: int
+    xp_gained: int
+    answered_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class CardUpdate:
+    """The card state the quiz computed; written only if the card is still at ``expected_version``.
+
+    ``expected_version`` is the ``CardRow.version`` the state was computed from, or 0 for a new card.
+    """
+
+    state_json: str
+    due: datetime
+    last_review: datetime
+    expected_version: int
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerRecord:
+    """Everything one answer (or skip) changes, recorded in a single transaction."""
+
+    user_id: int
+    open_question_id: int  # the open question being answered; it must still exist
+    topic_id: str
+    question_id: str
+    channel_key: str
+    answer_text: str
+    correct: bool
+    hints_used: int
+    rating: int  # fsrs.Rating value
+    xp_gained: int
+    answered_at: datetime
+    card: CardUpdate
+    skipped: bool = False  # a skip is no answer: it does not extend the streak
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerOutcome:
+    attempt_id: int
+    user: User  # after the answer: new XP and streak
+    card: CardRow  # after the answer
+
+
+@dataclass(frozen=True, slots=True)
+class ProgressRow:
+    """Per-topic totals for one user: any topic with an attempt, a card or a lesson read."""
+
+    topic_id: str
+    attempts: int  # including skips
+    correct: int
+    skipped: int
+    hints_used: int
+    last_answered_at: datetime | None
+    learned_at: datetime | None
+    card: CardRow | None

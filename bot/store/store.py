@@ -1,0 +1,500 @@
+"""The progress store: per-user XP, streaks, FSRS cards, answers, open questions, lessons read.
+
+It persists and queries; it runs no quiz logic (ratings, intervals and XP amounts are decided in
+``bot.quiz``). Every method is one short transaction. Writes that race with another process are
+guarded by row conditions in SQL (a DELETE that must find the open question, an UPDATE that must
+find the card version it was computed from), never by a read-then-check in Python.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Mapping
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Row, Table, and_, case, delete, func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+from bot.store import migrate
+from bot.store.conflicts import CardChanged, QuestionGone
+from bot.store.engine import autocommit_reader, make_engine, writer
+from bot.store.models import attempts, cards, learned_topics, open_questions, users
+from bot.store.rows import (
+    AnswerOutcome,
+    AnswerRecord,
+    Attempt,
+    CardRow,
+    OpenQuestion,
+    ProgressRow,
+    User,
+)
+
+
+class Store:
+    """Async access to the progress database; build with ``await Store.open(url)``."""
+
+    def __init__(self, engine: AsyncEngine):
+        self._engine = engine
+        self._writer = writer(engine)
+        self._single_reader = autocommit_reader(engine)
+        self._dialect = engine.dialect.name
+        # SQLite has one writer at a time. Queue this process's writers here rather than on the
+        # database lock, whose busy handler polls with sleeps (other processes still wait there).
+        self._sqlite_write_lock = asyncio.Lock() if self._dialect == "sqlite" else None
+
+    @classmethod
+    async def open(
+        cls,
+        url: str,
+        *,
+        connect_args: Mapping[str, Any] | None = None,
+        pool_size: int | None = None,
+        migrate_schema: bool = True,
+    ) -> Store:
+        """Connect and bring the schema to the latest migration (idempotent, lock-protected).
+
+        ``url``: ``sqlite+aiosqlite:///path.db`` or ``postgresql+asyncpg://…``. ``connect_args``
+        go to the driver, e.g. ``{"server_settings": {"search_path": "schema"}}`` for asyncpg.
+        """
+        engine = make_engine(url, connect_args=connect_args, pool_size=pool_size)
+        try:
+            if migrate_schema:
+                await migrate.upgrade(engine)
+        except BaseException:
+            await engine.dispose()
+            raise
+        return cls(engine)
+
+    async def close(self) -> None:
+        await self._engine.dispose()
+
+    @property
+    def engine(self) -> AsyncEngine:
+        return self._engine
+
+    # -- transactions -----------------------------------------------------------------------
+
+    @asynccontextmanager
+    async def _reading(self) -> AsyncIterator[AsyncConnection]:
+        """A connection for one SELECT (statements together need ``_reading_consistently``)."""
+        async with self._single_reader.connect() as connection:
+            yield connection
+
+    @asynccontextmanager
+    async def _reading_consistently(self) -> AsyncIterator[AsyncConnection]:
+        """A read transaction for several SELECTs that must see the same data."""
+        async with self._engine.connect() as connection:
+            if self._dialect == "postgresql":
+                await connection.execution_options(isolation_level="REPEATABLE READ")
+            yield connection
+
+    @asynccontextmanager
+    async def _writing(self) -> AsyncIterator[AsyncConnection]:
+        """One write transaction: committed on success, rolled back on any exception."""
+        if self._sqlite_write_lock is None:
+            async with self._writer.begin() as connection:
+                yield connection
+            return
+        async with self._sqlite_write_lock, self._writer.begin() as connection:
+            yield connection
+
+    def _insert(self, table: Table) -> Any:
+        """INSERT with the dialect's ON CONFLICT support (both backends speak the same clauses)."""
+        if self._dialect == "postgresql":
+            return postgresql.insert(table)
+        return sqlite.insert(table)
+
+    # -- users ------------------------------------------------------------------------------
+
+    async def get_or_create_user(
+        self, platform: str, platform_user_id: str, display_name: str, now: datetime
+    ) -> User:
+        """The user for this platform identity, created on first sight; keeps the name current."""
+        where = and_(users.c.platform == platform, users.c.platform_user_id == platform_user_id)
+        async with self._reading() as connection:
+            row = (await connection.execute(select(users).where(where))).first()
+        if row is not None and row.display_name == display_name:
+            return _user(row)
+        statement = (
+            self._insert(users)
+            .values(
+                platform=platform,
+                platform_user_id=platform_user_id,
+                display_name=display_name,
+                xp=0,
+                streak_days=0,
+                created_at=now,
+            )
+            .returning(*users.c)
+        )
+        statement = statement.on_conflict_do_update(
+            index_elements=[users.c.platform, users.c.platform_user_id],
+            set_={"display_name": statement.excluded.display_name},
+        )
+        async with self._writing() as connection:
+            return _user((await connection.execute(statement)).one())
+
+    async def get_user(self, user_id: int) -> User | None:
+        async with self._reading() as connection:
+            row = (await connection.execute(select(users).where(users.c.id == user_id))).first()
+        return None if row is None else _user(row)
+
+    # -- open questions ---------------------------------------------------------------------
+
+    async def get_open_question(self, user_id: int, channel_key: str) -> OpenQuestion | None:
+        """The question waiting for this user's answer in this channel (expired ones included)."""
+        statement = select(open_questions).where(
+            open_questions.c.user_id == user_id, open_questions.c.channel_key == channel_key
+        )
+        async with self._reading() as connection:
+            row = (await connection.execute(statement)).first()
+        return None if row is None else _open_question(row)
+
+    async def put_open_question(
+        self,
+        user_id: int,
+        channel_key: str,
+        *,
+        topic_id: str,
+        question_id: str,
+        question_json: str,
+        asked_at: datetime,
+        expires_at: datetime,
+    ) -> tuple[OpenQuestion, OpenQuestion | None]:
+        """Open a question in this channel; returns it and the one it replaced, if any."""
+        async with self._writing() as connection:
+            replaced = (
+                await connection.execute(
+                    delete(open_questions)
+                    .where(
+                        open_questions.c.user_id == user_id,
+                        open_questions.c.channel_key == channel_key,
+                    )
+                    .returning(*open_questions.c)
+                )
+            ).first()
+            row = (
+                await connection.execute(
+                    open_questions.insert()
+                    .values(
+                        user_id=user_id,
+                        channel_key=channel_key,
+                        topic_id=topic_id,
+                        question_id=question_id,
+                        question_json=question_json,
+                        hints_used=0,
+                        asked_at=asked_at,
+                        expires_at=expires_at,
+                    )
+                    .returning(*open_questions.c)
+                )
+            ).one()
+        return _open_question(row), None if replaced is None else _open_question(replaced)
+
+    async def add_hint_used(self, open_question_id: int, *, limit: int) -> int | None:
+        """Count one more hint, up to ``limit``; the new count, or None if no hint is left or the
+        question is gone."""
+        statement = (
+            update(open_questions)
+            .where(open_questions.c.id == open_question_id, open_questions.c.hints_used < limit)
+            .values(hints_used=open_questions.c.hints_used + 1)
+            .returning(open_questions.c.hints_used)
+        )
+        async with self._writing() as connection:
+            return (await connection.execute(statement)).scalar_one_or_none()
+
+    async def delete_open_question(self, open_question_id: int) -> bool:
+        """Close a question without an answer; False if it was already gone."""
+        statement = (
+            delete(open_questions)
+            .where(open_questions.c.id == open_question_id)
+            .returning(open_questions.c.id)
+        )
+        async with self._writing() as connection:
+            return (await connection.execute(statement)).first() is not None
+
+    async def delete_expired_questions(self, now: datetime) -> int:
+        """Housekeeping: drop every question that expired before ``now``; how many went."""
+        statement = delete(open_questions).where(open_questions.c.expires_at <= now)
+        async with self._writing() as connection:
+            return (await connection.execute(statement)).rowcount
+
+    # -- cards ------------------------------------------------------------------------------
+
+    async def get_card(self, user_id: int, topic_id: str) -> CardRow | None:
+        statement = select(cards).where(cards.c.user_id == user_id, cards.c.topic_id == topic_id)
+        async with self._reading() as connection:
+            row = (await connection.execute(statement)).first()
+        return None if row is None else _card(row)
+
+    async def get_cards(self, user_id: int) -> list[CardRow]:
+        """All the user's cards, soonest due first."""
+        statement = select(cards).where(cards.c.user_id == user_id).order_by(cards.c.due, cards.c.id)
+        async with self._reading() as connection:
+            return [_card(row) for row in await connection.execute(statement)]
+
+    async def due_cards(self, user_id: int, now: datetime, *, limit: int | None = None) -> list[CardRow]:
+        """Cards due at ``now``, most overdue first."""
+        statement = (
+            select(cards)
+            .where(cards.c.user_id == user_id, cards.c.due <= now)
+            .order_by(cards.c.due, cards.c.id)
+            .limit(limit)
+        )
+        async with self._reading() as connection:
+            return [_card(row) for row in await connection.execute(statement)]
+
+    async def next_due_card(self, user_id: int, after: datetime) -> CardRow | None:
+        """The first card that falls due strictly after ``after`` (for "next review at …")."""
+        statement = (
+            select(cards)
+            .where(cards.c.user_id == user_id, cards.c.due > after)
+            .order_by(cards.c.due, cards.c.id)
+            .limit(1)
+        )
+        async with self._reading() as connection:
+            row = (await connection.execute(statement)).first()
+        return None if row is None else _card(row)
+
+    # -- lessons ----------------------------------------------------------------------------
+
+    async def mark_learned(self, user_id: int, topic_id: str, at: datetime) -> bool:
+        """Record that the user read the topic's lesson; True the first time only."""
+        statement = (
+            self._insert(learned_topics)
+            .values(user_id=user_id, topic_id=topic_id, learned_at=at)
+            .on_conflict_do_nothing(index_elements=[learned_topics.c.user_id, learned_topics.c.topic_id])
+            .returning(learned_topics.c.topic_id)
+        )
+        async with self._writing() as connection:
+            return (await connection.execute(statement)).first() is not None
+
+    async def learned_topics(self, user_id: int) -> set[str]:
+        statement = select(learned_topics.c.topic_id).where(learned_topics.c.user_id == user_id)
+        async with self._reading() as connection:
+            return set((await connection.execute(statement)).scalars())
+
+    # -- answers ----------------------------------------------------------------------------
+
+    async def record_answer(self, record: AnswerRecord) -> AnswerOutcome:
+        """Everything an answer changes, all or nothing.
+
+        Closes the open question (it must still exist: a second, concurrent answer raises
+        ``QuestionGone``), writes the card if it is still at ``record.card.expected_version``
+        (else ``CardChanged``), inserts the attempt and adds XP; a real answer (not a skip) also
+        extends or restarts the streak for ``answered_at``'s UTC day.
+        """
+        answered_at = record.answered_at
+        async with self._writing() as connection:
+            closed = (
+                await connection.execute(
+                    delete(open_questions)
+                    .where(
+                        open_questions.c.id == record.open_question_id,
+                        open_questions.c.user_id == record.user_id,
+                    )
+                    .returning(open_questions.c.id)
+                )
+            ).first()
+            if closed is None:
+                raise QuestionGone(f"open question {record.open_question_id} is no longer open")
+
+            card_row = await self._write_card(connection, record)
+
+            attempt_id = (
+                await connection.execute(
+                    attempts.insert()
+                    .values(
+                        user_id=record.user_id,
+                        topic_id=record.topic_id,
+                        question_id=record.question_id,
+                        channel_key=record.channel_key,
+                        answer_text=record.answer_text,
+                        correct=record.correct,
+                        skipped=record.skipped,
+                        hints_used=record.hints_used,
+                        rating=record.rating,
+                        xp_gained=record.xp_gained,
+                        answered_at=answered_at,
+                    )
+                    .returning(attempts.c.id)
+                )
+            ).scalar_one()
+
+            changes: dict[str, Any] = {"xp": users.c.xp + record.xp_gained}
+            if not record.skipped:
+                today = answered_at.astimezone(UTC).date()
+                yesterday = today - timedelta(days=1)
+                last = users.c.last_active_day
+                # SET expressions all read the old row, on both backends.
+                changes["streak_days"] = case(
+                    (last.is_(None), 1),
+                    (last >= today, users.c.streak_days),
+                    (last == yesterday, users.c.streak_days + 1),
+                    else_=1,
+                )
+                changes["last_active_day"] = case((last >= today, last), else_=today)
+            user_row = (
+                await connection.execute(
+                    update(users)
+                    .where(users.c.id == record.user_id)
+                    .values(**changes)
+                    .returning(*users.c)
+                )
+            ).one()
+        return AnswerOutcome(attempt_id=attempt_id, user=_user(user_row), card=card_row)
+
+    async def _write_card(self, connection: AsyncConnection, record: AnswerRecord) -> CardRow:
+        new = record.card
+        lapse = 1 if record.rating == 1 else 0
+        if new.expected_version == 0:
+            statement = (
+                self._insert(cards)
+                .values(
+                    user_id=record.user_id,
+                    topic_id=record.topic_id,
+                    state_json=new.state_json,
+                    due=new.due,
+                    last_review=new.last_review,
+                    reps=1,
+                    lapses=lapse,
+                    version=1,
+                )
+                .on_conflict_do_nothing(index_elements=[cards.c.user_id, cards.c.topic_id])
+                .returning(*cards.c)
+            )
+        else:
+            statement = (
+                update(cards)
+                .where(
+                    cards.c.user_id == record.user_id,
+                    cards.c.topic_id == record.topic_id,
+                    cards.c.version == new.expected_version,
+                )
+                .values(
+                    state_json=new.state_json,
+                    due=new.due,
+                    last_review=new.last_review,
+                    reps=cards.c.reps + 1,
+                    lapses=cards.c.lapses + lapse,
+                    version=cards.c.version + 1,
+                )
+                .returning(*cards.c)
+            )
+        row = (await connection.execute(statement)).first()
+        if row is None:
+            raise CardChanged(
+                f"card {record.topic_id!r} of user {record.user_id} is no longer at version "
+                f"{new.expected_version}"
+            )
+        return _card(row)
+
+    async def attempts(self, user_id: int, *, limit: int = 50) -> list[Attempt]:
+        """The user's latest attempts, newest first."""
+        statement = (
+            select(attempts)
+            .where(attempts.c.user_id == user_id)
+            .order_by(attempts.c.answered_at.desc(), attempts.c.id.desc())
+            .limit(limit)
+        )
+        async with self._reading() as connection:
+            return [_attempt(row) for row in await connection.execute(statement)]
+
+    async def progress_rows(self, user_id: int) -> list[ProgressRow]:
+        """Per-topic attempt totals, lesson and card state; sorted by topic id."""
+        totals_statement = (
+            select(
+                attempts.c.topic_id,
+                func.count().label("attempts"),
+                func.sum(case((attempts.c.correct, 1), else_=0)).label("correct"),
+                func.sum(case((attempts.c.skipped, 1), else_=0)).label("skipped"),
+                func.sum(attempts.c.hints_used).label("hints_used"),
+                func.max(attempts.c.answered_at).label("last_answered_at"),
+            )
+            .where(attempts.c.user_id == user_id)
+            .group_by(attempts.c.topic_id)
+        )
+        learned_statement = select(learned_topics.c.topic_id, learned_topics.c.learned_at).where(
+            learned_topics.c.user_id == user_id
+        )
+        cards_statement = select(cards).where(cards.c.user_id == user_id)
+        async with self._reading_consistently() as connection:
+            totals = {row.topic_id: row for row in await connection.execute(totals_statement)}
+            learned = {row.topic_id: row.learned_at for row in await connection.execute(learned_statement)}
+            card_rows = {row.topic_id: _card(row) for row in await connection.execute(cards_statement)}
+        rows = []
+        for topic_id in sorted(totals.keys() | learned.keys() | card_rows.keys()):
+            total = totals.get(topic_id)
+            rows.append(
+                ProgressRow(
+                    topic_id=topic_id,
+                    attempts=int(total.attempts) if total else 0,
+                    correct=int(total.correct) if total else 0,
+                    skipped=int(total.skipped) if total else 0,
+                    hints_used=int(total.hints_used) if total else 0,
+                    last_answered_at=total.last_answered_at if total else None,
+                    learned_at=learned.get(topic_id),
+                    card=card_rows.get(topic_id),
+                )
+            )
+        return rows
+
+
+def _user(row: Row[Any]) -> User:
+    return User(
+        id=row.id,
+        platform=row.platform,
+        platform_user_id=row.platform_user_id,
+        display_name=row.display_name,
+        xp=row.xp,
+        streak_days=row.streak_days,
+        last_active_day=row.last_active_day,
+        created_at=row.created_at,
+    )
+
+
+def _card(row: Row[Any]) -> CardRow:
+    return CardRow(
+        user_id=row.user_id,
+        topic_id=row.topic_id,
+        state_json=row.state_json,
+        due=row.due,
+        last_review=row.last_review,
+        reps=row.reps,
+        lapses=row.lapses,
+        version=row.version,
+    )
+
+
+def _open_question(row: Row[Any]) -> OpenQuestion:
+    return OpenQuestion(
+        id=row.id,
+        user_id=row.user_id,
+        channel_key=row.channel_key,
+        topic_id=row.topic_id,
+        question_id=row.question_id,
+        question_json=row.question_json,
+        hints_used=row.hints_used,
+        asked_at=row.asked_at,
+        expires_at=row.expires_at,
+    )
+
+
+def _attempt(row: Row[Any]) -> Attempt:
+    return Attempt(
+        id=row.id,
+        user_id=row.user_id,
+        topic_id=row.topic_id,
+        question_id=row.question_id,
+        channel_key=row.channel_key,
+        answer_text=row.answer_text,
+        correct=bool(row.correct),
+        skipped=bool(row.skipped),
+        hints_used=row.hints_used,
+        rating=row.rating,
+        xp_gained=row.xp_gained,
+        answered_at=row.answered_at,
+    )

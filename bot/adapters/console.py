@@ -65,6 +65,7 @@ def render_text(reply: Reply, image_paths: list[str], *, color: bool) -> str:
     else:
         text = re.sub(r"\*\*(.+?)\*\*", r"\1", text)
     text = re.sub(r"(?<!`)`([^`\n]+)`(?!`)", r"\1", text)
+    text = re.sub(r"(?<![\w`])_([^_\n]+)_(?![\w`])", r"\1", text)
     lines = [text]
     for choice in reply.choices:
         lines.append(f"  [{choice.label}]  → {choice.command}")

@@ -50,7 +50,7 @@ def _question_reply(question: QuestionResult, now: datetime, heading: str = "") 
     else:
         lines.append("Answer with `/answer …`" + (" — `/hint` if you're stuck" if question.hints_available else "")
                      + ", or `/skip`.")
-    lines.append(f"_Open until {_when(question.expires_at, now)}._")
+    lines.append(f"_Closes {_when(question.expires_at, now)}._")
     return Reply(text="\n".join(lines), choices=choices)
 
 
@@ -142,8 +142,7 @@ async def quiz(ctx: Context, args: Args) -> Reply:
 )
 async def answer(ctx: Context, args: Args) -> Reply:
     result = await ctx.services.quiz.answer(ctx.message.user, ctx.message.channel.key, args.text)
-    lines = [("✅ **Correct!**" if result.correct else "❌ **Not quite.**") + f" ({result.topic.title})",
-             result.feedback]
+    lines = [f"**{result.topic.title}**", result.feedback]
     if not result.correct:
         lines.append(f"**Expected:** {result.expected}")
     if result.solution:
@@ -237,7 +236,8 @@ async def progress(ctx: Context, args: Args) -> Reply:
         for topic in module.topics:
             if topic.attempts or topic.learned:
                 acc = "" if topic.accuracy is None else f", {topic.accuracy:.0%} right"
-                lines.append(f"  - {topic.topic.title}: {topic.mastery:.0%} mastery ({topic.attempts} tries{acc})")
+                tries = f"{topic.attempts} tr{'y' if topic.attempts == 1 else 'ies'}"
+                lines.append(f"  - {topic.topic.title}: {topic.mastery:.0%} mastery ({tries}{acc})")
     if result.due_now:
         lines += ["", "**Due now:**"] + [_due_line(d, ctx.now) for d in result.due_now[:5]]
     elif result.next_review:

@@ -31,7 +31,7 @@ async def test_a_job_over_the_time_limit_is_stopped_with_a_timeout_error(pool):
 
 async def test_a_job_over_the_memory_limit_becomes_too_complex(pool):
     with pytest.raises(TooComplex) as caught:
-        await pool.run(worker_jobs.allocate_without_bound, 1)
+        await pool.run(worker_jobs.allocate_eight_gigabytes, 1)
     assert "memory" in caught.value.message or "resources" in caught.value.message
     assert await pool.run(worker_jobs.square, 4) == 16
 

@@ -138,7 +138,7 @@ def chi_squared_partial(seed: int) -> Draft:
 
 def _line_gradient(points: list[tuple[int, int]], slope: sympy.Expr, offset: sympy.Expr) -> list[sympy.Expr]:
     chi = sympy.Poly(_chi_squared(points, m, intercept), m, intercept)
-    return [chi.diff(v).eval({m: slope, intercept: offset}) for v in (m, intercept)]
+    return [chi.diff(v).eval({m: slope, intercept: offset}) for v in (m, intercept)]  # safe: Poly.eval of numbers, no text
 
 
 def chi_squared_gradient(seed: int) -> Draft:

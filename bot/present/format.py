@@ -14,6 +14,9 @@ class _ChatPrinter(StrPrinter):
     def _print_Exp1(self, expr: sympy.Basic) -> str:
         return "e"
 
+    def _print_Abs(self, expr: sympy.Abs) -> str:
+        return f"|{self._print(expr.args[0])}|"
+
     def _print_Pow(self, expr: sympy.Pow, rational: bool = False) -> str:
         return super()._print_Pow(expr, rational).replace("**", "^")
 

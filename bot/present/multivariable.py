@@ -296,7 +296,7 @@ def jacobian(funcs_text: str, at_text: str | None = None, vars_text: str | None 
     lines += ["", matrix_block("J", jac.matrix)]
     square = jac.matrix.shape[0] == jac.matrix.shape[1] and not single
     if square:
-        lines.append(f"det J = {code(sympy.simplify(jac.matrix.det()))} (how much J scales areas/volumes locally)")
+        lines.append(f"det J = {code(_simplified(jac.matrix.det()))} (how much J scales areas/volumes locally)")
     latex = f"J = {fmt_latex(jac.matrix)}"
     result = matrix_result(jac.matrix)
     if point is not None:
@@ -306,13 +306,18 @@ def jacobian(funcs_text: str, at_text: str | None = None, vars_text: str | None 
         if value.shape[0] == 1 and (decimals := decimal_vector(value)):
             lines.append(f"≈ {decimals}")
         if square:
-            lines.append(f"det J{_call(where)} = {exact_and_decimal(sympy.simplify(value.det()))}")
+            lines.append(f"det J{_call(where)} = {exact_and_decimal(_simplified(value.det()))}")
         latex = f"J{_call(where)} = {fmt_latex(value)}"
         result = matrix_result(value)
         lines += ["", f"**Result**: J{_call(where)} = {matrix_result(value)}"]
     else:
         lines += ["", f"**Result**: J = {matrix_result(jac.matrix)}"]
     return Answer(text="\n".join(lines), result=result, latex=latex)
+
+
+def _simplified(value: sympy.Expr) -> sympy.Expr:
+    """``sympy.simplify``, skipped for a rational number, which it would return unchanged."""
+    return value if value.is_Rational else sympy.simplify(value)
 
 
 # --- /hessian ----------------------------------------------------------------------------------

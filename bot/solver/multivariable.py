@@ -338,11 +338,16 @@ class GradientAt:
 def gradient_at(grad: Gradient, point: Sequence[sympy.Expr | int | float]) -> GradientAt:
     """∇f at a point where f itself is defined (a gradient of an undefined value means nothing)."""
     point = as_point(point)
-    at = point_map(grad.variables, point)
-    value = value_at(grad.expr, at, "f")
-    vector = matrix_at(grad.vector, at, [[f"∂f/∂{v.name}"] for v in grad.variables])
+    value, vector = _value_and_gradient(grad, point)
     magnitude = sympy.sqrt(sum((c**2 for c in vector), sympy.Integer(0)))
     return GradientAt(tuple(point), value, vector, tidy(magnitude))
+
+
+def _value_and_gradient(grad: Gradient, point: Point) -> tuple[sympy.Expr, sympy.ImmutableMatrix]:
+    """f(a) (which must exist) and ∇f(a): what both /grad and /hessian need at a point."""
+    at = point_map(grad.variables, point)
+    value = value_at(grad.expr, at, "f")
+    return value, matrix_at(grad.vector, at, [[f"∂f/∂{v.name}"] for v in grad.variables])
 
 
 @dataclass(frozen=True, slots=True)
@@ -467,12 +472,13 @@ def hessian_at(hess: Hessian, point: Sequence[sympy.Expr | int | float]) -> Hess
     """H(a) with its determinant, eigenvalues and definiteness, and ∇f(a) for the second-derivative test."""
     point = as_point(point)
     at = point_map(hess.variables, point)
-    grad = gradient_at(hess.gradient, point)
+    # f(a) and ∇f(a) only: |∇f(a)| (gradient_at) is not part of the Hessian's answer.
+    value, gradient_vector = _value_and_gradient(hess.gradient, point)
     names = [v.name for v in hess.variables]
     labels = [[f"∂²f/∂{b}∂{a}" if a != b else f"∂²f/∂{a}²" for b in names] for a in names]
     matrix = matrix_at(hess.matrix, at, labels)
     determinant = tidy(matrix.det())
-    grad_signs = [sign_of(c) for c in grad.vector]
+    grad_signs = [sign_of(c) for c in gradient_vector]
     stationary: bool | None
     if any(s is not None and s != 0 for s in grad_signs):
         stationary = False
@@ -481,11 +487,11 @@ def hessian_at(hess: Hessian, point: Sequence[sympy.Expr | int | float]) -> Hess
     else:
         stationary = True
     if matrix.free_symbols:
-        return HessianAt(tuple(point), grad.value, grad.vector, matrix, determinant, (), False, None, stationary)
+        return HessianAt(tuple(point), value, gradient_vector, matrix, determinant, (), False, None, stationary)
     eigenvalues, exact = _eigenvalues(matrix)
     definiteness = _definiteness(eigenvalues, determinant, exact)
     return HessianAt(
-        tuple(point), grad.value, grad.vector, matrix, determinant, eigenvalues, exact, definiteness, stationary
+        tuple(point), value, gradient_vector, matrix, determinant, eigenvalues, exact, definiteness, stationary
     )
 
 
@@ -586,19 +592,28 @@ def chain_rule(
             hint="substitute the variables that appear in f",
         )
     replace = dict(substitutions)
+    # The summed terms and the direct derivative of the composite are often the very same
+    # expression; tidying (simplify) is the dominant cost, so each distinct one is tidied once.
+    tidied: dict[sympy.Expr, sympy.Expr] = {}
+
+    def tidy_once(value: sympy.Expr) -> sympy.Expr:
+        if value not in tidied:
+            tidied[value] = tidy(value)
+        return tidied[value]
+
     terms: list[ChainTerm] = []
     for var, rhs in substitutions.items():
         outer = simplify_derivative(sympy.diff(expr, var))
         inner = simplify_derivative(sympy.diff(rhs, parameter))
-        product = tidy((outer * inner).xreplace(replace))
+        product = tidy_once((outer * inner).xreplace(replace))
         terms.append(ChainTerm(var, outer, inner, product))
     if parameter in expr.free_symbols:
         outer = simplify_derivative(sympy.diff(expr, parameter))
-        product = tidy(outer.xreplace(replace))
+        product = tidy_once(outer.xreplace(replace))
         terms.append(ChainTerm(parameter, outer, sympy.Integer(1), product))
-    result = tidy(sum((term.product for term in terms), sympy.Integer(0)))
-    composite = tidy(expr.xreplace(replace))
-    direct = tidy(sympy.diff(composite, parameter))
+    result = tidy_once(sum((term.product for term in terms), sympy.Integer(0)))
+    composite = tidy_once(expr.xreplace(replace))
+    direct = tidy_once(sympy.diff(composite, parameter))
     return ChainRule(
         expr,
         parameter,

@@ -79,16 +79,15 @@ def newton_raphson(
     if start.free_symbols or not start.is_real:
         raise BadArgument("the starting point must be a real number, e.g. 'from 1.5'")
     derivative = sympy.diff(function, var)
-    f = sympy.lambdify(var, function, "mpmath")
-    df = sympy.lambdify(var, derivative, "mpmath")
+    # f and f' compiled together: compiling is most of a short run's time
+    both = sympy.lambdify(var, [function, derivative], "mpmath")
     iterates: list[NewtonIterate] = []
     history: list[mpmath.mpf] = []
     with mpmath.workdps(_WORKING_DIGITS):
         x = mpmath.mpf(sympy.Float(start, _WORKING_DIGITS))
         x0_scale = max(mpmath.mpf(1), abs(x))
         for n in range(max_steps + 1):
-            fx = _real_value(f, x, "f", n, iterates, function, var)
-            dfx = _real_value(df, x, "f'", n, iterates, function, var)
+            fx, dfx = _real_values(both, x, n, iterates, function, derivative, var)
             iterates.append(NewtonIterate(n, float(x), float(fx), float(dfx)))
             history.append(x)
             step_small = n > 0 and abs(x - history[-2]) <= tol * max(1, abs(x))
@@ -151,6 +150,29 @@ def newton_table(iterates: Sequence[NewtonIterate], max_rows: int = _TABLE_ROWS_
         else:
             lines.append(f"{row.n:>3}  {row.x:>18.12g}  {row.fx:>14.6g}  {row.dfx:>14.6g}")
     return "\n".join(lines)
+
+
+def _real_values(
+    both: Callable[[mpmath.mpf], list[object]],
+    x: mpmath.mpf,
+    n: int,
+    iterates: Sequence[NewtonIterate],
+    function: sympy.Expr,
+    derivative: sympy.Expr,
+    var: sympy.Symbol,
+) -> tuple[mpmath.mpf, mpmath.mpf]:
+    """f(x) and f'(x) as real mpfs; if evaluating the pair fails, each alone says which is undefined."""
+    try:
+        fx, dfx = both(x)
+    except (ZeroDivisionError, ValueError, OverflowError):
+        return (
+            _real_value(sympy.lambdify(var, function, "mpmath"), x, "f", n, iterates, function, var),
+            _real_value(sympy.lambdify(var, derivative, "mpmath"), x, "f'", n, iterates, function, var),
+        )
+    return (
+        _real_value(lambda _: fx, x, "f", n, iterates, function, var),
+        _real_value(lambda _: dfx, x, "f'", n, iterates, function, var),
+    )
 
 
 def _real_value(
@@ -372,8 +394,8 @@ def _solve_general(equations: Sequence[sympy.Expr], unknowns: Sequence[sympy.Sym
 
 def _tidy(value: sympy.Expr) -> sympy.Expr:
     """Simplify small exact values; make numerically real values real."""
-    if value.has(sympy.Float):
-        return value
+    if value.is_Rational or value.has(sympy.Float):
+        return value  # a rational number is already as simple as it gets
     if value.is_real is not True:
         real, imaginary = sympy.N(value, _WORKING_DIGITS).as_real_imag()
         if abs(imaginary) > 1e-20 * max(1, abs(real)):
@@ -701,10 +723,12 @@ def lagrange_multipliers(
     n = len(variables)
     parallel = [grad_f[i] * grad_g[j] - grad_f[j] * grad_g[i] for i in range(n) for j in range(i + 1, n)]
     square = [a - multiplier * b for a, b in zip(grad_f, grad_g, strict=True)] + [constraint - level]
-    df = sympy.lambdify([list(variables)], grad_f, "numpy")
-    dg = sympy.lambdify([list(variables)], grad_g, "numpy")
+    compiled: list[Callable[[np.ndarray], object]] = []  # ∇f, ∇g: compiled only if the numeric search runs
 
     def make_start(x0: np.ndarray) -> np.ndarray:
+        if not compiled:
+            compiled.extend(sympy.lambdify([list(variables)], grad, "numpy") for grad in (grad_f, grad_g))
+        df, dg = compiled
         with np.errstate(all="ignore"):
             u, w = np.asarray(df(x0), dtype=float), np.asarray(dg(x0), dtype=float)
         scale = float(w @ w)

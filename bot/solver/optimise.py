@@ -84,7 +84,7 @@ def newton_raphson(
     iterates: list[NewtonIterate] = []
     history: list[mpmath.mpf] = []
     with mpmath.workdps(_WORKING_DIGITS):
-        x = mpmath.mpf(sympy.Float(start, _WORKING_DIGITS))
+        x = mpmath.mpf(str(sympy.N(start, _WORKING_DIGITS)))  # exact starts like 1/sqrt(5) too
         x0_scale = max(mpmath.mpf(1), abs(x))
         for n in range(max_steps + 1):
             fx, dfx = _real_values(both, x, n, iterates, function, derivative, var)

@@ -136,3 +136,14 @@ def test_lagrange_course_example_extremes_match_scipy() -> None:
     top = max(candidates, key=f)
     assert np.allclose(top, best.x, atol=1e-5)
     assert "**Constrained maximum**: f = 0.923811" in answer.text
+
+
+def test_newton_accepts_an_exact_irrational_start() -> None:
+    answer = newton("x^2 - 2", "sqrt(3)")
+    assert abs(float(answer.result or "nan") - math.sqrt(2)) < 1e-12
+
+
+def test_newton_finds_the_classic_two_cycle_from_one_over_root_five() -> None:
+    with pytest.raises(NoConvergence) as caught:
+        newton("x^3 - x", "1/sqrt(5)")
+    assert "cycling" in caught.value.message

@@ -115,9 +115,11 @@ async def _process_main(
         asked = time.perf_counter() - began
         barrier.wait()
         cpu_before = _cpu_seconds()
+        busy_before = _machine_busy_seconds()
         began = time.perf_counter()
         await asyncio.gather(*(_answer_loop(store, questions, seed * 1000 + index) for index, questions in enumerate(opened)))
-        results.put((asked, began, time.perf_counter(), _cpu_seconds() - cpu_before))
+        ended = time.perf_counter()
+        results.put((asked, began, ended, _cpu_seconds() - cpu_before, busy_before, _machine_busy_seconds()))
     finally:
         await store.close()
 
@@ -125,6 +127,21 @@ async def _process_main(
 def _cpu_seconds() -> float:
     usage = resource.getrusage(resource.RUSAGE_SELF)
     return usage.ru_utime + usage.ru_stime
+
+
+def _machine_busy_seconds() -> float:
+    """CPU time all processes on the machine have used (Linux /proc/stat; 0 elsewhere).
+
+    Over the timed phase, minus the writers' own CPU, this is the database server's share (and
+    anything else running): on a small machine the two compete for the same cores.
+    """
+    try:
+        with open("/proc/stat") as stat:
+            fields = [int(value) for value in stat.readline().split()[1:]]
+    except (OSError, ValueError):
+        return 0.0
+    idle, iowait = fields[3], fields[4]
+    return (sum(fields) - idle - iowait) / os.sysconf("SC_CLK_TCK")
 
 
 def _process_entry(
@@ -182,6 +199,7 @@ def run(target: Target, *, answers: int, users: int, concurrency: int, processes
     # perf_counter is system-wide (CLOCK_MONOTONIC), so the processes' stamps compare.
     elapsed = max(timing[2] for timing in timings) - min(timing[1] for timing in timings)
     client_cpu_ms = sum(timing[3] for timing in timings) / answers * 1000
+    machine_cpu_ms = (max(timing[5] for timing in timings) - min(timing[4] for timing in timings)) / answers * 1000
 
     async def measure() -> tuple[float, float]:
         store = await Store.open(target.url, connect_args=target.connect_args)
@@ -194,7 +212,8 @@ def run(target: Target, *, answers: int, users: int, concurrency: int, processes
     print(
         f"{target.label:>10}: {answers} answers from {users} users, {processes} processes x "
         f"{concurrency} connections: {answers / elapsed:,.0f} answers/s (read card + record_answer; "
-        f"{elapsed:.1f} s; client CPU {client_cpu_ms:.2f} ms/answer), questions opened at "
+        f"{elapsed:.1f} s; client CPU {client_cpu_ms:.2f} ms/answer, whole machine "
+        f"{machine_cpu_ms:.2f} ms/answer on {os.cpu_count()} cores), questions opened at "
         f"{answers / asked:,.0f}/s; "
         f"progress_rows p50 {p50:.2f} ms, p99 {p99:.2f} ms"
     )

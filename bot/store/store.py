@@ -14,8 +14,9 @@ from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Row, Table, and_, case, delete, func, select, update
+from sqlalchemy import Row, Table, case, delete, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from bot.store import migrate
@@ -31,6 +32,7 @@ from bot.store.rows import (
     ProgressRow,
     User,
 )
+from bot.store.statements import answer_statements
 
 
 class Store:
@@ -41,6 +43,7 @@ class Store:
         self._writer = writer(engine)
         self._single_reader = autocommit_reader(engine)
         self._dialect = engine.dialect.name
+        self._answer_statements = answer_statements(self._dialect)
         # SQLite has one writer at a time. Queue this process's writers here rather than on the
         # database lock, whose busy handler polls with sleeps (other processes still wait there).
         self._sqlite_write_lock = asyncio.Lock() if self._dialect == "sqlite" else None
@@ -113,9 +116,9 @@ class Store:
         self, platform: str, platform_user_id: str, display_name: str, now: datetime
     ) -> User:
         """The user for this platform identity, created on first sight; keeps the name current."""
-        where = and_(users.c.platform == platform, users.c.platform_user_id == platform_user_id)
+        identity = {"platform": platform, "platform_user_id": platform_user_id}
         async with self._reading() as connection:
-            row = (await connection.execute(select(users).where(where))).first()
+            row = (await connection.execute(self._answer_statements.get_user, identity)).first()
         if row is not None and row.display_name == display_name:
             return _user(row)
         statement = (
@@ -146,11 +149,10 @@ class Store:
 
     async def get_open_question(self, user_id: int, channel_key: str) -> OpenQuestion | None:
         """The question waiting for this user's answer in this channel (expired ones included)."""
-        statement = select(open_questions).where(
-            open_questions.c.user_id == user_id, open_questions.c.channel_key == channel_key
-        )
+        statement = self._answer_statements.get_open_question
+        parameters = {"user_id": user_id, "channel_key": channel_key}
         async with self._reading() as connection:
-            row = (await connection.execute(statement)).first()
+            row = (await connection.execute(statement, parameters)).first()
         return None if row is None else _open_question(row)
 
     async def put_open_question(
@@ -225,9 +227,9 @@ class Store:
     # -- cards ------------------------------------------------------------------------------
 
     async def get_card(self, user_id: int, topic_id: str) -> CardRow | None:
-        statement = select(cards).where(cards.c.user_id == user_id, cards.c.topic_id == topic_id)
+        statement = self._answer_statements.get_card
         async with self._reading() as connection:
-            row = (await connection.execute(statement)).first()
+            row = (await connection.execute(statement, {"user_id": user_id, "topic_id": topic_id})).first()
         return None if row is None else _card(row)
 
     async def get_cards(self, user_id: int) -> list[CardRow]:
@@ -287,110 +289,90 @@ class Store:
         (else ``CardChanged``), inserts the attempt and adds XP; a real answer (not a skip) also
         extends or restarts the streak for ``answered_at``'s UTC day.
         """
-        answered_at = record.answered_at
         async with self._writing() as connection:
-            closed = (
-                await connection.execute(
-                    delete(open_questions)
-                    .where(
-                        open_questions.c.id == record.open_question_id,
-                        open_questions.c.user_id == record.user_id,
-                    )
-                    .returning(open_questions.c.id)
-                )
-            ).first()
-            if closed is None:
-                raise QuestionGone(f"open question {record.open_question_id} is no longer open")
+            # One greenlet for the whole transaction instead of one per statement.
+            return await connection.run_sync(self._record_answer, record)
 
-            card_row = await self._write_card(connection, record)
+    def _record_answer(self, connection: Connection, record: AnswerRecord) -> AnswerOutcome:
+        statements = self._answer_statements
+        user_id = record.user_id
+        closed = connection.execute(
+            statements.close_question, {"question_id": record.open_question_id, "user_id": user_id}
+        ).first()
+        if closed is None:
+            raise QuestionGone(f"open question {record.open_question_id} is no longer open")
 
-            attempt_id = (
-                await connection.execute(
-                    attempts.insert()
-                    .values(
-                        user_id=record.user_id,
-                        topic_id=record.topic_id,
-                        question_id=record.question_id,
-                        channel_key=record.channel_key,
-                        answer_text=record.answer_text,
-                        correct=record.correct,
-                        skipped=record.skipped,
-                        hints_used=record.hints_used,
-                        rating=record.rating,
-                        xp_gained=record.xp_gained,
-                        answered_at=answered_at,
-                    )
-                    .returning(attempts.c.id)
-                )
-            ).scalar_one()
-
-            changes: dict[str, Any] = {"xp": users.c.xp + record.xp_gained}
-            if not record.skipped:
-                today = answered_at.astimezone(UTC).date()
-                yesterday = today - timedelta(days=1)
-                last = users.c.last_active_day
-                # SET expressions all read the old row, on both backends.
-                changes["streak_days"] = case(
-                    (last.is_(None), 1),
-                    (last >= today, users.c.streak_days),
-                    (last == yesterday, users.c.streak_days + 1),
-                    else_=1,
-                )
-                changes["last_active_day"] = case((last >= today, last), else_=today)
-            user_row = (
-                await connection.execute(
-                    update(users)
-                    .where(users.c.id == record.user_id)
-                    .values(**changes)
-                    .returning(*users.c)
-                )
-            ).one()
-        return AnswerOutcome(attempt_id=attempt_id, user=_user(user_row), card=card_row)
-
-    async def _write_card(self, connection: AsyncConnection, record: AnswerRecord) -> CardRow:
         new = record.card
         lapse = 1 if record.rating == 1 else 0
         if new.expected_version == 0:
-            statement = (
-                self._insert(cards)
-                .values(
-                    user_id=record.user_id,
-                    topic_id=record.topic_id,
-                    state_json=new.state_json,
-                    due=new.due,
-                    last_review=new.last_review,
-                    reps=1,
-                    lapses=lapse,
-                    version=1,
-                )
-                .on_conflict_do_nothing(index_elements=[cards.c.user_id, cards.c.topic_id])
-                .returning(*cards.c)
+            card_result = connection.execute(
+                statements.insert_card,
+                {
+                    "user_id": user_id,
+                    "topic_id": record.topic_id,
+                    "state_json": new.state_json,
+                    "due": new.due,
+                    "last_review": new.last_review,
+                    "reps": 1,
+                    "lapses": lapse,
+                    "version": 1,
+                },
             )
         else:
-            statement = (
-                update(cards)
-                .where(
-                    cards.c.user_id == record.user_id,
-                    cards.c.topic_id == record.topic_id,
-                    cards.c.version == new.expected_version,
-                )
-                .values(
-                    state_json=new.state_json,
-                    due=new.due,
-                    last_review=new.last_review,
-                    reps=cards.c.reps + 1,
-                    lapses=cards.c.lapses + lapse,
-                    version=cards.c.version + 1,
-                )
-                .returning(*cards.c)
+            card_result = connection.execute(
+                statements.update_card,
+                {
+                    "b_user_id": user_id,
+                    "b_topic_id": record.topic_id,
+                    "b_version": new.expected_version,
+                    "b_state_json": new.state_json,
+                    "b_due": new.due,
+                    "b_last_review": new.last_review,
+                    "b_lapse": lapse,
+                },
             )
-        row = (await connection.execute(statement)).first()
-        if row is None:
+        card_row = card_result.first()
+        if card_row is None:
             raise CardChanged(
-                f"card {record.topic_id!r} of user {record.user_id} is no longer at version "
+                f"card {record.topic_id!r} of user {user_id} is no longer at version "
                 f"{new.expected_version}"
             )
-        return _card(row)
+
+        attempt_id = connection.execute(
+            statements.insert_attempt,
+            {
+                "user_id": user_id,
+                "topic_id": record.topic_id,
+                "question_id": record.question_id,
+                "channel_key": record.channel_key,
+                "answer_text": record.answer_text,
+                "correct": record.correct,
+                "skipped": record.skipped,
+                "hints_used": record.hints_used,
+                "rating": record.rating,
+                "xp_gained": record.xp_gained,
+                "answered_at": record.answered_at,
+            },
+        ).scalar_one()
+
+        if record.skipped:
+            user_result = connection.execute(
+                statements.add_xp, {"b_user_id": user_id, "b_xp": record.xp_gained}
+            )
+        else:
+            today = record.answered_at.astimezone(UTC).date()
+            user_result = connection.execute(
+                statements.add_xp_and_streak,
+                {
+                    "b_user_id": user_id,
+                    "b_xp": record.xp_gained,
+                    "b_today": today,
+                    "b_yesterday": today - timedelta(days=1),
+                },
+            )
+        return AnswerOutcome(
+            attempt_id=attempt_id, user=_user(user_result.one()), card=_card(card_row)
+        )
 
     async def attempts(self, user_id: int, *, limit: int = 50) -> list[Attempt]:
         """The user's latest attempts, newest first."""

@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.engine import Connection
 
 from bot.store import AnswerRecord, CardChanged, CardUpdate, QuestionGone, Store, User
 from bot.store.rows import OpenQuestion
@@ -100,6 +100,21 @@ async def test_a_skip_neither_starts_nor_extends_a_streak(store: Store, ana: Use
     assert attempt.skipped and not attempt.correct
 
 
+async def test_interleaved_answers_of_two_users_change_only_their_own_rows(store: Store, ana: User) -> None:
+    # The answer statements are built once and shared; each execution must bind its own user.
+    bo = await store.get_or_create_user("console", "bo", "Bo", T0)
+    await _answer(store, ana, T0, xp=10)
+    await _answer(store, bo, T0 + timedelta(days=1), xp=3, correct=False, rating=1)
+    await _answer(store, ana, T0 + timedelta(days=1), xp=10)
+    ana_now, bo_now = await store.get_user(ana.id), await store.get_user(bo.id)
+    assert (ana_now.xp, ana_now.streak_days) == (20, 2)  # type: ignore[union-attr]
+    assert (bo_now.xp, bo_now.streak_days) == (3, 1)  # type: ignore[union-attr]
+    ana_card, bo_card = await store.get_card(ana.id, "chain-rule"), await store.get_card(bo.id, "chain-rule")
+    assert (ana_card.reps, ana_card.lapses, ana_card.version) == (2, 0, 2)  # type: ignore[union-attr]
+    assert (bo_card.reps, bo_card.lapses, bo_card.version) == (1, 1, 1)  # type: ignore[union-attr]
+    assert [attempt.xp_gained for attempt in await store.attempts(bo.id)] == [3]
+
+
 async def test_answering_a_closed_question_again_is_refused(store: Store, ana: User) -> None:
     question = await _ask(store, ana)
     first = await store.record_answer(_record(question))
@@ -165,17 +180,18 @@ async def test_a_failure_mid_answer_leaves_nothing_half_written(
     await _answer(store, ana, T0)
     before_card = await store.get_card(ana.id, "chain-rule")
     question = await _ask(store, ana, at=T0 + timedelta(days=2))
-    real_execute = AsyncConnection.execute
+    # The sync Connection underlies every async execute, and record_answer runs on it directly.
+    real_execute = Connection.execute
     calls = 0
 
-    async def failing_execute(self, statement, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def failing_execute(self, statement, *args, **kwargs):  # type: ignore[no-untyped-def]
         nonlocal calls
         calls += 1
         if calls == fail_at:
             raise RuntimeError("connection lost mid-answer")
-        return await real_execute(self, statement, *args, **kwargs)
+        return real_execute(self, statement, *args, **kwargs)
 
-    monkeypatch.setattr(AsyncConnection, "execute", failing_execute)
+    monkeypatch.setattr(Connection, "execute", failing_execute)
     with pytest.raises(RuntimeError, match="connection lost"):
         await store.record_answer(_record(question, at=T0 + timedelta(days=2), expected_version=1))
     monkeypatch.undo()

@@ -284,6 +284,10 @@ def bare_taylor_2d() -> Callable[[], bytes]:
         right.set_aspect("equal", adjustable="box")
         for ax in (left, right):
             ax.plot(0.5, 0.5, "o")
+            ax.set_xlabel("$x$")
+        left.set_ylabel("$y$")
+        left.set_title("$f$")
+        right.set_title("order-2 Taylor polynomial")
         figure.colorbar(filled, ax=[left, right], orientation="horizontal", shrink=0.8)
         figure.suptitle(
             f"Order-2 Taylor approximation of {style.formula(expr, 'f')} about $(0.5, 0.5)$"
@@ -416,12 +420,15 @@ def percentile(values: list[float], q: float) -> float:
 
 def main() -> None:
     runs = int(sys.argv[1]) if len(sys.argv) > 1 else 20
+    only = set(sys.argv[2:])  # e.g. `benchmarks/plots.py 15 taylor_2d gradient_field`
     print(f"{runs} warm runs each; times in ms")
     print(
         f"{'figure':<16}{'ours p50':>10}{'ours p99':>10}{'bare p50':>10}{'bare p99':>10}{'ratio':>8}"
     )
     worst = 0.0
     for name, ours, make_bare in CASES:
+        if only and name not in only:
+            continue
         mine = timings(ours, runs)
         bare = timings(make_bare(), runs)
         ratio = statistics.median(mine) / statistics.median(bare)

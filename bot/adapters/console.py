@@ -10,6 +10,7 @@ import asyncio
 import json
 import re
 import sys
+import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import IO, Any
@@ -32,6 +33,7 @@ class ImageWriter:
     def __init__(self, directory: Path):
         self.directory = directory
         self._count = 0
+        self._session = time.strftime("%Y%m%d-%H%M%S")  # a later session never overwrites these
 
     def write(self, reply: Reply) -> list[str]:
         if not reply.images:
@@ -41,7 +43,7 @@ class ImageWriter:
         for image in reply.images:
             self._count += 1
             stem = re.sub(r"[^A-Za-z0-9_.-]", "_", image.name) or "figure.png"
-            path = self.directory / f"{self._count:04d}-{stem}"
+            path = self.directory / f"{self._session}-{self._count:04d}-{stem}"
             path.write_bytes(image.png)
             paths.append(str(path.resolve()))
         return paths

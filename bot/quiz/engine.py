@@ -331,6 +331,12 @@ class QuizEngine:
         """The open question in this channel, refusing (and closing) an expired one."""
         open_question = await self._store.get_open_question(user.id, channel_key)
         if open_question is None:
+            others = await self._store.others_waiting_in(channel_key, user.id, now)
+            if others:
+                raise UsageError(
+                    f"the open question here is {' and '.join(others)}'s, not yours — "
+                    "ask for your own with /quiz"
+                )
             raise UsageError(NO_QUESTION)
         if open_question.expires_at <= now:
             await self._store.delete_open_question(open_question.id)

@@ -155,6 +155,22 @@ class Store:
             row = (await connection.execute(statement, parameters)).first()
         return None if row is None else _open_question(row)
 
+    async def others_waiting_in(self, channel_key: str, user_id: int, now: datetime) -> list[str]:
+        """Display names of other users with a live question in this channel (for a clear refusal)."""
+        statement = (
+            select(users.c.display_name)
+            .join(open_questions, open_questions.c.user_id == users.c.id)
+            .where(
+                open_questions.c.channel_key == channel_key,
+                open_questions.c.user_id != user_id,
+                open_questions.c.expires_at > now,
+            )
+            .order_by(open_questions.c.asked_at.desc())
+            .limit(3)
+        )
+        async with self._reading() as connection:
+            return [row.display_name for row in await connection.execute(statement)]
+
     async def put_open_question(
         self,
         user_id: int,

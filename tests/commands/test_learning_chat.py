@@ -57,6 +57,7 @@ async def test_a_question_belongs_to_its_asker(bot):
     await _expression_question(bot, "chain rule")
     reply = await bot.say(f"/answer {WRONG}", user="ben")
     assert reply.error is not None  # ben has no open question here; ana's is untouched
+    assert "Ana's, not yours" in reply.error.message
     assert (await bot.say(f"/answer {WRONG}", user="ana")).error is None
 
 

@@ -105,3 +105,12 @@ async def test_learned_topics_are_per_user(store: Store, ana: User) -> None:
     bo = await store.get_or_create_user("console", "bo", "Bo", T0)
     await store.mark_learned(ana.id, "chain-rule", T0)
     assert await store.learned_topics(bo.id) == set()
+
+
+async def test_others_waiting_names_other_users_with_a_live_question_here(store: Store, ana: User) -> None:
+    ben = await store.get_or_create_user("discord", "77", "Ben", T0)
+    await _open(store, ana, "general")
+    assert await store.others_waiting_in("general", ben.id, T0) == ["Ana"]
+    assert await store.others_waiting_in("general", ana.id, T0) == []
+    assert await store.others_waiting_in("random", ben.id, T0) == []
+    assert await store.others_waiting_in("general", ben.id, T0 + timedelta(hours=25)) == []  # expired

@@ -58,10 +58,14 @@ class PerUserLimits:
         self.clock = clock
         self._running: dict[tuple[str, str], int] = defaultdict(int)
         self._recent: dict[tuple[str, str], deque[float]] = defaultdict(deque)
+        self._calls = 0
 
     async def __call__(self, message: Message, call_next: Next) -> Reply:
         who = (message.user.platform, message.user.id)
         now = self.clock()
+        self._calls += 1
+        if self._calls % 1000 == 0:
+            self._forget_quiet_users(now)
         recent = self._recent[who]
         while recent and now - recent[0] > 60:
             recent.popleft()
@@ -78,3 +82,8 @@ class PerUserLimits:
             self._running[who] -= 1
             if not self._running[who]:
                 del self._running[who]
+
+    def _forget_quiet_users(self, now: float) -> None:
+        """Drop the history of users silent for a minute, so a long-running bot does not grow."""
+        for who in [w for w, times in self._recent.items() if not times or now - times[-1] > 60]:
+            del self._recent[who]

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
+from dataclasses import fields
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -21,6 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from bot.store import migrate
 from bot.store.conflicts import CardChanged, QuestionGone
+from bot.store.direct import DIRECT_POOL_SIZE, DirectPool, DirectStatement, compile_direct
 from bot.store.engine import autocommit_reader, make_engine, writer
 from bot.store.models import attempts, cards, learned_topics, open_questions, users
 from bot.store.rows import (
@@ -32,18 +34,27 @@ from bot.store.rows import (
     ProgressRow,
     User,
 )
-from bot.store.statements import answer_statements
+from bot.store.statements import answer_statements, single_statement_answers
 
 
 class Store:
     """Async access to the progress database; build with ``await Store.open(url)``."""
 
-    def __init__(self, engine: AsyncEngine):
+    def __init__(self, engine: AsyncEngine, direct: DirectPool | None = None):
         self._engine = engine
+        self._direct = direct
         self._writer = writer(engine)
         self._single_reader = autocommit_reader(engine)
         self._dialect = engine.dialect.name
         self._answer_statements = answer_statements(self._dialect)
+        self._direct_statements: dict[str, DirectStatement] = {}
+        if direct is not None:
+            self._direct_statements = {
+                name: compile_direct(getattr(self._answer_statements, name), engine)
+                for name in ("get_user", "get_open_question", "get_card")
+            }
+            for (new_card, streak), statement in single_statement_answers().by_case.items():
+                self._direct_statements[f"answer/{new_card}/{streak}"] = compile_direct(statement, engine)
         # SQLite has one writer at a time. Queue this process's writers here rather than on the
         # database lock, whose busy handler polls with sleeps (other processes still wait there).
         self._sqlite_write_lock = asyncio.Lock() if self._dialect == "sqlite" else None
@@ -63,16 +74,32 @@ class Store:
         go to the driver, e.g. ``{"server_settings": {"search_path": "schema"}}`` for asyncpg.
         """
         engine = make_engine(url, connect_args=connect_args, pool_size=pool_size)
+        direct = None
         try:
             if migrate_schema:
                 await migrate.upgrade(engine)
+            if engine.dialect.name == "postgresql":
+                direct = await DirectPool.open(
+                    engine, connect_args=connect_args or {}, size=pool_size or DIRECT_POOL_SIZE
+                )
         except BaseException:
             await engine.dispose()
             raise
-        return cls(engine)
+        return cls(engine, direct)
 
     async def close(self) -> None:
+        if self._direct is not None:
+            await self._direct.close()
         await self._engine.dispose()
+
+    async def _fetch_one(self, name: str, parameters: Mapping[str, Any]) -> Mapping[Any, Any] | None:
+        """One row of a hot-path statement: on asyncpg directly on PostgreSQL (see direct.py)."""
+        if self._direct is not None:
+            return await self._direct.fetchrow(self._direct_statements[name], parameters)
+        statement = getattr(self._answer_statements, name)
+        async with self._reading() as connection:
+            row = (await connection.execute(statement, parameters)).first()
+        return None if row is None else row._mapping
 
     @property
     def engine(self) -> AsyncEngine:
@@ -117,9 +144,8 @@ class Store:
     ) -> User:
         """The user for this platform identity, created on first sight; keeps the name current."""
         identity = {"platform": platform, "platform_user_id": platform_user_id}
-        async with self._reading() as connection:
-            row = (await connection.execute(self._answer_statements.get_user, identity)).first()
-        if row is not None and row.display_name == display_name:
+        row = await self._fetch_one("get_user", identity)
+        if row is not None and row["display_name"] == display_name:
             return _user(row)
         statement = (
             self._insert(users)
@@ -138,21 +164,18 @@ class Store:
             set_={"display_name": statement.excluded.display_name},
         )
         async with self._writing() as connection:
-            return _user((await connection.execute(statement)).one())
+            return _user((await connection.execute(statement)).one()._mapping)
 
     async def get_user(self, user_id: int) -> User | None:
         async with self._reading() as connection:
             row = (await connection.execute(select(users).where(users.c.id == user_id))).first()
-        return None if row is None else _user(row)
+        return None if row is None else _user(row._mapping)
 
     # -- open questions ---------------------------------------------------------------------
 
     async def get_open_question(self, user_id: int, channel_key: str) -> OpenQuestion | None:
         """The question waiting for this user's answer in this channel (expired ones included)."""
-        statement = self._answer_statements.get_open_question
-        parameters = {"user_id": user_id, "channel_key": channel_key}
-        async with self._reading() as connection:
-            row = (await connection.execute(statement, parameters)).first()
+        row = await self._fetch_one("get_open_question", {"user_id": user_id, "channel_key": channel_key})
         return None if row is None else _open_question(row)
 
     async def others_waiting_in(self, channel_key: str, user_id: int, now: datetime) -> list[str]:
@@ -210,7 +233,7 @@ class Store:
                     .returning(*open_questions.c)
                 )
             ).one()
-        return _open_question(row), None if replaced is None else _open_question(replaced)
+        return _open_question(row._mapping), None if replaced is None else _open_question(replaced._mapping)
 
     async def add_hint_used(self, open_question_id: int, *, limit: int) -> int | None:
         """Count one more hint, up to ``limit``; the new count, or None if no hint is left or the
@@ -243,16 +266,14 @@ class Store:
     # -- cards ------------------------------------------------------------------------------
 
     async def get_card(self, user_id: int, topic_id: str) -> CardRow | None:
-        statement = self._answer_statements.get_card
-        async with self._reading() as connection:
-            row = (await connection.execute(statement, {"user_id": user_id, "topic_id": topic_id})).first()
+        row = await self._fetch_one("get_card", {"user_id": user_id, "topic_id": topic_id})
         return None if row is None else _card(row)
 
     async def get_cards(self, user_id: int) -> list[CardRow]:
         """All the user's cards, soonest due first."""
         statement = select(cards).where(cards.c.user_id == user_id).order_by(cards.c.due, cards.c.id)
         async with self._reading() as connection:
-            return [_card(row) for row in await connection.execute(statement)]
+            return [_card(row._mapping) for row in await connection.execute(statement)]
 
     async def due_cards(self, user_id: int, now: datetime, *, limit: int | None = None) -> list[CardRow]:
         """Cards due at ``now``, most overdue first."""
@@ -263,7 +284,7 @@ class Store:
             .limit(limit)
         )
         async with self._reading() as connection:
-            return [_card(row) for row in await connection.execute(statement)]
+            return [_card(row._mapping) for row in await connection.execute(statement)]
 
     async def next_due_card(self, user_id: int, after: datetime) -> CardRow | None:
         """The first card that falls due strictly after ``after`` (for "next review at …")."""
@@ -275,7 +296,7 @@ class Store:
         )
         async with self._reading() as connection:
             row = (await connection.execute(statement)).first()
-        return None if row is None else _card(row)
+        return None if row is None else _card(row._mapping)
 
     # -- lessons ----------------------------------------------------------------------------
 
@@ -305,9 +326,51 @@ class Store:
         (else ``CardChanged``), inserts the attempt and adds XP; a real answer (not a skip) also
         extends or restarts the streak for ``answered_at``'s UTC day.
         """
+        if self._direct is not None:
+            return await self._record_answer_in_one_statement(record)
         async with self._writing() as connection:
             # One greenlet for the whole transaction instead of one per statement.
             return await connection.run_sync(self._record_answer, record)
+
+    async def _record_answer_in_one_statement(self, record: AnswerRecord) -> AnswerOutcome:
+        """PostgreSQL: the same steps as ``_record_answer``, as one atomic statement."""
+        new = record.card
+        statement = f"answer/{new.expected_version == 0}/{not record.skipped}"
+        today = record.answered_at.astimezone(UTC).date()
+        parameters = {
+            "b_open_question_id": record.open_question_id,
+            "b_user_id": record.user_id,
+            "b_topic_id": record.topic_id,
+            "b_version": new.expected_version,
+            "b_state_json": new.state_json,
+            "b_due": new.due,
+            "b_last_review": new.last_review,
+            "b_lapse": 1 if record.rating == 1 else 0,
+            "b_question_id": record.question_id,
+            "b_channel_key": record.channel_key,
+            "b_answer_text": record.answer_text,
+            "b_correct": record.correct,
+            "b_skipped": record.skipped,
+            "b_hints_used": record.hints_used,
+            "b_rating": record.rating,
+            "b_xp_gained": record.xp_gained,
+            "b_answered_at": record.answered_at,
+            "b_today": today,
+            "b_yesterday": today - timedelta(days=1),
+        }
+        assert self._direct is not None
+        # Autocommit: the statement is its own transaction.
+        row = await self._direct.fetchrow(self._direct_statements[statement], parameters)
+        if row is None:
+            raise QuestionGone(f"open question {record.open_question_id} is no longer open")
+        if row["card_id"] is None:
+            raise CardChanged(
+                f"card {record.topic_id!r} of user {record.user_id} is no longer at version "
+                f"{new.expected_version}"
+            )
+        return AnswerOutcome(
+            attempt_id=row["attempt_id"], user=_user(row, "user_"), card=_card(row, "card_")
+        )
 
     def _record_answer(self, connection: Connection, record: AnswerRecord) -> AnswerOutcome:
         statements = self._answer_statements
@@ -387,7 +450,7 @@ class Store:
                 },
             )
         return AnswerOutcome(
-            attempt_id=attempt_id, user=_user(user_result.one()), card=_card(card_row)
+            attempt_id=attempt_id, user=_user(user_result.one()._mapping), card=_card(card_row._mapping)
         )
 
     async def attempts(self, user_id: int, *, limit: int = 50) -> list[Attempt]:
@@ -422,7 +485,7 @@ class Store:
         async with self._reading_consistently() as connection:
             totals = {row.topic_id: row for row in await connection.execute(totals_statement)}
             learned = {row.topic_id: row.learned_at for row in await connection.execute(learned_statement)}
-            card_rows = {row.topic_id: _card(row) for row in await connection.execute(cards_statement)}
+            card_rows = {row.topic_id: _card(row._mapping) for row in await connection.execute(cards_statement)}
         rows = []
         for topic_id in sorted(totals.keys() | learned.keys() | card_rows.keys()):
             total = totals.get(topic_id)
@@ -441,44 +504,21 @@ class Store:
         return rows
 
 
-def _user(row: Row[Any]) -> User:
-    return User(
-        id=row.id,
-        platform=row.platform,
-        platform_user_id=row.platform_user_id,
-        display_name=row.display_name,
-        xp=row.xp,
-        streak_days=row.streak_days,
-        last_active_day=row.last_active_day,
-        created_at=row.created_at,
-    )
+def _user(values: Mapping[Any, Any], prefix: str = "") -> User:
+    return User(**{name: values[prefix + name] for name in _USER_FIELDS})
 
 
-def _card(row: Row[Any]) -> CardRow:
-    return CardRow(
-        user_id=row.user_id,
-        topic_id=row.topic_id,
-        state_json=row.state_json,
-        due=row.due,
-        last_review=row.last_review,
-        reps=row.reps,
-        lapses=row.lapses,
-        version=row.version,
-    )
+def _card(values: Mapping[Any, Any], prefix: str = "") -> CardRow:
+    return CardRow(**{name: values[prefix + name] for name in _CARD_FIELDS})
 
 
-def _open_question(row: Row[Any]) -> OpenQuestion:
-    return OpenQuestion(
-        id=row.id,
-        user_id=row.user_id,
-        channel_key=row.channel_key,
-        topic_id=row.topic_id,
-        question_id=row.question_id,
-        question_json=row.question_json,
-        hints_used=row.hints_used,
-        asked_at=row.asked_at,
-        expires_at=row.expires_at,
-    )
+def _open_question(values: Mapping[Any, Any]) -> OpenQuestion:
+    return OpenQuestion(**{name: values[name] for name in _OPEN_QUESTION_FIELDS})
+
+
+_USER_FIELDS = tuple(field.name for field in fields(User))
+_CARD_FIELDS = tuple(field.name for field in fields(CardRow))
+_OPEN_QUESTION_FIELDS = tuple(field.name for field in fields(OpenQuestion))
 
 
 def _attempt(row: Row[Any]) -> Attempt:

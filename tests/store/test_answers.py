@@ -7,6 +7,7 @@ import itertools
 from dataclasses import replace
 from datetime import datetime, timedelta
 
+import asyncpg
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -173,10 +174,22 @@ async def test_concurrent_answers_on_one_card_from_two_channels_let_one_write_th
         await second.close()
 
 
+async def _assert_second_answer_left_no_trace(store: Store, ana: User, question: OpenQuestion,
+                                              before_card: object) -> None:
+    assert await store.get_open_question(ana.id, "general") == question
+    assert len(await store.attempts(ana.id)) == 1
+    assert await store.get_card(ana.id, "chain-rule") == before_card
+    user = await store.get_user(ana.id)
+    assert (user.xp, user.streak_days, user.last_active_day) == (10, 1, T0.date())  # type: ignore[union-attr]
+
+
 @pytest.mark.parametrize("fail_at", [2, 3, 4], ids=["after-closing", "after-card", "after-attempt"])
-async def test_a_failure_mid_answer_leaves_nothing_half_written(
-    store: Store, ana: User, monkeypatch: pytest.MonkeyPatch, fail_at: int
+async def test_a_failure_between_the_steps_of_an_answer_leaves_nothing_half_written(
+    database, store: Store, ana: User, monkeypatch: pytest.MonkeyPatch, fail_at: int
 ) -> None:
+    if database.backend == "postgresql":
+        pytest.skip("PostgreSQL records an answer in one statement: no step boundary to fail at "
+                    "(see the server-side failure test)")
     await _answer(store, ana, T0)
     before_card = await store.get_card(ana.id, "chain-rule")
     question = await _ask(store, ana, at=T0 + timedelta(days=2))
@@ -195,12 +208,29 @@ async def test_a_failure_mid_answer_leaves_nothing_half_written(
     with pytest.raises(RuntimeError, match="connection lost"):
         await store.record_answer(_record(question, at=T0 + timedelta(days=2), expected_version=1))
     monkeypatch.undo()
+    await _assert_second_answer_left_no_trace(store, ana, question, before_card)
 
-    assert await store.get_open_question(ana.id, "general") == question
-    assert len(await store.attempts(ana.id)) == 1
-    assert await store.get_card(ana.id, "chain-rule") == before_card
-    user = await store.get_user(ana.id)
-    assert (user.xp, user.streak_days, user.last_active_day) == (10, 1, T0.date())  # type: ignore[union-attr]
+
+@pytest.mark.parametrize("step", ["attempt", "user"])
+async def test_a_server_error_late_in_an_answer_undoes_its_earlier_steps(
+    database, store: Store, ana: User, step: str
+) -> None:
+    # Values PostgreSQL rejects only when it reaches that step: VARCHAR(300) for the attempt's
+    # channel, 32-bit overflow of the user's XP. SQLite enforces neither.
+    if database.backend == "sqlite":
+        pytest.skip("SQLite checks neither VARCHAR lengths nor 32-bit overflow")
+    await _answer(store, ana, T0)
+    before_card = await store.get_card(ana.id, "chain-rule")
+    question = await _ask(store, ana, at=T0 + timedelta(days=2))
+    record = _record(question, at=T0 + timedelta(days=2), expected_version=1)
+    if step == "attempt":
+        record = replace(record, channel_key="c" * 301)
+    else:
+        record = replace(record, xp_gained=2**31 - 1)
+    # asyncpg's own error: PostgreSQL runs this statement on the driver directly (direct.py).
+    with pytest.raises(asyncpg.PostgresError, match="value too long|out of range"):
+        await store.record_answer(record)
+    await _assert_second_answer_left_no_trace(store, ana, question, before_card)
 
 
 async def test_progress_rows_total_attempts_per_topic(store: Store, ana: User) -> None:

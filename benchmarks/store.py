@@ -31,6 +31,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from bot import runtime
 from bot.store import AnswerRecord, CardUpdate, OpenQuestion, Store
 
 TOPICS = tuple(f"topic-{number:02d}" for number in range(30))
@@ -115,11 +116,11 @@ async def _process_main(
         asked = time.perf_counter() - began
         barrier.wait()
         cpu_before = _cpu_seconds()
-        busy_before = _machine_busy_seconds()
+        machine_before = _machine_seconds()
         began = time.perf_counter()
         await asyncio.gather(*(_answer_loop(store, questions, seed * 1000 + index) for index, questions in enumerate(opened)))
         ended = time.perf_counter()
-        results.put((asked, began, ended, _cpu_seconds() - cpu_before, busy_before, _machine_busy_seconds()))
+        results.put((asked, began, ended, _cpu_seconds() - cpu_before, machine_before, _machine_seconds()))
     finally:
         await store.close()
 
@@ -129,25 +130,29 @@ def _cpu_seconds() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def _machine_busy_seconds() -> float:
-    """CPU time all processes on the machine have used (Linux /proc/stat; 0 elsewhere).
+def _machine_seconds() -> tuple[float, float]:
+    """(busy, stolen): CPU time all processes on the machine have used, and time the hypervisor
+    gave to other guests while this one wanted the CPU (Linux /proc/stat; zeros elsewhere).
 
-    Over the timed phase, minus the writers' own CPU, this is the database server's share (and
-    anything else running): on a small machine the two compete for the same cores.
+    Over the timed phase, busy minus the writers' own CPU is the database server's share (and
+    anything else running): on a small machine the two compete for the same cores. Stolen time
+    is why two runs of the same code on a shared host can differ by a third.
     """
     try:
         with open("/proc/stat") as stat:
             fields = [int(value) for value in stat.readline().split()[1:]]
     except (OSError, ValueError):
-        return 0.0
-    idle, iowait = fields[3], fields[4]
-    return (sum(fields) - idle - iowait) / os.sysconf("SC_CLK_TCK")
+        return 0.0, 0.0
+    user, nice, system, _idle, _iowait, irq, softirq, steal = fields[:8]
+    ticks = os.sysconf("SC_CLK_TCK")
+    return (user + nice + system + irq + softirq) / ticks, steal / ticks
 
 
 def _process_entry(
     target: Target, user_ids: list[int], answers: int, concurrency: int, seed: int, barrier: Any, results: Any
 ) -> None:
-    asyncio.run(_process_main(target, user_ids, answers, concurrency, seed, barrier, results))
+    # The loop the bot itself runs on (uvloop where installed).
+    runtime.run(_process_main(target, user_ids, answers, concurrency, seed, barrier, results))
 
 
 async def _setup_users(store: Store, users: int) -> list[int]:
@@ -199,7 +204,9 @@ def run(target: Target, *, answers: int, users: int, concurrency: int, processes
     # perf_counter is system-wide (CLOCK_MONOTONIC), so the processes' stamps compare.
     elapsed = max(timing[2] for timing in timings) - min(timing[1] for timing in timings)
     client_cpu_ms = sum(timing[3] for timing in timings) / answers * 1000
-    machine_cpu_ms = (max(timing[5] for timing in timings) - min(timing[4] for timing in timings)) / answers * 1000
+    machine_cpu_ms = (max(timing[5][0] for timing in timings) - min(timing[4][0] for timing in timings)) / answers * 1000
+    stolen = max(timing[5][1] for timing in timings) - min(timing[4][1] for timing in timings)
+    stolen_share = stolen / (elapsed * (os.cpu_count() or 1))
 
     async def measure() -> tuple[float, float]:
         store = await Store.open(target.url, connect_args=target.connect_args)
@@ -213,7 +220,8 @@ def run(target: Target, *, answers: int, users: int, concurrency: int, processes
         f"{target.label:>10}: {answers} answers from {users} users, {processes} processes x "
         f"{concurrency} connections: {answers / elapsed:,.0f} answers/s (read card + record_answer; "
         f"{elapsed:.1f} s; client CPU {client_cpu_ms:.2f} ms/answer, whole machine "
-        f"{machine_cpu_ms:.2f} ms/answer on {os.cpu_count()} cores), questions opened at "
+        f"{machine_cpu_ms:.2f} ms/answer on {os.cpu_count()} cores, {stolen_share:.0%} of the cores "
+        f"stolen by the host; {runtime.loop_name()}), questions opened at "
         f"{answers / asked:,.0f}/s; "
         f"progress_rows p50 {p50:.2f} ms, p99 {p99:.2f} ms"
     )

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 import getpass
 import logging
 import sys
 from pathlib import Path
 
 from pydantic import ValidationError
+
+from bot import runtime
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -41,9 +42,9 @@ def main(argv: list[str] | None = None) -> None:
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
         if args.command == "console":
-            asyncio.run(_console(settings, args))
+            runtime.run(_console(settings, args))
         elif args.command == "db":
-            asyncio.run(_db_upgrade(settings, args.db))
+            runtime.run(_db_upgrade(settings, args.db))
     except KeyboardInterrupt:
         pass
 

@@ -96,9 +96,7 @@ cards = Table(
     Column("lapses", Integer, nullable=False, server_default="0"),  # answers rated Again
     # Bumped on every write: writers say which version they computed from (optimistic locking).
     Column("version", Integer, nullable=False, server_default="1"),
-    UniqueConstraint("user_id", "topic_id"),
-    Index(None, "user_id", "due"),
-    Index(None, "due"),  # for daily pushes: everyone's due cards
+    UniqueConstraint("user_id", "topic_id"),  # also finds a user's cards; no index on due (0002)
 )
 
 attempts = Table(
@@ -116,7 +114,6 @@ attempts = Table(
     Column("rating", SmallInteger, nullable=False),  # fsrs.Rating value, 1..4
     Column("xp_gained", Integer, nullable=False, server_default="0"),
     Column("answered_at", UTCDateTime, nullable=False),
-    Index(None, "user_id", "topic_id"),
     Index(None, "user_id", "answered_at"),
 )
 

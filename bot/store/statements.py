@@ -145,10 +145,11 @@ def _param(name: str, column: Any) -> Any:
 
 def _single_statement_answer(*, new_card: bool, streak: bool) -> Executable:
     user_id = bindparam("b_user_id", type_=users.c.id.type)
+    question_id = bindparam("b_open_question_id", type_=open_questions.c.id.type)
     question = (
         select(open_questions.c.id)
         .where(
-            open_questions.c.id == bindparam("b_open_question_id", type_=open_questions.c.id.type),
+            open_questions.c.id == question_id,
             open_questions.c.user_id == user_id,
         )
         .with_for_update()
@@ -196,7 +197,11 @@ def _single_statement_answer(*, new_card: bool, streak: bool) -> Executable:
     card = card_statement.returning(*cards.c).cte("card")
     closed = (
         delete(open_questions)
-        .where(open_questions.c.id.in_(select(question.c.id)), exists(select(card.c.id)))
+        .where(
+            open_questions.c.id == question_id,
+            open_questions.c.user_id == user_id,
+            exists(select(card.c.id)),  # the question's row is locked: this cannot miss it
+        )
         .returning(open_questions.c.id)
         .cte("closed")
     )

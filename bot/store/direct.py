@@ -1,8 +1,8 @@
 """PostgreSQL's hot path: the statements every answer runs, executed on asyncpg directly.
 
-Measured on this project's 2-core machine (``benchmarks/store.py``), SQLAlchemy's execution
-layer and pool cost about 0.4 ms of client CPU per statement, four times the driver's own cost,
-and the database server needs the same two cores. The statements here are still built by
+Measured on this project's 2-core machine, SQLAlchemy's execution layer and pool cost about
+0.3-0.4 ms of client CPU per statement, several times asyncpg's own cost, on cores the database
+server needs too. The statements here are still built by
 SQLAlchemy from the one set of table definitions (``statements.py``); only their execution is
 direct: compiled once to asyncpg's SQL, run on a small asyncpg pool. SQLite and every other
 query go through SQLAlchemy as before, and the store tests run every method on both backends.
@@ -22,7 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from bot.store.models import UTCDateTime
 
 _UTC_DATETIME = UTCDateTime()
-DIRECT_POOL_SIZE = 10  # like SQLAlchemy's default pool: 5 connections and 5 more when busy
+DIRECT_POOL_SIZE = 10  # connections at most, opened as needed
 # Options SQLAlchemy's asyncpg adapter takes for itself rather than passing to asyncpg.connect.
 _SQLALCHEMY_ONLY_OPTIONS = frozenset(
     {"async_creator_fn", "prepared_statement_cache_size", "prepared_statement_name_func"}

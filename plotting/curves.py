@@ -19,6 +19,7 @@ from plotting import sampling, style
 from plotting.sampling import Array, Bounds1D
 
 MAX_TAYLOR_ORDER = 10
+MAX_DERIVATIVE_ORDER = 10  # as /derive's order
 
 
 @dataclass(frozen=True)
@@ -114,11 +115,13 @@ def finish_curve_axes(ax: Any, data: CurvesData, ylabel: str = "y") -> None:
 
 @dataclass(frozen=True)
 class TangentData:
-    curve: CurvesData  # ys[0] = f, ys[1] = f' when asked for
+    curve: CurvesData  # ys[0] = f, ys[1] = the derivative of the asked order when asked for
     at: float
     value: float  # f(a)
     slope: float  # f'(a)
     tangent: Array  # f(a) + f'(a) (x - a) on curve.x
+    order: int = 1  # of the derivative in ys[1]
+    derivative_value: float | None = None  # that derivative at a, when it is drawn
 
 
 def _value_at(expr: sympy.Expr, var: sympy.Symbol, at: float, what: str) -> float:
@@ -138,14 +141,23 @@ def tangent_data(
     bounds: Sequence[Any] | None = None,
     *,
     derivative: bool = False,
+    order: int = 1,
 ) -> TangentData:
-    """f, its tangent at ``at`` and (optionally) f' sampled for the figure."""
+    """f, its tangent at ``at`` and (optionally) its ``order``-th derivative, for the figure."""
+    if not 1 <= order <= MAX_DERIVATIVE_ORDER:
+        raise BadArgument(f"the derivative's order must be 1 to {MAX_DERIVATIVE_ORDER}")
     var = sampling.one_variable([expr], var)
     a = sampling.as_real(at, "the point")
     df = sympy.diff(expr, var)
     value = _value_at(expr, var, a, f"{style.plain_formula(expr)}")
     slope = _value_at(df, var, a, f"the derivative {style.plain_formula(df)}")
-    exprs = [expr, df] if derivative else [expr]
+    dn = df if order == 1 else sympy.diff(df, var, order - 1)
+    derivative_value = None
+    if derivative:
+        derivative_value = (
+            slope if order == 1 else _value_at(dn, var, a, f"the derivative {style.plain_formula(dn)}")
+        )
+    exprs = [expr, dn] if derivative else [expr]
     if bounds is None:
         # Narrower than a plain graph, so the tangent's tilt is visible against the curve.
         half = 0.5 * sampling.default_half_width([expr])
@@ -161,8 +173,19 @@ def tangent_data(
             curve.ylim,
         )
     return TangentData(
-        curve=curve, at=a, value=value, slope=slope, tangent=value + slope * (curve.x - a)
+        curve=curve,
+        at=a,
+        value=value,
+        slope=slope,
+        tangent=value + slope * (curve.x - a),
+        order=order,
+        derivative_value=derivative_value,
     )
+
+
+def derivative_label(order: int) -> str:
+    """Primes up to the third derivative, then the order in brackets: y^{(4)} and on."""
+    return "y" + "'" * order if order <= 3 else f"y^{{({order})}}"
 
 
 def render_tangent(
@@ -172,9 +195,10 @@ def render_tangent(
     bounds: Sequence[Any] | None = None,
     *,
     derivative: bool = False,
+    order: int = 1,
 ) -> bytes:
-    """f with its tangent line at x = a (slope in the legend); f' in a second panel if asked."""
-    data = tangent_data(expr, at, var, bounds, derivative=derivative)
+    """f with its tangent line at x = a (slope in the legend); a derivative below if asked."""
+    data = tangent_data(expr, at, var, bounds, derivative=derivative, order=order)
     curve, name = data.curve, data.curve.var.name
     figure = style.new_figure()
     if derivative:
@@ -208,17 +232,18 @@ def render_tangent(
     if ax_d is not None:
         ax.set_xlabel("")
         style.axis_lines(ax_d)
-        df = sympy.diff(expr, curve.var)
+        dn = sympy.diff(expr, curve.var, order)
+        label = derivative_label(order)
         ax_d.plot(
             curve.x,
             curve.ys[1],
             color=style.PALETTE[2],
             linewidth=2.2,
-            label=style.formula(df, "y'"),
+            label=style.formula(dn, label),
         )
         ax_d.plot(
             [data.at],
-            [data.slope],
+            [data.derivative_value],
             "o",
             color=style.PALETTE[1],
             markersize=9,
@@ -226,7 +251,7 @@ def render_tangent(
             zorder=5,
         )
         ax_d.set_ylim(*sampling.robust_limits([curve.ys[1]], "the derivative"))
-        style.style_axes(ax_d, f"${name}$", "$y'$")
+        style.style_axes(ax_d, f"${name}$", f"${label}$")
         style.legend(ax_d)
     style.set_title(
         figure,

@@ -41,7 +41,7 @@ def _variable(args: Args, usage_error: UsageError) -> str | None:
     keywords=(
         WRT,
         Keyword(("order",), Int("order", 1, 10, default=1, help="1 to 10")),
-        Keyword(("plot",), Flag("plot", help="also draw f and f′")),
+        Keyword(("plot",), Flag("plot", help="also draw f and the derivative")),
     ),
     aliases=("d", "diff", "differentiate", "derivative"),
     details="The default variable is x if the expression has one, else its only variable.",
@@ -56,7 +56,7 @@ async def derive(ctx: Context, args: Args) -> Reply:
     job = (derivative.derive, args.expr, var, args.order)
     if not args.plot:
         return reply_from(await ctx.workers.run(*job))
-    return await with_figure(ctx, job, (figures.derivative_figure, args.expr, var))
+    return await with_figure(ctx, job, (figures.derivative_figure, args.expr, var, args.order))
 
 
 @command(

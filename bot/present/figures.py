@@ -36,15 +36,16 @@ def _variables(expr: sympy.Expr, vars_text: str | None) -> list[sympy.Symbol]:
     return ordered_variables(expr, given)
 
 
-def derivative_figure(expr_text: str, wrt: str | None) -> Figure | None:
-    """/derive … plot: f and f′, one above the other, sharing the x axis."""
+def derivative_figure(expr_text: str, wrt: str | None, order: int = 1) -> Figure | None:
+    """/derive … plot: f with a tangent, above its derivative of the asked order."""
     expr = parse(expr_text)
     var = default_variable(expr, wrt)
     if expr.free_symbols - {var}:
         return None
     for at in TANGENT_POINTS:  # the first point where f and f′ are both defined (sin(x)/x: not 0)
         figure = _drawn("derivative.png", f"graph of {expr} and its derivative",
-                        partial(curves.render_tangent, expr, at, var, derivative=True))
+                        partial(curves.render_tangent, expr, at, var, derivative=True,
+                                order=order))
         if figure is not None:
             return figure
     return None

@@ -157,3 +157,28 @@ def test_value_at_a_pole_is_undefined():
 def test_pi_is_accepted_as_a_point():
     data = curves.tangent_data(sympy.sin(x), sympy.pi)
     assert data.slope == pytest.approx(math.cos(math.pi))
+
+
+@pytest.mark.parametrize("order", [2, 3, 4])
+def test_the_derivative_panel_shows_the_asked_order(order: int) -> None:
+    f = sympy.sin(x) * sympy.exp(x / 3)
+    data = curves.tangent_data(f, 1, derivative=True, order=order)
+    # Independent of sympy.diff: repeated central differences of f itself.
+    h = 1e-2
+    points = data.curve.x[::40]
+    values = sympy.lambdify(x, f, "numpy")
+
+    def central(g, k):
+        if k == 0:
+            return g
+        inner = central(g, k - 1)
+        return lambda t: (inner(t + h) - inner(t - h)) / (2 * h)
+    expected = central(values, order)(points)
+    np.testing.assert_allclose(data.curve.ys[1][::40], expected, rtol=5e-3, atol=5e-3)
+    assert data.derivative_value == pytest.approx(central(values, order)(np.array(1.0)), rel=5e-3)
+    assert data.slope == pytest.approx(central(values, 1)(np.array(1.0)), rel=1e-3)
+    assert_chat_sized_png(curves.render_tangent(f, 1, derivative=True, order=order))
+
+
+def test_derivative_labels_use_primes_then_the_order() -> None:
+    assert [curves.derivative_label(n) for n in (1, 2, 3, 4)] == ["y'", "y''", "y'''", "y^{(4)}"]

@@ -29,7 +29,7 @@ lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check bot plotting content tests benchmarks
 
 typecheck: $(VENV)/.installed-dev
-	$(BIN)/mypy bot/core bot/commands bot/solver bot/present bot/workers.py bot/app.py bot/errors.py
+	$(BIN)/mypy bot
 
 pytest: $(VENV)/.installed-dev
 	$(BIN)/python -m pytest -q

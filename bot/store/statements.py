@@ -104,13 +104,12 @@ def answer_statements(dialect: str) -> AnswerStatements:
     )
 
 
-@dataclass(frozen=True, slots=True)
-class SingleStatementAnswers:
+def single_statement_answers() -> dict[tuple[bool, bool], Executable]:
     """PostgreSQL: the whole of ``record_answer`` as one statement, by (new card, streak counts).
 
     One statement is one round trip and its own transaction (no BEGIN/COMMIT), which is what
     lets one PostgreSQL server take thousands of answers a second on two cores (the five-step
-    transaction was bound by client CPU, about 0.25 ms per step). SQLite cannot put an INSERT,
+    transaction was bound by client CPU, 0.3-0.4 ms per step). SQLite cannot put an INSERT,
     UPDATE or DELETE in a WITH clause, so it runs the same steps one by one in a transaction;
     the store tests run on both and check the same outcomes.
 
@@ -122,21 +121,11 @@ class SingleStatementAnswers:
     the question was gone, a row with NULL card columns when the card had changed, else one
     full row.
     """
-
-    by_case: dict[tuple[bool, bool], Executable]
-
-    def get(self, *, new_card: bool, streak: bool) -> Executable:
-        return self.by_case[(new_card, streak)]
-
-
-def single_statement_answers() -> SingleStatementAnswers:
-    return SingleStatementAnswers(
-        {
-            (new_card, streak): _single_statement_answer(new_card=new_card, streak=streak)
-            for new_card in (False, True)
-            for streak in (False, True)
-        }
-    )
+    return {
+        (new_card, streak): _single_statement_answer(new_card=new_card, streak=streak)
+        for new_card in (False, True)
+        for streak in (False, True)
+    }
 
 
 def _param(name: str, column: Any) -> Any:

@@ -47,14 +47,18 @@ class Store:
         self._single_reader = autocommit_reader(engine)
         self._dialect = engine.dialect.name
         self._answer_statements = answer_statements(self._dialect)
-        self._direct_statements: dict[str, DirectStatement] = {}
+        # PostgreSQL only: the hot path's reads by name, and the answer by (new card, streak).
+        self._direct_reads: dict[str, DirectStatement] = {}
+        self._direct_answers: dict[tuple[bool, bool], DirectStatement] = {}
         if direct is not None:
-            self._direct_statements = {
+            self._direct_reads = {
                 name: compile_direct(getattr(self._answer_statements, name), engine)
                 for name in ("get_user", "get_open_question", "get_card")
             }
-            for (new_card, streak), statement in single_statement_answers().by_case.items():
-                self._direct_statements[f"answer/{new_card}/{streak}"] = compile_direct(statement, engine)
+            self._direct_answers = {
+                case: compile_direct(statement, engine)
+                for case, statement in single_statement_answers().items()
+            }
         # SQLite has one writer at a time. Queue this process's writers here rather than on the
         # database lock, whose busy handler polls with sleeps (other processes still wait there).
         self._sqlite_write_lock = asyncio.Lock() if self._dialect == "sqlite" else None
@@ -95,7 +99,7 @@ class Store:
     async def _fetch_one(self, name: str, parameters: Mapping[str, Any]) -> Mapping[Any, Any] | None:
         """One row of a hot-path statement: on asyncpg directly on PostgreSQL (see direct.py)."""
         if self._direct is not None:
-            return await self._direct.fetchrow(self._direct_statements[name], parameters)
+            return await self._direct.fetchrow(self._direct_reads[name], parameters)
         statement = getattr(self._answer_statements, name)
         async with self._reading() as connection:
             row = (await connection.execute(statement, parameters)).first()
@@ -335,7 +339,7 @@ class Store:
     async def _record_answer_in_one_statement(self, record: AnswerRecord) -> AnswerOutcome:
         """PostgreSQL: the same steps as ``_record_answer``, as one atomic statement."""
         new = record.card
-        statement = f"answer/{new.expected_version == 0}/{not record.skipped}"
+        statement = self._direct_answers[(new.expected_version == 0, not record.skipped)]
         today = record.answered_at.astimezone(UTC).date()
         parameters = {
             "b_open_question_id": record.open_question_id,
@@ -360,7 +364,7 @@ class Store:
         }
         assert self._direct is not None
         # Autocommit: the statement is its own transaction.
-        row = await self._direct.fetchrow(self._direct_statements[statement], parameters)
+        row = await self._direct.fetchrow(statement, parameters)
         if row is None:
             raise QuestionGone(f"open question {record.open_question_id} is no longer open")
         if row["card_id"] is None:

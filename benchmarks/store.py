@@ -136,7 +136,8 @@ def _machine_seconds() -> tuple[float, float]:
 
     Over the timed phase, busy minus the writers' own CPU is the database server's share (and
     anything else running): on a small machine the two compete for the same cores. Stolen time
-    is why two runs of the same code on a shared host can differ by a third.
+    is printed so that a slow run can be told apart from a starved one (here it was ~3% in fast
+    and slow runs alike: the slow ones simply needed more CPU per answer).
     """
     try:
         with open("/proc/stat") as stat:

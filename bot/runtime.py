@@ -12,22 +12,19 @@ import asyncio
 from collections.abc import Coroutine
 from typing import Any, TypeVar
 
+try:
+    import uvloop as _uvloop
+except ImportError:  # Windows
+    _uvloop = None  # type: ignore[assignment]
+
 T = TypeVar("T")
 
 
 def run(main: Coroutine[Any, Any, T]) -> T:
     """``asyncio.run`` on the fastest loop available."""
-    try:
-        import uvloop
-    except ImportError:
-        return asyncio.run(main)
-    return uvloop.run(main)
+    return asyncio.run(main) if _uvloop is None else _uvloop.run(main)
 
 
 def loop_name() -> str:
     """Which loop ``run`` uses, for logs and benchmark output."""
-    try:
-        import uvloop  # noqa: F401
-    except ImportError:
-        return "asyncio"
-    return "uvloop"
+    return "asyncio" if _uvloop is None else "uvloop"

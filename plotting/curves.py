@@ -121,7 +121,8 @@ class TangentData:
     slope: float  # f'(a)
     tangent: Array  # f(a) + f'(a) (x - a) on curve.x
     order: int = 1  # of the derivative in ys[1]
-    derivative_value: float | None = None  # that derivative at a, when it is drawn
+    derivative: sympy.Expr | None = None  # that derivative, when it is drawn
+    derivative_value: float | None = None  # and its value at a
 
 
 def _value_at(expr: sympy.Expr, var: sympy.Symbol, at: float, what: str) -> float:
@@ -179,6 +180,7 @@ def tangent_data(
         slope=slope,
         tangent=value + slope * (curve.x - a),
         order=order,
+        derivative=dn if derivative else None,
         derivative_value=derivative_value,
     )
 
@@ -232,14 +234,13 @@ def render_tangent(
     if ax_d is not None:
         ax.set_xlabel("")
         style.axis_lines(ax_d)
-        dn = sympy.diff(expr, curve.var, order)
-        label = derivative_label(order)
+        label = derivative_label(data.order)
         ax_d.plot(
             curve.x,
             curve.ys[1],
             color=style.PALETTE[2],
             linewidth=2.2,
-            label=style.formula(dn, label),
+            label=style.formula(data.derivative, label),
         )
         ax_d.plot(
             [data.at],

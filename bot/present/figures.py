@@ -42,7 +42,7 @@ def derivative_figure(expr_text: str, wrt: str | None, order: int = 1) -> Figure
     var = default_variable(expr, wrt)
     if expr.free_symbols - {var}:
         return None
-    for at in TANGENT_POINTS:  # the first point where f and f′ are both defined (sin(x)/x: not 0)
+    for at in TANGENT_POINTS:  # the first point where f and its derivatives are defined (sin(x)/x: not 0)
         figure = _drawn("derivative.png", f"graph of {expr} and its derivative",
                         partial(curves.render_tangent, expr, at, var, derivative=True,
                                 order=order))

@@ -158,18 +158,19 @@ def tangent_data(
         derivative_value = (
             slope if order == 1 else _value_at(dn, var, a, f"the derivative {style.plain_formula(dn)}")
         )
-    exprs = [expr, dn] if derivative else [expr]
     if bounds is None:
         # Narrower than a plain graph, so the tangent's tilt is visible against the curve.
         half = 0.5 * sampling.default_half_width([expr])
         bounds = (a - half, a + half)
-    curve = _sample(exprs, var, bounds, centre=a, limit_exprs=1)
+    curve = _sample([expr], var, bounds, centre=a)
     if derivative:
-        ylim = sampling.robust_limits([curve.ys[1]], "the derivative")
+        # Clipped to its own limits, not f's: (cos 3x)² stays in [0, 1], its f″ spans ±18.
+        sampled = sampling.numeric_function(dn, [var])(curve.x)
+        ylim = sampling.robust_limits([sampled], "the derivative")
         curve = CurvesData(
             curve.var,
             curve.x,
-            (curve.ys[0], sampling.mask_outside(curve.ys[1], ylim)),
+            (curve.ys[0], sampling.mask_outside(sampled, ylim)),
             curve.xlim,
             curve.ylim,
         )

@@ -182,3 +182,13 @@ def test_the_derivative_panel_shows_the_asked_order(order: int) -> None:
 
 def test_derivative_labels_use_primes_then_the_order() -> None:
     assert [curves.derivative_label(n) for n in (1, 2, 3, 4)] == ["y'", "y''", "y'''", "y^{(4)}"]
+
+
+def test_the_derivative_panel_is_not_cut_to_the_range_of_f() -> None:
+    # f = cos²(3x) stays in [0, 1]; f″ = 18 sin²(3x) − 18 cos²(3x) reaches ±18.
+    data = curves.tangent_data(sympy.cos(3 * x) ** 2, 0, derivative=True, order=2)
+    second = data.curve.ys[1]
+    assert np.isfinite(second).all()  # nothing masked away
+    expected = 18 * np.sin(3 * data.curve.x) ** 2 - 18 * np.cos(3 * data.curve.x) ** 2
+    np.testing.assert_allclose(second, expected, atol=1e-9)
+    assert data.derivative_value == pytest.approx(-18)

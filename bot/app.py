@@ -45,6 +45,7 @@ async def build_app(
     database_url: str | None = None,
     clock: Callable[[], datetime] = utc_now,
     workers: Workers | None = None,
+    shared_platform: bool = False,
 ) -> App:
     """Build everything a bot process needs; the caller hands ``app.handle`` to an adapter."""
     from bot.quiz.engine import QuizEngine
@@ -66,5 +67,16 @@ async def build_app(
     quiz = QuizEngine(store=store, curriculum=curriculum(), clock=clock, run=workers.run)
     services = Services(workers=workers, clock=clock, store=store, quiz=quiz, figures=settings.figures)
     registry = all_commands()
-    router = Router(registry, services, middleware=(translate_errors, log_timing, limit_message_size, PerUserLimits()))
+    middleware = [translate_errors, log_timing, limit_message_size]
+    limits = _per_user_limits(settings, shared_platform=shared_platform)
+    if limits is not None:
+        middleware.append(limits)
+    router = Router(registry, services, middleware=tuple(middleware))
     return App(settings=settings, registry=registry, router=router, services=services, closers=closers)
+
+
+def _per_user_limits(settings: Settings, *, shared_platform: bool) -> PerUserLimits | None:
+    """Shared platforms get limits by default; the console only when the settings ask for them."""
+    if not shared_platform and settings.rate_per_minute is None and settings.in_flight is None:
+        return None
+    return PerUserLimits(in_flight=settings.in_flight or 2, per_minute=settings.rate_per_minute or 30)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -18,7 +18,7 @@ def default_data_dir() -> Path:
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="CALCBOT_", extra="ignore")
+    model_config = SettingsConfigDict(env_prefix="CALCBOT_", extra="ignore", populate_by_name=True)
 
     data_dir: Path = Field(default_factory=default_data_dir)
     database_url: str | None = None  # e.g. postgresql+asyncpg://user@host/db; default: SQLite in data_dir
@@ -27,9 +27,25 @@ class Settings(BaseSettings):
     workers: int = Field(default_factory=lambda: max(2, os.cpu_count() or 2), ge=1, le=64)
     log_level: str = "WARNING"
     figures: bool = True  # attach pictures to calculus answers
-    discord_token: SecretStr | None = None
-    slack_bot_token: SecretStr | None = None
-    slack_app_token: SecretStr | None = None
+    # Per-user limits protect the shared platforms; unset, Discord and Slack use 30/min and 2 in
+    # flight, and the console (the user's own machine) has none.
+    rate_per_minute: int | None = Field(default=None, ge=1, le=10000)
+    in_flight: int | None = Field(default=None, ge=1, le=100)
+    # Platform settings: the platforms' own variable names, with CALCBOT_-prefixed aliases.
+    discord_token: SecretStr | None = Field(
+        default=None, validation_alias=AliasChoices("DISCORD_TOKEN", "CALCBOT_DISCORD_TOKEN"))
+    discord_guild_id: int | None = Field(
+        default=None, validation_alias=AliasChoices("DISCORD_GUILD_ID", "CALCBOT_DISCORD_GUILD_ID"))
+    discord_api_url: str = "https://discord.com/api/v10"
+    shard_ids: str | None = None  # e.g. "0,1" — this process's shards, of shard_count
+    shard_count: int | None = Field(default=None, ge=1, le=10000)
+    slack_bot_token: SecretStr | None = Field(
+        default=None, validation_alias=AliasChoices("SLACK_BOT_TOKEN", "CALCBOT_SLACK_BOT_TOKEN"))
+    slack_app_token: SecretStr | None = Field(
+        default=None, validation_alias=AliasChoices("SLACK_APP_TOKEN", "CALCBOT_SLACK_APP_TOKEN"))
+    slack_signing_secret: SecretStr | None = Field(
+        default=None, validation_alias=AliasChoices("SLACK_SIGNING_SECRET", "CALCBOT_SLACK_SIGNING_SECRET"))
+    slack_api_url: str = "https://slack.com/api/"
 
     @field_validator("database_url")
     @classmethod

@@ -10,6 +10,7 @@ class UserRef:
     platform: str  # "console" | "discord" | "slack"
     id: str
     name: str
+    admin: bool = False  # the platform's own notion (Discord Manage Server/Channels, Slack admin/owner)
 
 
 @dataclass(frozen=True, slots=True)

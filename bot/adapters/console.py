@@ -1,7 +1,7 @@
 """The terminal adapter: lines in, Replies out — a readable chat, or one JSON object per line.
 
 The JSON mode is a public, stable contract (see the README): for every input line exactly one line
-``{"text", "result", "latex", "images", "error"}`` is written and flushed.
+``{"text", "result", "latex", "images", "error", "diagnosis"}`` is written and flushed.
 """
 
 from __future__ import annotations
@@ -56,7 +56,13 @@ def reply_to_json(reply: Reply, image_paths: list[str]) -> dict[str, Any]:
         "latex": reply.latex,
         "images": image_paths,
         "error": {"code": reply.error.code, "message": reply.error.message} if reply.error else None,
+        "diagnosis": _diagnosis_json(reply),
     }
+
+
+def _diagnosis_json(reply: Reply) -> dict[str, Any] | None:
+    d = reply.diagnosis
+    return None if d is None else {"code": d.code, "where": d.where, "line": d.line}
 
 
 def render_text(reply: Reply, image_paths: list[str], *, color: bool) -> str:

@@ -166,6 +166,7 @@ class Command:
     aliases: tuple[str, ...] = ()
     family: str = "calculus"
     details: str = ""
+    admin: bool = False  # workspace admins only; platforms hide it from others (Discord permissions)
     _keyword_re: re.Pattern[str] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -314,6 +315,7 @@ def command(
     aliases: tuple[str, ...] = (),
     family: str = "calculus",
     details: str = "",
+    admin: bool = False,
 ) -> Callable[[Handler], Handler]:
     """Declare a command on ``registry``; a bad declaration fails at import, not at first use."""
 
@@ -331,6 +333,7 @@ def command(
                 aliases=aliases,
                 family=family,
                 details=details,
+                admin=admin,
             )
         )
         return handler

@@ -28,6 +28,15 @@ class ReplyError:
 
 
 @dataclass(frozen=True, slots=True)
+class Diagnosis:
+    """Which rule a learner misapplied, and where (a public JSON contract: the console's "diagnosis")."""
+
+    code: str  # stable mal-rule code, e.g. "chain_rule_inner_missing"
+    where: str  # the sub-expression where it happened, SymPy syntax
+    line: int | None = None  # 1-based number of the wrong step in a chain or multi-line working
+
+
+@dataclass(frozen=True, slots=True)
 class Reply:
     text: str  # Markdown
     result: str | None = None  # the machine-readable answer, SymPy syntax
@@ -36,6 +45,7 @@ class Reply:
     choices: tuple[Choice, ...] = ()
     error: ReplyError | None = None
     private: bool = False
+    diagnosis: Diagnosis | None = None
 
     @classmethod
     def failure(cls, code: str, message: str, *, private: bool = True) -> Reply:

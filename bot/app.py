@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 from datetime import UTC, datetime
 
 from bot.commands import all_commands
 from bot.core.commands import Registry
 from bot.core.config import Settings
 from bot.core.context import Services, Workers
+from bot.core.delivery import Delivery
 from bot.core.message import Message
 from bot.core.middleware import PerUserLimits, limit_message_size, log_timing, translate_errors
 from bot.core.reply import Reply
@@ -27,9 +29,15 @@ class App:
     router: Router
     services: Services
     closers: list[Callable[[], object]]
+    scheduler: Any = None  # bot.cohorts scheduler: delivers due pushes through an adapter's Delivery
 
     async def handle(self, message: Message) -> Reply:
         return await self.router.dispatch(message)
+
+    async def start_pushes(self, delivery: Delivery, platform: str) -> None:
+        """Called by a chat adapter once it is connected: due pushes for ``platform`` go out through it."""
+        if self.scheduler is not None:
+            await self.scheduler.start(delivery, platform)
 
     async def close(self) -> None:
         for close in reversed(self.closers):

@@ -39,6 +39,18 @@ class App:
         if self.scheduler is not None:
             await self.scheduler.start(delivery, platform)
 
+    async def warm(self) -> None:
+        """Start the workers in the background (the first answer then comes at full speed)."""
+        warm = getattr(self.services.workers, "warm", None)
+        if warm is not None:
+            await warm()
+
+    def completions(self) -> list[str]:
+        """What a line editor can complete: every command name and alias, and every topic id."""
+        from content.catalog import curriculum
+
+        return [f"/{name}" for name in self.registry.all_names()] + [topic.id for topic in curriculum().topics()]
+
     async def close(self) -> None:
         for close in reversed(self.closers):
             result = close()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
 import getpass
 import logging
 import sys
@@ -56,6 +57,8 @@ async def _console(settings: object, args: argparse.Namespace) -> None:
 
     assert isinstance(settings, Settings)
     app = await build_app(settings, db_path=args.db)
+    # At a terminal the prompt shows while the workers start; piped input needs them at once anyway.
+    warming = asyncio.create_task(app.warm()) if sys.stdin.isatty() and not args.json else None
     try:
         user = args.user or _login_name()
         await run_console(
@@ -65,8 +68,11 @@ async def _console(settings: object, args: argparse.Namespace) -> None:
             channel=args.channel,
             images_dir=Path(args.images) if args.images else settings.data_dir / "images",
             history=settings.data_dir / "history",
+            completions=app.completions(),
         )
     finally:
+        if warming is not None:
+            warming.cancel()
         await app.close()
 
 

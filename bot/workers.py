@@ -13,6 +13,7 @@ import logging
 import multiprocessing
 import os
 import resource
+import signal
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from concurrent.futures import TimeoutError as FutureTimeout
@@ -31,7 +32,9 @@ PRELOAD = ["sympy", "numpy", "matplotlib", "bot.present.answer", "bot.errors"]
 
 
 def _limit_worker(memory_bytes: int) -> None:
-    """Runs in each new worker: cap its address space; keep numeric libraries single-threaded."""
+    """Runs in each new worker: cap its address space; leave Ctrl-C to the parent (which stops the
+    pool), so an interrupt never prints a traceback per worker."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     if memory_bytes > 0:
         resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
 
@@ -54,6 +57,7 @@ class WorkerPool:
         context.set_forkserver_preload(PRELOAD + list(preload or []))
         self._pool = ProcessPool(max_workers=workers, initializer=_limit_worker,
                                  initargs=(memory_mb * 1024 * 1024,), context=context)
+        self._workers = workers
         self._cache: OrderedDict[Hashable, Any] = OrderedDict()
         self._cache_size = cache_size
 
@@ -91,6 +95,16 @@ class WorkerPool:
                 self._cache.popitem(last=False)
         return result
 
+    async def warm(self) -> None:
+        """Start every worker and run one small job in each, so the first real answer is not the one
+        that pays for starting processes and filling SymPy's caches. Failures here are only logged."""
+        futures = [self._pool.schedule(_warm_up, timeout=self.timeout * 4) for _ in range(self._workers)]
+        for future in futures:
+            try:
+                await asyncio.wrap_future(future)
+            except Exception as exc:  # a slow or failed warm-up costs speed, never correctness
+                log.info("worker warm-up did not finish: %s", exc)
+
     @staticmethod
     def _cache_key(fn: Callable[..., Any], args: tuple[Any, ...]) -> Hashable | None:
         try:
@@ -103,3 +117,11 @@ class WorkerPool:
     def close(self) -> None:
         self._pool.stop()
         self._pool.join(timeout=5)
+
+
+def _warm_up() -> None:
+    """A typical first job: read, differentiate and present an expression, and draw a tiny figure."""
+    from bot.present.derivative import derive, slope
+
+    derive("x^2 sin x")
+    slope("x^2", "1")  # draws the tangent figure: matplotlib's first figure is the slow one

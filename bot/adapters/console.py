@@ -11,7 +11,7 @@ import json
 import re
 import sys
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
 from typing import IO, Any
 
@@ -23,7 +23,8 @@ Handle = Callable[[Message], Awaitable[Reply]]
 WELCOME = (
     "calcbot — multivariate calculus with the working shown.\n"
     "Try: /derive x^2 sin x    /grad x^2 y at (1, 2)    /lesson    /help\n"
-    "End a line with \\ to continue it; Ctrl-D or /quit to leave."
+    "Paste several lines at once, or end a line with \\ to continue it; Tab completes commands and\n"
+    "topics; Ctrl-C, Ctrl-D or /quit to leave."
 )
 
 
@@ -116,17 +117,21 @@ async def run_json(handle: Handle, *, user: str, channel: str, images: ImageWrit
 
 
 async def run_chat(handle: Handle, *, user: str, channel: str, images: ImageWriter,
-                   stdin: IO[str], stdout: IO[str], history: Path | None) -> None:
-    interactive = stdin.isatty()
+                   stdin: IO[str], stdout: IO[str], history: Path | None,
+                   completions: Sequence[str] = ()) -> None:
+    """A readable chat. At a terminal, prompt_toolkit reads the lines: a pasted block (bracketed
+    paste) arrives as one message, history persists, Tab completes commands and topics, and Ctrl-C
+    or Ctrl-D leaves cleanly. Piped input is read line by line."""
+    interactive = stdin.isatty() and stdout.isatty()
     color = stdout.isatty()
-    read = _reader(interactive, stdin, history)
+    read = _terminal_reader(history, completions) if interactive else _pipe_reader(stdin)
     if interactive:
         stdout.write(WELCOME + "\n\n")
-    loop = asyncio.get_running_loop()
+        stdout.flush()
     pending = ""
     while True:
         prompt = ("… " if pending else "you> ") if interactive else ""
-        line = await loop.run_in_executor(None, read, prompt)
+        line = await read(prompt)
         if line is None:
             return
         if line.rstrip().endswith("\\"):
@@ -142,36 +147,43 @@ async def run_chat(handle: Handle, *, user: str, channel: str, images: ImageWrit
         stdout.flush()
 
 
-def _reader(interactive: bool, stdin: IO[str], history: Path | None) -> Callable[[str], str | None]:
-    if not interactive:
-        def read_line(_prompt: str) -> str | None:
-            line = stdin.readline()
-            return line.rstrip("\n") if line else None
-        return read_line
-    import readline
+Reader = Callable[[str], Awaitable["str | None"]]
+
+
+def _pipe_reader(stdin: IO[str]) -> Reader:
+    async def read_line(_prompt: str) -> str | None:
+        line = await asyncio.get_running_loop().run_in_executor(None, stdin.readline)
+        return line.rstrip("\n") if line else None
+
+    return read_line
+
+
+def _terminal_reader(history: Path | None, completions: Sequence[str]) -> Reader:
+    """prompt_toolkit, a well-kept line editor, rather than hand-rolled readline handling."""
+    from prompt_toolkit import PromptSession
+    from prompt_toolkit.completion import WordCompleter
+    from prompt_toolkit.history import FileHistory, InMemoryHistory
 
     if history is not None:
         history.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            readline.read_history_file(history)
-        except OSError:
-            pass
-        readline.set_history_length(1000)
-        import atexit
+    session: PromptSession[str] = PromptSession(
+        history=FileHistory(str(history)) if history is not None else InMemoryHistory(),
+        completer=WordCompleter(sorted(set(completions)), sentence=True) if completions else None,
+        complete_while_typing=False,
+    )
 
-        atexit.register(readline.write_history_file, history)
-
-    def ask(prompt: str) -> str | None:
+    async def ask(prompt: str) -> str | None:
         try:
-            return input(prompt)
-        except EOFError:
+            return await session.prompt_async(prompt)
+        except (EOFError, KeyboardInterrupt):  # Ctrl-D or Ctrl-C at the prompt: leave cleanly
             return None
 
     return ask
 
 
 async def run_console(handle: Handle, *, json_mode: bool, user: str, channel: str, images_dir: Path,
-                      history: Path | None, stdin: IO[str] | None = None, stdout: IO[str] | None = None) -> None:
+                      history: Path | None, stdin: IO[str] | None = None, stdout: IO[str] | None = None,
+                      completions: Sequence[str] = ()) -> None:
     stdin = stdin or sys.stdin
     stdout = stdout or sys.stdout
     images = ImageWriter(images_dir)
@@ -179,4 +191,4 @@ async def run_console(handle: Handle, *, json_mode: bool, user: str, channel: st
         await run_json(handle, user=user, channel=channel, images=images, stdin=stdin, stdout=stdout)
     else:
         await run_chat(handle, user=user, channel=channel, images=images, stdin=stdin, stdout=stdout,
-                       history=history)
+                       history=history, completions=completions)

@@ -29,6 +29,7 @@ class CurvesData:
     ys: tuple[Array, ...]  # one per expression; NaN where undefined or clipped
     xlim: Bounds1D
     ylim: Bounds1D
+    pi_ticks: bool = False  # trigonometric in x, or a range given in π: ticks at multiples of π
 
 
 def _sample(
@@ -60,7 +61,8 @@ def _sample(
             )
     ylim = sampling.robust_limits(ys[: limit_exprs or None])
     masked = tuple(sampling.mask_outside(y, ylim) for y in ys)
-    return CurvesData(var=var, x=x, ys=masked, xlim=(lo, hi), ylim=ylim)
+    pi_ticks = style.wants_pi_ticks(exprs, var, bounds)
+    return CurvesData(var=var, x=x, ys=masked, xlim=(lo, hi), ylim=ylim, pi_ticks=pi_ticks)
 
 
 def functions_data(
@@ -108,6 +110,8 @@ def finish_curve_axes(ax: Any, data: CurvesData, ylabel: str = "y") -> None:
     ax.set_xlim(*data.xlim)
     ax.set_ylim(*data.ylim)
     style.style_axes(ax, f"${data.var.name}$", f"${ylabel}$")
+    if data.pi_ticks:
+        style.pi_ticks(ax.xaxis, data.xlim)
 
 
 # --- tangent line ---------------------------------------------------------------------------
@@ -363,14 +367,15 @@ def render_taylor(
     )
     ax.plot(curve.x, f, color=style.INK, linewidth=3, label=style.formula(expr, "f"), zorder=4)
     colours = _order_colours(order)
-    for k, (poly, y) in enumerate(zip(data.polynomials, curve.ys[1:], strict=True), start=1):
+    for orders, poly, y in _distinct_polynomials(data.polynomials, curve.ys[1:]):
         latex = style.latex_of(poly, order="rev-lex")
+        names = " = ".join(f"P_{{{k}}}" for k in orders)
         label = (
-            f"$P_{{{k}}} = {latex}$"
+            f"${names} = {latex}$"
             if len(latex) <= 32 and style.is_mathtext(f"${latex}$")
-            else f"$P_{{{k}}}$"
+            else f"${names}$"
         )
-        ax.plot(curve.x, y, color=colours[k - 1], linewidth=1.8, label=label, zorder=3)
+        ax.plot(curve.x, y, color=colours[orders[-1] - 1], linewidth=1.8, label=label, zorder=3)
     ax.plot(
         [data.at],
         [data.value],
@@ -393,6 +398,20 @@ def render_taylor(
         f"Taylor polynomials about {name} = {style.short_number(data.at)}",
     )
     return style.to_png(figure)
+
+
+def _distinct_polynomials(
+    polynomials: Sequence[sympy.Expr], ys: Sequence[np.ndarray]
+) -> list[tuple[list[int], sympy.Expr, np.ndarray]]:
+    """Successive orders that give the same polynomial (cos: P₂ = P₃) as one curve and one legend
+    entry, instead of identical curves drawn on top of each other."""
+    groups: list[tuple[list[int], sympy.Expr, np.ndarray]] = []
+    for k, (poly, y) in enumerate(zip(polynomials, ys, strict=True), start=1):
+        if groups and sympy.expand(poly - groups[-1][1]) == 0:
+            groups[-1][0].append(k)
+        else:
+            groups.append(([k], poly, y))
+    return groups
 
 
 def _wide(limits: Bounds1D) -> Bounds1D:

@@ -188,8 +188,13 @@ def render_stationary(
                     "linewidth": 0,
                 },
             )
-    if data.points:
-        style.legend(ax, loc="upper left" if data.field is not None else "best")
+    if data.points and data.field is not None:
+        # Below the map, not on it: markers are never drawn over the legend or hidden under it.
+        figure.subplots_adjust(bottom=0.17)
+        kinds = len({p.kind for p in data.points})
+        style.legend(ax, loc="upper center", bbox_to_anchor=(0.5, -0.11), ncol=kinds, borderaxespad=0.0)
+    elif data.points:
+        style.legend(ax, loc="best")
     style.set_title(
         figure, ax, f"Stationary points of {style.formula(expr, 'f')}", "Stationary points"
     )
@@ -285,10 +290,12 @@ def render_lagrange(
     x0, x1, _, _ = data.field.bounds
     length = 0.1 * (x1 - x0)
     labelled: set[str] = set()
+    # Where the optimum is, ∇f ∥ ∇g: drawn the same way they would hide each other, so ∇g is a
+    # broad arrow underneath and ∇f a slim one on top, outlined in white — both stay visible.
     for p, gf, gg in zip(data.points, data.gradients_f, data.gradients_g, strict=True):
-        for (u, v), colour, label in (
-            (gf, style.PALETTE[1], r"$\nabla f$"),
-            (gg, style.PALETTE[5], r"$\nabla g$"),
+        for (u, v), colour, label, width, z in (
+            (gg, style.PALETTE[5], r"$\nabla g$", 0.016, 5),
+            (gf, style.PALETTE[1], r"$\nabla f$", 0.006, 6),
         ):
             norm = math.hypot(u, v)
             if math.isfinite(norm) and norm > 0:
@@ -301,8 +308,10 @@ def render_lagrange(
                     scale_units="xy",
                     scale=1.0,
                     color=colour,
-                    width=0.007,
-                    zorder=6,
+                    width=width,
+                    edgecolor="white",
+                    linewidth=0.8 if z == 6 else 0.0,
+                    zorder=z,
                     label=None if label in labelled else label,
                 )
                 labelled.add(label)

@@ -7,6 +7,8 @@ no global figure state is created or kept, and the module is safe in worker proc
 from __future__ import annotations
 
 import io
+import math
+from fractions import Fraction
 from typing import Any
 
 import sympy
@@ -14,6 +16,7 @@ from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.mathtext import MathTextParser
+from matplotlib.ticker import FixedLocator, FuncFormatter
 
 WIDTH_PX, HEIGHT_PX, DPI = 800, 600, 100
 TITLE_SIZE, LABEL_SIZE, TICK_SIZE, LEGEND_SIZE = 16, 14, 12, 12
@@ -46,6 +49,57 @@ def style_axes(ax: Axes, xlabel: str, ylabel: str, *, grid: bool = True) -> None
     if grid:
         ax.grid(True, color=GRID, linewidth=0.8)
         ax.set_axisbelow(True)
+
+
+_TRIG = (sympy.sin, sympy.cos, sympy.tan, sympy.cot, sympy.sec, sympy.csc)
+
+
+def wants_pi_ticks(exprs: Any, var: sympy.Symbol, bounds: Any) -> bool:
+    """Ticks at multiples of π when the range is given in π (``from -pi to pi``) or the curve is
+    trigonometric in the variable: a learner reads π/4 where 0.785 means nothing."""
+    if bounds is not None and any(isinstance(b, sympy.Basic) and b.has(sympy.pi) for b in bounds[:2]):
+        return True
+    return any(
+        isinstance(node, _TRIG) and node.has(var)
+        for e in exprs if isinstance(e, sympy.Basic)
+        for node in sympy.preorder_traversal(e)
+    )
+
+
+def pi_ticks(axis: Any, limits: tuple[float, float]) -> None:
+    """Major ticks at k·π/d, with d chosen so that 3 to 9 ticks fit the range; labels like 3π/4."""
+    span = limits[1] - limits[0]
+    if not math.isfinite(span) or span <= 0:
+        return
+    for step in (math.pi / 4, math.pi / 2, math.pi, 2 * math.pi, 4 * math.pi, 8 * math.pi):
+        if span / step <= 9:
+            break
+    else:
+        return  # too wide for π ticks to help
+    if span / step < 2:
+        return  # too narrow: decimals read better
+    first, last = math.ceil(limits[0] / step - 1e-9), math.floor(limits[1] / step + 1e-9)
+    ticks = [k * step for k in range(first, last + 1)]
+    axis.set_major_locator(FixedLocator(ticks))
+    axis.set_major_formatter(FuncFormatter(lambda value, _pos: _pi_label(round(value / (math.pi / 4)))))
+
+
+def _pi_multiple(value: float) -> str | None:
+    """``value`` as k·π/d (d ≤ 12) when it is one to within rounding, else None."""
+    if not math.isfinite(value) or value == 0 or abs(value) > 1e3:
+        return None
+    ratio = Fraction(value / math.pi).limit_denominator(12)
+    if ratio == 0 or abs(float(ratio) * math.pi - value) > 1e-12 * abs(value):
+        return None
+    sign = "−" if ratio < 0 else ""
+    num, den = abs(ratio.numerator), ratio.denominator
+    head = "π" if num == 1 else f"{num}π"
+    return f"{sign}{head}" if den == 1 else f"{sign}{head}/{den}"
+
+
+def _pi_label(quarters: int) -> str:
+    """k quarters of π as text: 0, π/4, π/2, 3π/4, π, −5π/4, 2π …"""
+    return "0" if quarters == 0 else _pi_multiple(quarters * math.pi / 4) or "0"
 
 
 def latex_of(expr: sympy.Basic, order: str | None = None) -> str:
@@ -127,7 +181,11 @@ def axis_lines(ax: Axes) -> None:
 
 
 def short_number(value: float) -> str:
-    """A number for a label: 3 significant figures, no ``-0``."""
+    """A number for a label: a simple multiple of π as such (π/4, not 0.785), else 3 significant
+    figures, no ``-0``."""
+    multiple = _pi_multiple(value)
+    if multiple is not None:
+        return multiple
     text = f"{value:.3g}"
     return "0" if text in ("-0", "-0.0") else text
 

@@ -15,7 +15,7 @@ import sympy
 
 from bot.errors import CalcbotError
 from bot.present.answer import Figure
-from bot.solver.optimise import LagrangeResult, NewtonResult, StationaryResult
+from bot.solver.optimise import LagrangeResult, NewtonResult, StationaryPoint, StationaryResult
 from bot.solver.parser import parse, parse_point
 from bot.solver.variables import default_variable, ordered_variables
 from plotting import curves, fields, optima
@@ -101,11 +101,31 @@ def stationary_figure_from(result: StationaryResult) -> Figure | None:
     """The stationary points, marked by kind, on the curve (1-D) or the contour map (2-D)."""
     if len(result.variables) > 2 or not result.points:
         return None
-    marked: Sequence[tuple[object, str]] = [
-        (p.point if len(p.point) > 1 else p.point[0], p.kind) for p in result.points[:MAX_STATIONARY_MARKERS]
-    ]
+    shown, bounds = _complete_view(result)
+    marked: Sequence[tuple[object, str]] = [(p.point if len(p.point) > 1 else p.point[0], p.kind) for p in shown]
     return _drawn("stationary.png", f"stationary points of {result.function}",
-                  lambda: optima.render_stationary(result.function, marked, result.variables))
+                  lambda: optima.render_stationary(result.function, marked, result.variables, bounds))
+
+
+def _complete_view(result: StationaryResult) -> tuple[Sequence[StationaryPoint], tuple[float, ...] | None]:
+    """A view in which every stationary point drawn is marked: when there are more points than
+    markers (or they repeat periodically beyond those found), the view closes in on the nearest
+    complete ring of points around the origin, stopping short of the next ring."""
+    points = sorted(result.points, key=_reach)
+    if len(points) <= MAX_STATIONARY_MARKERS and not result.periodic:
+        return points, None
+    count = min(len(points), MAX_STATIONARY_MARKERS)
+    while count < len(points) and count > 1 and _reach(points[count]) - _reach(points[count - 1]) < 1e-9:
+        count -= 1  # never split a ring of points at the same distance
+    inner = _reach(points[count - 1])
+    outer = _reach(points[count]) if count < len(points) else inner * 1.15 + 0.5
+    half = max(0.5 * (inner + outer), 0.25)
+    return points[:count], (-half, half) if len(result.variables) == 1 else (-half, half, -half, half)
+
+
+def _reach(point: StationaryPoint) -> float:
+    """How far out a point lies: its largest |coordinate| (views are squares about the origin)."""
+    return max(abs(float(c)) for c in point.point)
 
 
 def lagrange_figure_from(result: LagrangeResult) -> Figure | None:

@@ -1,0 +1,59 @@
+"""Pictures that misled when looked at one by one (issue 12 §7), each held by a test."""
+
+from __future__ import annotations
+
+import math
+
+import matplotlib
+import pytest
+import sympy
+
+from bot.present.figures import _complete_view
+from bot.solver.optimise import stationary_points
+from plotting import curves, style
+
+matplotlib.use("Agg")
+x, y = sympy.symbols("x y")
+
+
+def test_identical_taylor_polynomials_share_one_curve_and_legend_entry():
+    orders = range(1, 6)
+    polys = [sympy.series(sympy.cos(x), x, 0, k + 1).removeO() for k in orders]
+    groups = curves._distinct_polynomials(polys, [None] * len(polys))
+    assert [g[0] for g in groups] == [[1], [2, 3], [4, 5]]  # cos: P₂ = P₃, P₄ = P₅
+
+
+@pytest.mark.parametrize(("value", "text"), [
+    (math.pi / 4, "π/4"), (-3 * math.pi / 2, "−3π/2"), (2 * math.pi, "2π"), (math.pi / 6, "π/6"),
+    (0.785, "0.785"), (1.0, "1"), (-0.0, "0"), (3.14, "3.14"),
+])
+def test_labels_show_simple_multiples_of_pi_as_such(value, text):
+    assert style.short_number(value) == text
+
+
+def test_a_trigonometric_curve_gets_ticks_at_multiples_of_pi():
+    data = curves.functions_data([sympy.sin(x)], x, (-sympy.pi, sympy.pi))
+    figure = style.new_figure()
+    ax = figure.add_subplot()
+    curves.finish_curve_axes(ax, data)
+    ticks = ax.get_xticks()
+    assert len(ticks) == 9 and all(abs(t / (math.pi / 4) - round(t / (math.pi / 4))) < 1e-12 for t in ticks)
+    labels = [ax.xaxis.get_major_formatter()(t, i) for i, t in enumerate(ticks)]
+    assert labels == ["−π", "−3π/4", "−π/2", "−π/4", "0", "π/4", "π/2", "3π/4", "π"]
+
+
+def test_a_polynomial_keeps_decimal_ticks():
+    assert not curves.functions_data([x**2], x, (0, 3)).pi_ticks
+
+
+def test_every_stationary_point_inside_the_drawn_view_is_marked():
+    result = stationary_points(sympy.sin(x) * sympy.sin(y), [x, y])
+    shown, bounds = _complete_view(result)
+    assert bounds is not None
+    half = bounds[1]
+    marked = {(round(float(p.point[0]), 9), round(float(p.point[1]), 9)) for p in shown}
+    # Independently: ∇(sin x sin y) = 0 at (kπ, mπ) and ((k+½)π, (m+½)π).
+    lattice = [(k * math.pi, m * math.pi) for k in range(-6, 7) for m in range(-6, 7)]
+    lattice += [((k + 0.5) * math.pi, (m + 0.5) * math.pi) for k in range(-6, 6) for m in range(-6, 6)]
+    inside = {(round(a, 9), round(b, 9)) for a, b in lattice if abs(a) <= half and abs(b) <= half}
+    assert inside and inside <= marked

@@ -540,25 +540,40 @@ def render_newton(
         label="iterates $x_n$",
         zorder=5,
     )
-    labelled: list[float] = []
-    for i, x in enumerate(data.iterates):
-        width = curve.xlim[1] - curve.xlim[0]
-        if curve.xlim[0] <= x <= curve.xlim[1] and all(abs(x - p) > 0.04 * width for p in labelled):
-            labelled.append(x)
-            ax.annotate(
-                f"$x_{{{i}}}$",
-                (x, 0.0),
-                textcoords="offset points",
-                xytext=(0, -20 if i % 2 else 10),
-                ha="center",
-                fontsize=style.LEGEND_SIZE,
-                color=style.INK,
-            )
+    for k, (x, first, last) in enumerate(_iterate_clusters(data.iterates, curve.xlim)):
+        name = f"x_{{{first}}}" if first == last else f"x_{{{first}}} \\ldots x_{{{last}}}"
+        ax.annotate(
+            f"${name}$",
+            (x, 0.0),
+            textcoords="offset points",
+            xytext=(0, -20 if k % 2 else 10),
+            ha="center",
+            fontsize=style.LEGEND_SIZE,
+            color=style.INK,
+            bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "alpha": 0.8, "linewidth": 0},
+        )
     finish_curve_axes(ax, curve)
     style.legend(ax)
     style.set_title(figure, ax, f"Newton–Raphson on {style.formula(expr, 'y')}", "Newton–Raphson")
     figure.tight_layout()
     return style.to_png(figure)
+
+
+def _iterate_clusters(iterates: Sequence[float], xlim: Bounds1D) -> list[tuple[float, int, int]]:
+    """Iterates that would print on top of each other (near the root they all do) share one label,
+    ``x₃…x₆``: (where, first index, last index) for each label, left to right in index order."""
+    width = xlim[1] - xlim[0]
+    clusters: list[tuple[float, int, int]] = []
+    for i, x in enumerate(iterates):
+        if not xlim[0] <= x <= xlim[1]:
+            continue
+        near = next((n for n, (c, _, _) in enumerate(clusters) if abs(x - c) <= 0.06 * width), None)
+        if near is None:
+            clusters.append((x, i, i))
+        else:
+            centre, first, _ = clusters[near]
+            clusters[near] = (centre, first, i)
+    return clusters
 
 
 def _curve_value(expr: sympy.Expr, var: sympy.Symbol, at: float) -> float:

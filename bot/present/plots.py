@@ -12,6 +12,7 @@ import numpy as np
 import sympy
 
 import plotting
+from plotting.descent_curve import render_descent_1d
 from bot.errors import BadArgument, CalcbotError
 from bot.present.answer import Answer, Figure
 from bot.present.format import fmt_expr, fmt_latex, fmt_number, fmt_table, plain, result_str
@@ -148,10 +149,15 @@ def descent(expr_text: str, start_text: str, rate: float = 0.1, steps: int = 30)
         lines.append(f"**{run.reason[0].upper()}{run.reason[1:]}**.")
         lines.append(f"Final point: {_tuple_text(final)}, f = {fmt_number(run.values[-1])}.")
     images: tuple[Figure, ...] = ()
-    if len(variables) == 2:
+    if len(variables) in (1, 2):
         try:
-            png = plotting.render_descent(expr, run.iterates, variables)
-            images = (Figure("descent.png", png, f"Descent path on the contours of {plain(expr)}"),)
+            if len(variables) == 2:
+                png = plotting.render_descent(expr, run.iterates, variables)
+                alt = f"Descent path on the contours of {plain(expr)}"
+            else:
+                png = render_descent_1d(expr, run.iterates, variables[0])
+                alt = f"Descent iterates on the curve of {plain(expr)}"
+            images = (Figure("descent.png", png, alt),)
         except CalcbotError as error:
             lines.append(f"(No picture: {error.message}.)")
     return Answer(

@@ -158,7 +158,40 @@ def descend(
             reason = f"converged after {done} step{'s' if done != 1 else ''}: |∇f| < {GRADIENT_TOLERANCE:g}"
         else:
             reason = f"stopped after {done} step{'s' if done != 1 else ''} with |∇f| = {norm:.3g}"
+            reason += _why_not_arrived(iterates, values, gradients, gamma)
     return Descent(iterates, values, gradients, converged, diverged, reason)
+
+
+def _why_not_arrived(
+    iterates: list[tuple[float, ...]], values: list[float], gradients: list[tuple[float, ...]], gamma: float
+) -> str:
+    """What the last steps show when descent ran out of steps: a learner needs to know whether to
+    lower the rate, raise it, or stop looking for a minimum that is not there."""
+    points = np.array(iterates)
+    moves = np.diff(points, axis=0)
+    if len(moves) < 3:
+        return ""
+    recent = moves[-min(8, len(moves)):]
+    turns = [float(np.dot(a, b)) < 0 for a, b in zip(recent[:-1], recent[1:], strict=True)]
+    if sum(turns) >= max(2, int(0.75 * len(turns))):
+        return (
+            f" — oscillating: each step overshoots the bottom and swings back, so the rate {gamma:g} "
+            "is too large for this valley; try a smaller one"
+        )
+    norms = np.linalg.norm(np.array(gradients), axis=1)
+    lengths = np.linalg.norm(moves, axis=1)
+    falling = all(b < a for a, b in zip(values[-4:], values[-3:], strict=False))
+    if falling and norms[-1] >= norms[-4] and lengths[-1] >= lengths[-3]:
+        return (
+            " — f keeps falling and the steps are not getting shorter: f looks unbounded below along this path, "
+            "so there may be no minimum to find here"
+        )
+    if norms[-1] < norms[0]:
+        return (
+            f" — still descending, slowly (|∇f| fell from {norms[0]:.3g}): more steps or a larger rate "
+            "would get closer"
+        )
+    return ""
 
 
 def _point_text(x: np.ndarray) -> str:

@@ -57,3 +57,9 @@ def test_every_stationary_point_inside_the_drawn_view_is_marked():
     lattice += [((k + 0.5) * math.pi, (m + 0.5) * math.pi) for k in range(-6, 6) for m in range(-6, 6)]
     inside = {(round(a, 9), round(b, 9)) for a, b in lattice if abs(a) <= half and abs(b) <= half}
     assert inside and inside <= marked
+
+
+def test_newton_iterates_that_would_overprint_share_one_label():
+    iterates = [1.0, 1.5, 1.4166667, 1.4142157, 1.4142136, 1.4142136]
+    clusters = curves._iterate_clusters(iterates, (0.75, 1.75))
+    assert [(first, last) for _, first, last in clusters] == [(0, 0), (1, 1), (2, 5)]

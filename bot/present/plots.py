@@ -12,7 +12,6 @@ import numpy as np
 import sympy
 
 import plotting
-from plotting.descent_curve import render_descent_1d
 from bot.errors import BadArgument, CalcbotError
 from bot.present.answer import Answer, Figure
 from bot.present.format import fmt_expr, fmt_latex, fmt_number, fmt_table, plain, result_str
@@ -21,6 +20,7 @@ from bot.solver.parser import parse, parse_list, parse_point
 from bot.solver.variables import ordered_variables, symbol
 from plotting import sampling
 from plotting.curves import CurvesData
+from plotting.descent_curve import render_descent_1d
 
 TABLE_HEAD, TABLE_TAIL = 10, 5  # long descents show the first and last rows only
 _RANGE = re.compile(r"^\s*(?P<lo>.+?)\s+to\s+(?P<hi>.+?)\s*$", re.IGNORECASE)

@@ -30,8 +30,14 @@ def cost_curve_data(costs: Sequence[float]) -> CostCurveData:
     return CostCurveData(tuple(range(len(values))), tuple(values.tolist()), log_scale)
 
 
-def render_cost_curve(data: CostCurveData, *, title: str) -> bytes:
-    """PNG bytes (800x600) of cost against training step."""
+def render_cost_curve(
+    data: CostCurveData,
+    *,
+    title: str,
+    xlabel: str = "training step",
+    ylabel: str = r"cost $C = \sum\,(a^{(L)} - y)^2$",
+) -> bytes:
+    """PNG bytes (800x600) of a cost against step: /backprop's C, or χ² along a /fit's iterations."""
     figure = Figure(figsize=(WIDTH_PX / DPI, HEIGHT_PX / DPI), dpi=DPI, layout="constrained")
     FigureCanvasAgg(figure)
     axes = figure.subplots()
@@ -39,8 +45,8 @@ def render_cost_curve(data: CostCurveData, *, title: str) -> bytes:
     axes.plot(data.steps, data.costs, style, color="tab:blue", linewidth=2, markersize=5)
     if data.log_scale:
         axes.set_yscale("log")
-    axes.set_xlabel("training step", fontsize=13)
-    axes.set_ylabel(r"cost $C = \sum\,(a^{(L)} - y)^2$", fontsize=13)
+    axes.set_xlabel(xlabel, fontsize=13)
+    axes.set_ylabel(ylabel, fontsize=13)
     axes.set_title(title, fontsize=14)
     axes.tick_params(labelsize=12)
     axes.grid(True, alpha=0.3, which="both")

@@ -25,6 +25,7 @@ from bot.solver.regression import (
     poly_model,
 )
 from plotting.fit import fit_plot_data, render_fit
+from plotting.training import cost_curve_data, render_cost_curve
 
 _MODEL_PREFIX = re.compile(r"^\s*(?:y|f\s*\(\s*x\s*\))\s*=(?!=)\s*")
 _METHOD_ALIASES = {
@@ -165,8 +166,22 @@ def fit(
         text="\n\n".join(sections),
         result=sympy.sstr(values),
         latex="y = " + _RoundedLatexPrinter().doprint(fitted),
-        images=(Figure("fit.png", png, alt),),
+        images=(Figure("fit.png", png, alt), *_chi2_path(result)),
     )
+
+
+def _chi2_path(result: FitResult) -> tuple[Figure, ...]:
+    """χ² after each iteration of an iterative fit: the picture of the descent the working describes."""
+    if len(result.iterations) < 2:
+        return ()
+    name = "steepest descent" if result.method == "descent" else "Levenberg–Marquardt"
+    png = render_cost_curve(
+        cost_curve_data([it.chi2 for it in result.iterations]),
+        title=f"χ² along the {name} iterations",
+        xlabel="iteration",
+        ylabel=r"$\chi^2 = \sum_i\,(y_i - f(x_i))^2$",
+    )
+    return (Figure("chi2.png", png, f"χ² after each of {len(result.iterations) - 1} {name} iterations"),)
 
 
 def _num(value: float) -> str:

@@ -63,3 +63,11 @@ def test_newton_iterates_that_would_overprint_share_one_label():
     iterates = [1.0, 1.5, 1.4166667, 1.4142157, 1.4142136, 1.4142136]
     clusters = curves._iterate_clusters(iterates, (0.75, 1.75))
     assert [(first, last) for _, first, last in clusters] == [(0, 0), (1, 1), (2, 5)]
+
+
+def test_an_iterative_fit_draws_its_chi2_path_and_an_exact_one_does_not():
+    from bot.present.regression import fit
+
+    data = "0,1; 1,2.7; 2,7.4; 3,20"
+    assert [f.name for f in fit("a*exp(b*x)", data, None, "descent").images] == ["fit.png", "chi2.png"]
+    assert [f.name for f in fit("line", data).images] == ["fit.png"]

@@ -104,3 +104,15 @@ class UsageError(CalcbotError):
 
 class UnknownCommand(CalcbotError):
     code = "unknown_command"
+
+
+class NumberTooLarge(CalcbotError):
+    """A number left exact arithmetic for floating point and did not fit (beyond about 1.8e308)."""
+
+    code = "number_too_large"
+
+
+class CannotEvaluate(CalcbotError):
+    """SymPy, numpy or mpmath failed on this input in a way of their own: an honest answer, not a bug report."""
+
+    code = "cannot_evaluate"

@@ -22,6 +22,7 @@ from typing import Any, TypeVar
 from pebble import ProcessExpired, ProcessPool
 
 from bot.errors import CalcbotError, Timeout, TooComplex
+from bot.guard import guarded
 
 log = logging.getLogger("calcbot.workers")
 
@@ -67,7 +68,7 @@ class WorkerPool:
             self._cache.move_to_end(key)
             return self._cache[key]  # type: ignore[no-any-return]
         limit = timeout or self.timeout
-        future = self._pool.schedule(fn, args=args, timeout=limit)
+        future = self._pool.schedule(guarded, args=(fn, *args), timeout=limit)
         try:
             result = await asyncio.wrap_future(future)
         except FutureTimeout:

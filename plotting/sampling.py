@@ -17,6 +17,7 @@ import sympy
 from sympy.core.function import AppliedUndef
 
 from bot.errors import BadArgument, Undefined
+from bot.solver import numeric
 from bot.solver.variables import symbol
 
 Array = np.ndarray
@@ -149,7 +150,7 @@ def two_variables(
 def numeric_function(expr: sympy.Expr, variables: Sequence[sympy.Symbol]) -> Callable[..., Array]:
     """A numpy function of ``variables`` returning real floats, NaN where there is no real value."""
     check_plottable(expr)
-    compiled = sympy.lambdify(list(variables), expr, modules="numpy")
+    compiled = sympy.lambdify(list(variables), expr, modules=numeric.NUMPY)
 
     def evaluate(*grids: Array) -> Array:
         shape = np.broadcast(*grids).shape if grids else ()

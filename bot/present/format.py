@@ -49,7 +49,10 @@ def fmt_number(value: sympy.Basic | float, digits: int = 8) -> str:
         return f"{value:.{digits}g}"
     if isinstance(value, sympy.Integer) or (isinstance(value, sympy.Rational) and len(str(value)) <= 12):
         return str(value)
-    return f"{float(sympy.N(value, digits + 2)):.{digits}g}"
+    numeric = sympy.N(value, digits + 2)
+    if not numeric.is_Number:  # no numeric value (DiracDelta(0), a symbol left over): show it as it is
+        return plain(value)
+    return f"{float(numeric):.{digits}g}"
 
 
 def fmt_table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:

@@ -351,4 +351,5 @@ def _value_text(value: sympy.Expr) -> str:
     displayed = shown(value)
     if isinstance(displayed, sympy.Float) or displayed.is_Rational:
         return plain(displayed)
-    return f"{plain(displayed)} ≈ {fmt_number(displayed, 6)}"
+    decimal = fmt_number(displayed, 6)
+    return plain(displayed) if decimal == plain(displayed) else f"{plain(displayed)} ≈ {decimal}"

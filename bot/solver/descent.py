@@ -16,6 +16,7 @@ import numpy as np
 import sympy
 
 from bot.errors import BadArgument, Undefined
+from bot.solver import numeric
 
 MIN_STEPS, MAX_STEPS = 1, 500
 MAX_RATE = 10.0
@@ -62,8 +63,8 @@ def _compile(
     expr: sympy.Expr, variables: Sequence[sympy.Symbol]
 ) -> tuple[Callable[..., Any], Callable[..., Any]]:
     gradient = [sympy.diff(expr, v) for v in variables]
-    f = sympy.lambdify(list(variables), expr, modules="numpy")
-    grad = sympy.lambdify(list(variables), gradient, modules="numpy")
+    f = sympy.lambdify(list(variables), expr, modules=numeric.NUMPY)
+    grad = sympy.lambdify(list(variables), gradient, modules=numeric.NUMPY)
     return f, grad
 
 

@@ -18,6 +18,7 @@ import scipy.optimize
 import sympy
 
 from bot.errors import BadArgument, NoConvergence, NoSolution, TooComplex, Undefined
+from bot.solver import numeric
 from bot.solver.equivalence import run_with_budget
 from bot.solver.variables import symbol
 
@@ -80,7 +81,7 @@ def newton_raphson(
         raise BadArgument("the starting point must be a real number, e.g. 'from 1.5'")
     derivative = sympy.diff(function, var)
     # f and f' compiled together: compiling is most of a short run's time
-    both = sympy.lambdify(var, [function, derivative], "mpmath")
+    both = sympy.lambdify(var, [function, derivative], numeric.MPMATH)
     iterates: list[NewtonIterate] = []
     history: list[mpmath.mpf] = []
     with mpmath.workdps(_WORKING_DIGITS):
@@ -166,8 +167,8 @@ def _real_values(
         fx, dfx = both(x)
     except (ZeroDivisionError, ValueError, OverflowError):
         return (
-            _real_value(sympy.lambdify(var, function, "mpmath"), x, "f", n, iterates, function, var),
-            _real_value(sympy.lambdify(var, derivative, "mpmath"), x, "f'", n, iterates, function, var),
+            _real_value(sympy.lambdify(var, function, numeric.MPMATH), x, "f", n, iterates, function, var),
+            _real_value(sympy.lambdify(var, derivative, numeric.MPMATH), x, "f'", n, iterates, function, var),
         )
     return (
         _real_value(lambda _: fx, x, "f", n, iterates, function, var),
@@ -237,7 +238,7 @@ def _no_root_note(function: sympy.Expr, var: sympy.Symbol, iterates: Sequence[Ne
 def _start_hint(function: sympy.Expr, var: sympy.Symbol) -> str:
     """Suggest a start next to a sign change of f, where a real root certainly lies."""
     try:
-        f = sympy.lambdify(var, function, "numpy")
+        f = sympy.lambdify(var, function, numeric.NUMPY)
         grid = np.linspace(-10, 10, 2001)
         with np.errstate(all="ignore"):
             values = np.asarray(f(grid), dtype=complex) * np.ones_like(grid)
@@ -460,8 +461,8 @@ def _numeric_search(
     """
     vector = sympy.Matrix(list(system))
     jacobian = vector.jacobian(list(system_unknowns))
-    residual = sympy.lambdify([list(system_unknowns)], list(system), "numpy")
-    derivative = sympy.lambdify([list(system_unknowns)], jacobian.tolist(), "numpy")
+    residual = sympy.lambdify([list(system_unknowns)], list(system), numeric.NUMPY)
+    derivative = sympy.lambdify([list(system_unknowns)], jacobian.tolist(), numeric.NUMPY)
 
     def fun(v: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         return np.asarray(residual(v), dtype=float), np.asarray(derivative(v), dtype=float)
@@ -485,8 +486,8 @@ def _numeric_search(
             near = np.all(np.abs(known - solution[:k]) <= 1e-6 * (1 + np.abs(solution[:k])), axis=1)
             if not np.any(near):
                 found.append(solution)
-    precise_residual = sympy.lambdify([list(system_unknowns)], list(system), "mpmath")
-    precise_derivative = sympy.lambdify([list(system_unknowns)], jacobian.tolist(), "mpmath")
+    precise_residual = sympy.lambdify([list(system_unknowns)], list(system), numeric.MPMATH)
+    precise_derivative = sympy.lambdify([list(system_unknowns)], jacobian.tolist(), numeric.MPMATH)
     points = []
     for solution in found:
         polished = _polish(precise_residual, precise_derivative, solution)
@@ -612,6 +613,8 @@ def stationary_points(function: sympy.Expr, variables: Sequence[sympy.Symbol]) -
 
 
 def _check_free(expr: sympy.Expr, variables: Sequence[sympy.Symbol], name: str) -> None:
+    if expr.has(sympy.oo, -sympy.oo, sympy.zoo, sympy.nan):
+        raise Undefined(f"{name} is infinite or undefined ({_txt(expr)}), so it has no finite extremes to find")
     others = sorted(s.name for s in expr.free_symbols - set(variables))
     if others:
         raise BadArgument(
@@ -667,7 +670,10 @@ def _classify_1d(
     kind, order = "inconclusive", 2
     for k in range(2, 9):
         derivative = second if k == 2 else _tidy(sympy.diff(function, var, k).xreplace(at))
-        number = float(sympy.N(derivative))
+        numeric_value = sympy.N(derivative)
+        if not (numeric_value.is_Number and numeric_value.is_finite):
+            break  # not differentiable there (|x| at 0: DiracDelta): the test cannot decide
+        number = float(numeric_value)
         if derivative == 0 or (derivative.has(sympy.Float) and abs(number) < 1e-9):
             continue
         order = k
@@ -727,7 +733,7 @@ def lagrange_multipliers(
 
     def make_start(x0: np.ndarray) -> np.ndarray:
         if not compiled:
-            compiled.extend(sympy.lambdify([list(variables)], grad, "numpy") for grad in (grad_f, grad_g))
+            compiled.extend(sympy.lambdify([list(variables)], grad, numeric.NUMPY) for grad in (grad_f, grad_g))
         df, dg = compiled
         with np.errstate(all="ignore"):
             u, w = np.asarray(df(x0), dtype=float), np.asarray(dg(x0), dtype=float)
@@ -753,7 +759,7 @@ def lagrange_multipliers(
     )
     values = [float(sympy.N(c.value)) for c in candidates]
     top, bottom = max(values), min(values)
-    close = lambda a, b: abs(a - b) <= 1e-9 * max(1.0, abs(a))  # noqa: E731
+    close = lambda a, b: a == b or abs(a - b) <= 1e-9 * max(1.0, abs(a))  # noqa: E731
     maximum = tuple(i for i, v in enumerate(values) if close(v, top))
     minimum = tuple(i for i, v in enumerate(values) if close(v, bottom))
     return LagrangeResult(
@@ -814,7 +820,7 @@ def _bounded(constraint: sympy.Expr, variables: Sequence[sympy.Symbol]) -> bool:
          for monomial, coefficient in poly.terms() if sum(monomial) == degree),
         sympy.Integer(0),
     )
-    evaluate = sympy.lambdify([list(variables)], top, "numpy")
+    evaluate = sympy.lambdify([list(variables)], top, numeric.NUMPY)
     if len(variables) == 2:
         angles = np.linspace(0, 2 * math.pi, 721)
         directions = np.stack([np.cos(angles), np.sin(angles)], axis=1)

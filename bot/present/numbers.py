@@ -12,7 +12,7 @@ import re
 from bot.present.answer import Answer
 
 LONGEST_SHOWN = 60  # digits; a longer run of digits is shortened
-_RUN = re.compile(r"\d{%d,}" % (LONGEST_SHOWN + 1))
+_RUN = re.compile(rf"\d{{{LONGEST_SHOWN + 1},}}")
 
 
 def shorten_text(text: str) -> str:

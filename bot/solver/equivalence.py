@@ -194,9 +194,13 @@ def _domain_nodes(entry: sympy.Expr) -> list[sympy.Expr]:
 
 
 def _real_number(expr: sympy.Expr, point: dict[sympy.Symbol, sympy.Expr]) -> sympy.Expr | None:
-    """``expr`` at ``point`` to 30 digits, or None if undefined or not real there."""
+    """``expr`` at ``point``: exact where it is rational there (so 10^400·x and 10^400·x + 1 never
+    agree to 30 digits and pass for equal), else to 30 digits; None if undefined or not real there."""
     try:
-        value = expr.xreplace(point).evalf(_DIGITS)
+        exact = expr.xreplace(point)
+        if exact.is_Rational:
+            return exact
+        value = exact.evalf(_DIGITS)
     except (ZeroDivisionError, ValueError, TypeError, OverflowError):
         return None
     if not value.is_number or value.has(sympy.zoo, sympy.nan, sympy.oo, -sympy.oo):
@@ -222,7 +226,8 @@ def _numeric_value(
 
 def _agree(left: list[sympy.Expr], right: list[sympy.Expr]) -> bool:
     return all(
-        abs(x - y) <= _RELATIVE_TOLERANCE * max(1, abs(x), abs(y)) for x, y in zip(left, right, strict=True)
+        x == y if x.is_Rational and y.is_Rational else abs(x - y) <= _RELATIVE_TOLERANCE * max(1, abs(x), abs(y))
+        for x, y in zip(left, right, strict=True)
     )
 
 

@@ -51,3 +51,9 @@ async def test_a_huge_number_prints_shortened_and_the_result_stays_exact(bot):
     assert "digits)" in reply.text and len(reply.text) < 2000
     exact = 2**1500 * 1500  # independently: d/dx (2x)^1500 = 1500·2^1500·x^1499
     assert str(exact) in (reply.result or "").replace("*x**1499", "")
+
+
+async def test_a_difference_far_below_thirty_digits_is_still_a_difference(bot):
+    # 10^400·x and 10^400·x + 1 agree to 400 digits at every x, and differ by exactly 1.
+    reply = await bot.say("/check 10^400 x = 10^400 x + 1")
+    assert reply.result == "False"

@@ -25,7 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bot.app import build_app  # noqa: E402
 from bot.core.config import Settings  # noqa: E402
 from bot.core.message import ChannelRef, Message, UserRef  # noqa: E402
-from tests.fuzz.soup import FAMILIES, message  # noqa: E402
+from tests.fuzz.soup import FAMILIES, SETUP, message  # noqa: E402
 
 
 async def campaign(families: list[str], count: int, seed: int, concurrency: int) -> int:
@@ -52,7 +52,10 @@ async def _one_family(app: object, family: str, count: int, seed: int, concurren
     async def worker(lane: int) -> None:
         for index, text in queue:
             user = UserRef("console", f"fuzz{lane}", f"fuzz{lane}")
-            reply = await app.handle(Message(user, ChannelRef("console", "", f"c{lane}"), text))  # type: ignore[attr-defined]
+            channel = ChannelRef("console", "", f"c{lane}")
+            if family in SETUP:
+                await app.handle(Message(user, channel, SETUP[family]))  # type: ignore[attr-defined]
+            reply = await app.handle(Message(user, channel, text))  # type: ignore[attr-defined]
             code = reply.error.code if reply.error else "ok"
             codes[code] = codes.get(code, 0) + 1
             if code == "internal":

@@ -34,6 +34,10 @@ FAMILIES = {
     "answer": "/answer {e}",
 }
 
+# Sent (by the same user, in the same channel) before each message of the family: a quiz answer
+# needs an open question.
+SETUP = {"answer": "/quiz"}
+
 
 def expression(rng: random.Random, depth: int = 0) -> str:
     """One expression-like string, nested up to a few levels."""

@@ -14,7 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.fuzz.soup import FAMILIES, message
+from tests.fuzz.soup import FAMILIES, SETUP, message
 
 pytestmark = pytest.mark.asyncio
 
@@ -30,6 +30,8 @@ async def test_token_soup_never_gives_an_internal_error(bot, family):
 
     draw()
     for text in seen:
+        if family in SETUP:
+            await bot.say(SETUP[family], user=f"fuzz-{family}")
         reply = await bot.say(text, user=f"fuzz-{family}")
         assert reply.error is None or reply.error.code != "internal", f"internal error for {text!r}"
 

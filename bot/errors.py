@@ -116,3 +116,9 @@ class CannotEvaluate(CalcbotError):
     """SymPy, numpy or mpmath failed on this input in a way of their own: an honest answer, not a bug report."""
 
     code = "cannot_evaluate"
+
+
+class WordNotVariables(ParseError):
+    """A run of letters that is a word (``about``, ``at``), not a product of one-letter variables."""
+
+    code = "word"

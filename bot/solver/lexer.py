@@ -16,6 +16,7 @@ import sympy
 
 from bot.errors import EmptyInput, InputTooLarge, ParseError, Undefined, UnknownFunction
 from bot.solver.variables import symbol
+from bot.solver.words import check_run
 
 MAX_LENGTH = 1000
 MAX_NUMBER_DIGITS = 100  # digits in one number literal
@@ -479,6 +480,10 @@ class _Lexer:
         """Mark every token with its run; before a bracket, ``σ`` is the sigmoid and typos are caught."""
         pieces = self.tokens[first:]
         word = self.original[start : self.i]
+        if len(pieces) > 1 and all(
+            p.kind in (Kind.VARIABLE, Kind.CONSTANT) and len(p.text) == 1 for p in pieces
+        ):  # every letter its own variable (or e): a word would be read as a product
+            check_run("".join(p.text for p in pieces), self.column(start))
         if next_char_after in ("(", "["):
             last = pieces[-1]
             if last.kind is Kind.VARIABLE and last.name == "sigma":

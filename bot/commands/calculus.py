@@ -16,6 +16,11 @@ D_DVAR = Prefix("dvar", r"d\s*/\s*d\s*([A-Za-z][A-Za-z0-9_]*)", "d/dVAR")
 WRT = Keyword(("wrt", "with respect to"), Text("wrt", optional=True, help="the variable, e.g. x"))
 AT = Keyword(("at",), Text("at", optional=True, help="a point: a number or (a, b, …)"))
 VARS = Keyword(("vars", "variables"), Text("vars", optional=True, help="variable order, e.g. x,y,z"))
+# How people say where a Taylor series is centred: all mean `at`.
+TAYLOR_AT = Keyword(
+    ("at", "about", "around", "near", "centred at", "centered at", "centred on", "centered on"),
+    Text("at", optional=True, help="the centre: a number or (a, b, …)"),
+)
 
 
 def _variable(args: Args, usage_error: UsageError) -> str | None:
@@ -29,17 +34,19 @@ def _variable(args: Args, usage_error: UsageError) -> str | None:
     registry,
     "derive",
     summary="Differentiate an expression, showing each rule used.",
-    usage="/derive EXPR [wrt VAR] [order N] [plot]",
+    usage="/derive EXPR [wrt VAR] [order N] [at A] [plot]",
     examples=(
         "/derive x^2 sin x",
         "/derive d/dt e^(2t)",
         "/derive x^3 y^2 wrt y order 2",
         "/derive sin(x)/x plot",
+        "/derive x^3 - 2x at 2",
     ),
     main=Text("expr", help="the expression to differentiate"),
     prefixes=(D_DVAR,),
     keywords=(
         WRT,
+        Keyword(("at",), Text("at", optional=True, help="a point: the derivative's value there")),
         Keyword(("order",), Int("order", 1, 10, default=1, help="1 to 10")),
         Keyword(("plot",), Flag("plot", help="also draw f and the derivative")),
     ),
@@ -53,7 +60,7 @@ async def derive(ctx: Context, args: Args) -> Reply:
             "d/dVAR and wrt name different variables.", hint="Use one of them, e.g. `/derive d/dt e^(2t)`."
         ),
     )
-    job = (derivative.derive, args.expr, var, args.order)
+    job = (derivative.derive, args.expr, var, args.order, args.at)
     if not args.plot:
         return reply_from(await ctx.workers.run(*job))
     return await with_figure(ctx, job, (figures.derivative_figure, args.expr, var, args.order))
@@ -169,8 +176,9 @@ async def chain(ctx: Context, args: Args) -> Reply:
     usage="/taylor EXPR [at A | at (a, b, …)] [order N] [vars x,y,…]",
     examples=("/taylor e^x at 0 order 4", "/taylor cos x at pi/2", "/taylor sin(x) cos(y) at (0, 0) order 2"),
     main=Text("expr", help="the function to approximate"),
-    keywords=(AT, Keyword(("order", "degree"), Int("order", 0, 12, default=3, help="0 to 12")), VARS),
+    keywords=(TAYLOR_AT, Keyword(("order", "degree"), Int("order", 0, 12, default=3, help="0 to 12")), VARS),
     aliases=("series", "maclaurin"),
+    details="`about`, `around`, `near` and `centred at` mean the same as `at`.",
 )
 async def taylor_series(ctx: Context, args: Args) -> Reply:
     return await with_figure(

@@ -10,7 +10,7 @@ from bot.present.answer import Answer
 from bot.present.format import fmt_latex, fmt_number, fmt_table, result_str
 from bot.solver.parser import parse, parse_point, parse_variable
 from bot.solver.steps import RULES, Derivation, Step, derive_with_steps
-from bot.solver.variables import default_variable
+from bot.solver.variables import default_variable, ordered_variables
 
 SLOPE_STEPS = (1, 10, 100, 1000, 10000)  # h = 1/n: the run shrinks tenfold each row
 _INDENT = "\u2003"  # an em space: indents in every chat, and never turns a line into a code block
@@ -29,8 +29,47 @@ _ORDINALS = (
 )
 
 
-def derive(expr_text: str, wrt: str | None = None, order: int = 1) -> Answer:
-    """Differentiate the learner's expression, showing each rule, then the simplified result."""
+def derive(expr_text: str, wrt: str | None = None, order: int = 1, at_text: str | None = None) -> Answer:
+    """Differentiate the learner's expression, showing each rule, then the simplified result — and,
+    with ``at``, its value there (then the value is the machine-readable result)."""
+    answer = _derive(expr_text, wrt, order)
+    if at_text is None:
+        return answer
+    return _value_at(answer, expr_text, wrt, order, at_text)
+
+
+def _value_at(answer: Answer, expr_text: str, wrt: str | None, order: int, at_text: str) -> Answer:
+    expr = parse(expr_text)
+    var = _choose_variable(expr, wrt)
+    result = derive_with_steps(expr, var, order).result
+    coordinates = parse_point(at_text)
+    names = ordered_variables(expr)
+    if len(coordinates) == 1:
+        values = {var: coordinates[0]}
+    elif len(coordinates) == len(names):
+        values = dict(zip(names, coordinates, strict=True))
+    else:
+        raise BadArgument(
+            f"the point has {len(coordinates)} coordinates but the expression has {len(names)} variables "
+            f"({', '.join(n.name for n in names)})",
+            hint="give one number for the variable, or one per variable in that order",
+        )
+    value = sympy.simplify(result.xreplace(values))
+    leftover = sorted(s.name for s in value.free_symbols)
+    writer = _MathWriter(var, partial=_is_partial(expr, var))
+    where = ", ".join(f"{k} = {writer.text(v)}" for k, v in values.items())
+    if value.has(sympy.zoo, sympy.nan, sympy.oo, -sympy.oo) or (not leftover and value.is_real is False):
+        raise Undefined(f"the derivative `{writer.text(result)}` is not defined (as a real number) at {where}")
+    approx = "" if value.is_Rational or leftover else f" ≈ {_fmt(sympy.N(value, _DIGITS))}"
+    held = f" (with {', '.join(leftover)} still a symbol)" if leftover else ""
+    operator = _operator_text(var, order, writer.partial)
+    text = answer.text + f"\n\n**At {where}**: {operator}({writer.text(expr)}) = `{writer.text(value)}`{approx}{held}"
+    at_latex = ", ".join(f"{k} = {fmt_latex(v)}" for k, v in values.items())
+    return Answer(text=text, result=result_str(value),
+                  latex=f"\\left.{answer.latex}\\right|_{{{at_latex}}} = {fmt_latex(value)}")
+
+
+def _derive(expr_text: str, wrt: str | None, order: int) -> Answer:
     expr = parse(expr_text)
     var = _choose_variable(expr, wrt)
     derivation = derive_with_steps(expr, var, order)

@@ -9,10 +9,11 @@ from bot.core.reply import Reply
 from bot.errors import UsageError
 from bot.present import check as check_jobs
 from bot.present import derivative, figures, multivariable, optimise, taylor
+from bot.solver.prefixes import DVAR_PATTERN, strip_function_name
 
 registry = Registry()
 
-D_DVAR = Prefix("dvar", r"d\s*/\s*d\s*([A-Za-z][A-Za-z0-9_]*)", "d/dVAR")
+D_DVAR = Prefix("dvar", DVAR_PATTERN, "d/dVAR")
 WRT = Keyword(("wrt", "with respect to"), Text("wrt", optional=True, help="the variable, e.g. x"))
 AT = Keyword(("at",), Text("at", optional=True, help="a point: a number or (a, b, …)"))
 VARS = Keyword(("vars", "variables"), Text("vars", optional=True, help="variable order, e.g. x,y,z"))
@@ -60,10 +61,11 @@ async def derive(ctx: Context, args: Args) -> Reply:
             "d/dVAR and wrt name different variables.", hint="Use one of them, e.g. `/derive d/dt e^(2t)`."
         ),
     )
-    job = (derivative.derive, args.expr, var, args.order, args.at)
+    expr = strip_function_name(args.expr)
+    job = (derivative.derive, expr, var, args.order, args.at)
     if not args.plot:
         return reply_from(await ctx.workers.run(*job))
-    return await with_figure(ctx, job, (figures.derivative_figure, args.expr, var, args.order))
+    return await with_figure(ctx, job, (figures.derivative_figure, expr, var, args.order))
 
 
 @command(

@@ -10,6 +10,7 @@ from bot.core.context import Context
 from bot.core.message import Message
 from bot.core.reply import Choice, Reply
 from bot.quiz.results import DueTopic, QuestionResult, TopicRef
+from bot.solver.prefixes import strip_answer_name
 from content.catalog import curriculum
 
 registry = Registry()
@@ -141,7 +142,8 @@ async def quiz(ctx: Context, args: Args) -> Reply:
     aliases=("a", "ans"),
 )
 async def answer(ctx: Context, args: Args) -> Reply:
-    result = await ctx.services.quiz.answer(ctx.message.user, ctx.message.channel.key, args.text)
+    text = strip_answer_name(args.text)  # f'(x) = 2x, dy/dx = 2x, y = 2x: the answer is 2x
+    result = await ctx.services.quiz.answer(ctx.message.user, ctx.message.channel.key, text)
     lines = [f"**{result.topic.title}**", result.feedback]
     if not result.correct:
         lines.append(f"**Expected:** {result.expected}")

@@ -203,7 +203,7 @@ class Command:
         values: dict[str, Any] = {a.name: a.default for a in self.arguments()}
         head, clauses = self._split(text)
         for prefix in self.prefixes:
-            match = re.match(prefix.pattern + r"(?:\s+|$)", head)
+            match = re.match(prefix.pattern + r"(?:\s+|$|(?=\())", head)  # d/dx x^2, d/dx(x^2)
             if match:
                 values[prefix.name] = match.group(1)
                 head = head[match.end():]

@@ -8,6 +8,7 @@ from sympy.printing.str import StrPrinter
 from bot.errors import BadArgument, Undefined
 from bot.present.answer import Answer
 from bot.present.format import fmt_latex, fmt_number, fmt_table, result_str
+from bot.solver.numeric import realise
 from bot.solver.parser import parse, parse_point, parse_variable
 from bot.solver.steps import RULES, Derivation, Step, derive_with_steps
 from bot.solver.variables import default_variable, ordered_variables
@@ -54,7 +55,7 @@ def _value_at(answer: Answer, expr_text: str, wrt: str | None, order: int, at_te
             f"({', '.join(n.name for n in names)})",
             hint="give one number for the variable, or one per variable in that order",
         )
-    value = sympy.simplify(result.xreplace(values))
+    value = sympy.simplify(realise(result).xreplace(values))
     leftover = sorted(s.name for s in value.free_symbols)
     writer = _MathWriter(var, partial=_is_partial(expr, var))
     where = ", ".join(f"{k} = {writer.text(v)}" for k, v in values.items())
@@ -271,7 +272,7 @@ def _single_number(point: tuple[sympy.Expr, ...], at_text: str) -> sympy.Expr:
 
 def _real_value(expr: sympy.Expr, var: sympy.Symbol, at: sympy.Expr) -> sympy.Float | None:
     """f(at) to working precision, or None where f is undefined or not a real number."""
-    value = sympy.N(expr.subs(var, at), _DIGITS)
+    value = sympy.N(realise(expr).subs(var, at), _DIGITS)
     if value.has(sympy.zoo, sympy.nan, sympy.oo, -sympy.oo):
         return None
     real, imaginary = value.as_real_imag()
@@ -285,7 +286,7 @@ def _real_value(expr: sympy.Expr, var: sympy.Symbol, at: sympy.Expr) -> sympy.Fl
 
 
 def _why_not_real(expr: sympy.Expr, var: sympy.Symbol, at: sympy.Expr, at_text: str) -> str:
-    value = sympy.N(expr.subs(var, at), 15)
+    value = sympy.N(realise(expr).subs(var, at), 15)
     if value.has(sympy.zoo, sympy.nan, sympy.oo, -sympy.oo):
         return f"is undefined at {var} = {at_text} (it divides by zero or leaves its domain there)"
     return f"is not a real number at {var} = {at_text} (it would be {sympy.N(value, 6)})"
@@ -298,7 +299,7 @@ def _exact_slope(
     a = writer.text(at)
     tiny = sympy.Rational(1, 10**30)
     precision = 90
-    centre = sympy.N(expr.subs(var, at), precision)
+    centre = sympy.N(realise(expr).subs(var, at), precision)
     right = _quotient(expr, var, at, tiny, centre, precision)
     left = _quotient(expr, var, at, -tiny, centre, precision)
     if right is None or left is None:
@@ -308,7 +309,7 @@ def _exact_slope(
             f"lim_{{h→0}} (f({a}+h) − f({a}))/h does not exist",
             hint="choose a point inside the function's domain",
         )
-    exact = sympy.simplify(derivative.subs(var, at))
+    exact = sympy.simplify(realise(derivative).subs(var, at))
     value = sympy.N(exact, 30)
     tolerance = sympy.Float(10) ** -12 * (1 + abs(right) + abs(left))
     if abs(right - left) > tolerance:
@@ -343,7 +344,7 @@ def _quotient(
     f_at: sympy.Expr,
     precision: int,
 ) -> sympy.Float | None:
-    value = sympy.N(expr.subs(var, at + h), precision)
+    value = sympy.N(realise(expr).subs(var, at + h), precision)
     if value.has(sympy.zoo, sympy.nan, sympy.oo, -sympy.oo):
         return None
     real, imaginary = value.as_real_imag()

@@ -63,8 +63,8 @@ def _compile(
     expr: sympy.Expr, variables: Sequence[sympy.Symbol]
 ) -> tuple[Callable[..., Any], Callable[..., Any]]:
     gradient = [sympy.diff(expr, v) for v in variables]
-    f = sympy.lambdify(list(variables), expr, modules=numeric.NUMPY)
-    grad = sympy.lambdify(list(variables), gradient, modules=numeric.NUMPY)
+    f = sympy.lambdify(list(variables), numeric.realise(expr), modules=numeric.NUMPY)
+    grad = sympy.lambdify(list(variables), numeric.realise(gradient), modules=numeric.NUMPY)
     return f, grad
 
 

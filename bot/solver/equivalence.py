@@ -20,6 +20,8 @@ from typing import TypeVar
 import sympy
 from sympy.calculus.util import continuous_domain
 
+from bot.solver.numeric import realise
+
 T = TypeVar("T")
 
 _DIGITS = 30  # working precision for numeric comparison
@@ -197,7 +199,7 @@ def _real_number(expr: sympy.Expr, point: dict[sympy.Symbol, sympy.Expr]) -> sym
     """``expr`` at ``point``: exact where it is rational there (so 10^400·x and 10^400·x + 1 never
     agree to 30 digits and pass for equal), else to 30 digits; None if undefined or not real there."""
     try:
-        exact = expr.xreplace(point)
+        exact = realise(expr).xreplace(point)
         if exact.is_Rational:
             return exact
         value = exact.evalf(_DIGITS)

@@ -484,6 +484,8 @@ class _Lexer:
             p.kind in (Kind.VARIABLE, Kind.CONSTANT) and len(p.text) == 1 for p in pieces
         ):  # every letter its own variable (or e): a word would be read as a product
             check_run("".join(p.text for p in pieces), self.column(start))
+        elif len(pieces) > 1 and len(word) >= 5 and word.isascii() and word.isalpha():
+            check_run(word, self.column(start), long_only=True)  # "closing" is not c·l·o·sin(g)
         if next_char_after in ("(", "["):
             last = pieces[-1]
             if last.kind is Kind.VARIABLE and last.name == "sigma":

@@ -17,6 +17,7 @@ import numpy
 import sympy
 
 from bot.errors import BadArgument, Undefined
+from bot.solver import numeric
 from bot.solver.steps import simplify_derivative
 
 Point = tuple[sympy.Expr, ...]
@@ -105,7 +106,7 @@ def _jump_reason(expr: sympy.Expr, at: Mapping[sympy.Symbol, sympy.Expr]) -> str
 
 
 def _at_point(expr: sympy.Expr, at: Mapping[sympy.Symbol, sympy.Expr]) -> sympy.Expr:
-    return expr.xreplace(at)
+    return numeric.realise(expr).xreplace(at)  # odd roots of negatives are real
 
 
 def _sign_at(expr: sympy.Expr, at: Mapping[sympy.Symbol, sympy.Expr]) -> int | None:

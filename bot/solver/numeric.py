@@ -25,3 +25,35 @@ def _polygamma(n: Any, x: Any) -> Any:
 
 NUMPY = [{"DiracDelta": _dirac_delta, "polygamma": _polygamma}, "scipy", "numpy"]
 MPMATH = [{"DiracDelta": lambda x, *order: 0}, "mpmath"]
+
+
+def realise(expr: Any) -> Any:
+    """The real reading of odd roots, for evaluation at points: x^(p/q) with q odd becomes
+    sign(x)^p·|x|^(p/q), so ∛(−8) = −2 and (−8)^(2/3) = 4, as the course (and every learner) means.
+
+    Only values change: the expression a learner sees and the rules applied to it keep x^(1/3), whose
+    power-rule derivative (1/3)·x^(−2/3) is also right for x < 0 under this reading. Even roots of
+    negatives stay non-real.
+    """
+    import sympy
+
+    if isinstance(expr, list | tuple):
+        return type(expr)(realise(e) for e in expr)
+    if not isinstance(expr, sympy.Basic) or not expr.has(sympy.Pow):
+        return expr
+
+    def odd_root(node: sympy.Basic) -> bool:
+        return (
+            isinstance(node, sympy.Pow)
+            and node.exp.is_Rational
+            and not node.exp.is_Integer
+            and node.exp.q % 2 == 1
+            and node.base.is_positive is not True
+        )
+
+    def real_form(node: sympy.Pow) -> sympy.Expr:
+        p = node.exp.p
+        base = node.base
+        return sympy.sign(base) ** (p % 2) * sympy.Abs(base) ** node.exp
+
+    return expr.replace(odd_root, real_form)

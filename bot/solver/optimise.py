@@ -81,7 +81,7 @@ def newton_raphson(
         raise BadArgument("the starting point must be a real number, e.g. 'from 1.5'")
     derivative = sympy.diff(function, var)
     # f and f' compiled together: compiling is most of a short run's time
-    both = sympy.lambdify(var, [function, derivative], numeric.MPMATH)
+    both = sympy.lambdify(var, numeric.realise([function, derivative]), numeric.MPMATH)
     iterates: list[NewtonIterate] = []
     history: list[mpmath.mpf] = []
     with mpmath.workdps(_WORKING_DIGITS):
@@ -167,8 +167,8 @@ def _real_values(
         fx, dfx = both(x)
     except (ZeroDivisionError, ValueError, OverflowError):
         return (
-            _real_value(sympy.lambdify(var, function, numeric.MPMATH), x, "f", n, iterates, function, var),
-            _real_value(sympy.lambdify(var, derivative, numeric.MPMATH), x, "f'", n, iterates, function, var),
+            _real_value(sympy.lambdify(var, numeric.realise(function), numeric.MPMATH), x, "f", n, iterates, function, var),
+            _real_value(sympy.lambdify(var, numeric.realise(derivative), numeric.MPMATH), x, "f'", n, iterates, function, var),
         )
     return (
         _real_value(lambda _: fx, x, "f", n, iterates, function, var),
@@ -238,7 +238,7 @@ def _no_root_note(function: sympy.Expr, var: sympy.Symbol, iterates: Sequence[Ne
 def _start_hint(function: sympy.Expr, var: sympy.Symbol) -> str:
     """Suggest a start next to a sign change of f, where a real root certainly lies."""
     try:
-        f = sympy.lambdify(var, function, numeric.NUMPY)
+        f = sympy.lambdify(var, numeric.realise(function), numeric.NUMPY)
         grid = np.linspace(-10, 10, 2001)
         with np.errstate(all="ignore"):
             values = np.asarray(f(grid), dtype=complex) * np.ones_like(grid)
@@ -461,8 +461,8 @@ def _numeric_search(
     """
     vector = sympy.Matrix(list(system))
     jacobian = vector.jacobian(list(system_unknowns))
-    residual = sympy.lambdify([list(system_unknowns)], list(system), numeric.NUMPY)
-    derivative = sympy.lambdify([list(system_unknowns)], jacobian.tolist(), numeric.NUMPY)
+    residual = sympy.lambdify([list(system_unknowns)], numeric.realise(list(system)), numeric.NUMPY)
+    derivative = sympy.lambdify([list(system_unknowns)], numeric.realise(jacobian.tolist()), numeric.NUMPY)
 
     def fun(v: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         return np.asarray(residual(v), dtype=float), np.asarray(derivative(v), dtype=float)
@@ -486,8 +486,8 @@ def _numeric_search(
             near = np.all(np.abs(known - solution[:k]) <= 1e-6 * (1 + np.abs(solution[:k])), axis=1)
             if not np.any(near):
                 found.append(solution)
-    precise_residual = sympy.lambdify([list(system_unknowns)], list(system), numeric.MPMATH)
-    precise_derivative = sympy.lambdify([list(system_unknowns)], jacobian.tolist(), numeric.MPMATH)
+    precise_residual = sympy.lambdify([list(system_unknowns)], numeric.realise(list(system)), numeric.MPMATH)
+    precise_derivative = sympy.lambdify([list(system_unknowns)], numeric.realise(jacobian.tolist()), numeric.MPMATH)
     points = []
     for solution in found:
         polished = _polish(precise_residual, precise_derivative, solution)
@@ -733,7 +733,7 @@ def lagrange_multipliers(
 
     def make_start(x0: np.ndarray) -> np.ndarray:
         if not compiled:
-            compiled.extend(sympy.lambdify([list(variables)], grad, numeric.NUMPY) for grad in (grad_f, grad_g))
+            compiled.extend(sympy.lambdify([list(variables)], numeric.realise(grad), numeric.NUMPY) for grad in (grad_f, grad_g))
         df, dg = compiled
         with np.errstate(all="ignore"):
             u, w = np.asarray(df(x0), dtype=float), np.asarray(dg(x0), dtype=float)
@@ -820,7 +820,7 @@ def _bounded(constraint: sympy.Expr, variables: Sequence[sympy.Symbol]) -> bool:
          for monomial, coefficient in poly.terms() if sum(monomial) == degree),
         sympy.Integer(0),
     )
-    evaluate = sympy.lambdify([list(variables)], top, numeric.NUMPY)
+    evaluate = sympy.lambdify([list(variables)], numeric.realise(top), numeric.NUMPY)
     if len(variables) == 2:
         angles = np.linspace(0, 2 * math.pi, 721)
         directions = np.stack([np.cos(angles), np.sin(angles)], axis=1)

@@ -33,13 +33,14 @@ def command_keywords() -> frozenset[str]:
     return frozenset((CONTENT / "keywords.txt").read_text(encoding="utf-8").split())
 
 
-def check_run(letters: str, column: int) -> None:
-    """Refuse ``letters`` (a run about to become single-letter variables) when it is a word."""
+def check_run(letters: str, column: int, *, long_only: bool = False) -> None:
+    """Refuse ``letters`` (a run about to become single-letter variables, or with ``long_only`` a run
+    of five or more letters split around a function name) when it is a word."""
     word = letters.lower()
-    keyword = word in command_keywords()
+    keyword = word in command_keywords() and not long_only
     if not keyword and (len(word) < 3 or word not in english_words()):
         return
-    product = "·".join(letters)
+    product = f"the product {'·'.join(letters)}" if not long_only else "a product of letters and functions"
     meant = _MEANT.get(word)
     if meant is not None:
         question = f"did you mean `{meant}`?"
@@ -48,7 +49,8 @@ def check_run(letters: str, column: int) -> None:
     else:
         question = "a word is not part of an expression"
     raise WordNotVariables(
-        f"'{letters}' at column {column} is a word, not the product {product} — {question}",
-        hint=f"If you did mean the product, write it with * ({'*'.join(letters)}).",
+        f"'{letters}' at column {column} is a word, not {product} — {question}",
+        hint="If you did mean a product, put * between the factors"
+        + ("." if long_only else f" ({'*'.join(letters)})."),
         column=column,
     )

@@ -116,3 +116,15 @@ class CannotEvaluate(CalcbotError):
     """SymPy, numpy or mpmath failed on this input in a way of their own: an honest answer, not a bug report."""
 
     code = "cannot_evaluate"
+
+
+class Forbidden(CalcbotError):
+    """The asker lacks the permission this needs (the platform's own notion of admin)."""
+
+    code = "forbidden"
+
+
+class Duplicate(CalcbotError):
+    """Something that may happen once was tried again (a second answer to the daily question)."""
+
+    code = "duplicate"

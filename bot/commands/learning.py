@@ -141,6 +141,10 @@ async def quiz(ctx: Context, args: Args) -> Reply:
     aliases=("a", "ans"),
 )
 async def answer(ctx: Context, args: Args) -> Reply:
+    if await _answers_the_daily_question(ctx):
+        from bot.commands.cohorts import answer_daily
+
+        return await answer_daily(ctx, args.text)
     result = await ctx.services.quiz.answer(ctx.message.user, ctx.message.channel.key, args.text)
     lines = [f"**{result.topic.title}**", result.feedback]
     if not result.correct:
@@ -245,3 +249,13 @@ async def progress(ctx: Context, args: Args) -> Reply:
     if result.next_lesson:
         lines.append(f"Next lesson: {_topic_name(result.next_lesson)} — `/lesson`")
     return Reply(text="\n".join(lines))
+
+
+async def _answers_the_daily_question(ctx: Context) -> bool:
+    """`/answer` goes to the channel's open daily question when the asker has no question of their own here."""
+    cohorts = ctx.services.cohorts
+    if cohorts is None or await cohorts.daily.open_push(ctx.message.channel, ctx.now) is None:
+        return False
+    user = ctx.message.user
+    learner = await ctx.services.store.get_or_create_user(user.platform, user.id, user.name, ctx.now)
+    return await ctx.services.store.get_open_question(learner.id, ctx.message.channel.key) is None

@@ -68,6 +68,7 @@ async def build_app(
     shared_platform: bool = False,
 ) -> App:
     """Build everything a bot process needs; the caller hands ``app.handle`` to an adapter."""
+    from bot.cohorts.service import build_cohorts
     from bot.quiz.engine import QuizEngine
     from bot.store import Store
     from bot.workers import WorkerPool
@@ -85,14 +86,18 @@ async def build_app(
     store = await Store.open(url)
     closers.append(store.close)
     quiz = QuizEngine(store=store, curriculum=curriculum(), clock=clock, run=workers.run)
-    services = Services(workers=workers, clock=clock, store=store, quiz=quiz, figures=settings.figures)
+    cohorts = build_cohorts(store, quiz, workers.run, curriculum(), clock)
+    closers.append(cohorts.scheduler.stop)
+    services = Services(workers=workers, clock=clock, store=store, quiz=quiz, figures=settings.figures,
+                        cohorts=cohorts)
     registry = all_commands()
     middleware = [translate_errors, log_timing, limit_message_size]
     limits = _per_user_limits(settings, shared_platform=shared_platform)
     if limits is not None:
         middleware.append(limits)
     router = Router(registry, services, middleware=tuple(middleware))
-    return App(settings=settings, registry=registry, router=router, services=services, closers=closers)
+    return App(settings=settings, registry=registry, router=router, services=services, closers=closers,
+               scheduler=cohorts.scheduler)
 
 
 def _per_user_limits(settings: Settings, *, shared_platform: bool) -> PerUserLimits | None:

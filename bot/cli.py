@@ -23,6 +23,9 @@ def _parser() -> argparse.ArgumentParser:
     console.add_argument("--user", metavar="NAME", default=None, help="who is typing (default: your login name)")
     console.add_argument("--channel", metavar="NAME", default="terminal", help="the channel name (default: terminal)")
     console.add_argument("--images", metavar="DIR", help="where reply images are written (default: DATA_DIR/images)")
+    console.add_argument("--clock", metavar="ISO", help="scripted mode: a simulated clock starting at this instant, "
+                         'moved by "at" in input objects')
+    console.add_argument("--admins", metavar="NAME[,NAME…]", help="only these users are admins (default: everyone)")
     db = sub.add_parser("db", help="database maintenance")
     db_sub = db.add_subparsers(dest="db_command", required=True)
     upgrade = db_sub.add_parser("upgrade", help="apply migrations (the bot also does this at start)")
@@ -52,11 +55,19 @@ def main(argv: list[str] | None = None) -> None:
 
 async def _console(settings: object, args: argparse.Namespace) -> None:
     from bot.adapters.console import run_console
-    from bot.app import build_app
+    from bot.app import build_app, utc_now
     from bot.core.config import Settings
 
     assert isinstance(settings, Settings)
-    app = await build_app(settings, db_path=args.db)
+    clock = None
+    if args.clock:
+        from bot.adapters.console_clock import SimulatedClock, read_instant
+
+        try:
+            clock = SimulatedClock(read_instant(args.clock))
+        except Exception as error:
+            sys.exit(f"calcbot: --clock: {error}")
+    app = await build_app(settings, db_path=args.db, clock=clock or utc_now)
     # At a terminal the prompt shows while the workers start; piped input needs them at once anyway.
     warming = asyncio.create_task(app.warm()) if sys.stdin.isatty() and not args.json else None
     try:
@@ -69,6 +80,9 @@ async def _console(settings: object, args: argparse.Namespace) -> None:
             images_dir=Path(args.images) if args.images else settings.data_dir / "images",
             history=settings.data_dir / "history",
             completions=app.completions(),
+            scheduler=app.scheduler,
+            clock=clock,
+            admins=frozenset(n.strip() for n in args.admins.split(",") if n.strip()) if args.admins else None,
         )
     finally:
         if warming is not None:

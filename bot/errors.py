@@ -122,3 +122,15 @@ class WordNotVariables(ParseError):
     """A run of letters that is a word (``about``, ``at``), not a product of one-letter variables."""
 
     code = "word"
+
+
+class Forbidden(CalcbotError):
+    """The asker lacks the permission this needs (the platform's own notion of admin)."""
+
+    code = "forbidden"
+
+
+class Duplicate(CalcbotError):
+    """Something that may happen once was tried again (a second answer to the daily question)."""
+
+    code = "duplicate"

@@ -17,6 +17,7 @@ from typing import IO, Any
 
 from bot.core.message import ChannelRef, Message, UserRef
 from bot.core.reply import Reply
+from bot.errors import UsageError
 
 Handle = Callable[[Message], Awaitable[Reply]]
 
@@ -83,37 +84,90 @@ def render_text(reply: Reply, image_paths: list[str], *, color: bool) -> str:
     return "\n".join(lines)
 
 
-def message_from_line(line: str, *, user: str, channel: str) -> Message:
-    """A plain line is the text; a JSON object may also say who and where."""
+def message_from_line(line: str, *, user: str, channel: str, admins: frozenset[str] | None = None) -> Message:
+    """A plain line is the text; a JSON object may also say who and where. Every console user is an
+    admin unless ``--admins`` names them."""
     stripped = line.strip()
-    if stripped.startswith("{"):
-        try:
-            data = json.loads(stripped)
-        except ValueError:
-            data = None
-        if isinstance(data, dict) and isinstance(data.get("text"), str):
-            user = str(data.get("user") or user)
-            channel = str(data.get("channel") or channel)
-            stripped = data["text"]
+    data = _object(stripped)
+    if data is not None and isinstance(data.get("text"), str):
+        user = str(data.get("user") or user)
+        channel = str(data.get("channel") or channel)
+        stripped = data["text"]
+    admin = admins is None or user in admins
     return Message(
-        user=UserRef("console", user, user),
+        user=UserRef("console", user, user, admin=admin),
         channel=ChannelRef("console", "", channel),
         text=stripped,
     )
 
 
+def _object(line: str) -> dict[str, Any] | None:
+    if not line.startswith("{"):
+        return None
+    try:
+        data = json.loads(line)
+    except ValueError:
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def push_to_json(sent: Any, images: ImageWriter) -> dict[str, Any]:
+    reply = sent.reply
+    return {"channel": sent.channel.id, "text": reply.text, "result": reply.result,
+            "images": images.write(reply), "kind": sent.kind, "late": sent.late}
+
+
 async def run_json(handle: Handle, *, user: str, channel: str, images: ImageWriter,
-                   stdin: IO[str], stdout: IO[str]) -> None:
+                   stdin: IO[str], stdout: IO[str], scheduler: Any = None, clock: Any = None,
+                   admins: frozenset[str] | None = None) -> None:
+    """One JSON line out per line in. With a simulated ``clock``, ``"at"`` moves it and due pushes go
+    out first, listed in the line's ``"pushes"``; without one, pushes are their own ``{"push": …}`` lines."""
+    from bot.adapters.console_clock import Collect, read_instant
+
     loop = asyncio.get_running_loop()
+    background = None
+    if scheduler is not None and clock is None:
+        background = asyncio.create_task(_push_lines(scheduler, images, stdout))
+    try:
+        while True:
+            line = await loop.run_in_executor(None, stdin.readline)
+            if not line:
+                return
+            if not line.strip():
+                continue
+            data = _object(line.strip()) or {}
+            pushes: list[dict[str, Any]] = []
+            try:
+                if "at" in data:
+                    if clock is None:
+                        raise UsageError('"at" needs a simulated clock: start with --clock ISO')
+                    clock.move_to(read_instant(str(data["at"])))
+                if scheduler is not None and clock is not None:
+                    sent = await scheduler.run_due(Collect(), "console", clock())
+                    pushes = [push_to_json(s, images) for s in sent]
+                if "at" in data and not str(data.get("text") or "").strip():
+                    reply = Reply(text="")
+                else:
+                    reply = await handle(message_from_line(line, user=user, channel=channel, admins=admins))
+            except UsageError as error:
+                reply = Reply.failure(error.code, error.user_message())
+            out = reply_to_json(reply, images.write(reply))
+            out["pushes"] = pushes
+            stdout.write(json.dumps(out, ensure_ascii=False) + "\n")
+            stdout.flush()
+    finally:
+        if background is not None:
+            background.cancel()
+
+
+async def _push_lines(scheduler: Any, images: ImageWriter, stdout: IO[str], every: float = 5.0) -> None:
+    from bot.adapters.console_clock import Collect
+
     while True:
-        line = await loop.run_in_executor(None, stdin.readline)
-        if not line:
-            return
-        if not line.strip():
-            continue
-        reply = await handle(message_from_line(line, user=user, channel=channel))
-        stdout.write(json.dumps(reply_to_json(reply, images.write(reply)), ensure_ascii=False) + "\n")
-        stdout.flush()
+        for sent in await scheduler.run_due(Collect(), "console"):
+            stdout.write(json.dumps({"push": push_to_json(sent, images)}, ensure_ascii=False) + "\n")
+            stdout.flush()
+        await asyncio.sleep(every)
 
 
 async def run_chat(handle: Handle, *, user: str, channel: str, images: ImageWriter,
@@ -183,12 +237,14 @@ def _terminal_reader(history: Path | None, completions: Sequence[str]) -> Reader
 
 async def run_console(handle: Handle, *, json_mode: bool, user: str, channel: str, images_dir: Path,
                       history: Path | None, stdin: IO[str] | None = None, stdout: IO[str] | None = None,
-                      completions: Sequence[str] = ()) -> None:
+                      completions: Sequence[str] = (), scheduler: Any = None, clock: Any = None,
+                      admins: frozenset[str] | None = None) -> None:
     stdin = stdin or sys.stdin
     stdout = stdout or sys.stdout
     images = ImageWriter(images_dir)
     if json_mode:
-        await run_json(handle, user=user, channel=channel, images=images, stdin=stdin, stdout=stdout)
+        await run_json(handle, user=user, channel=channel, images=images, stdin=stdin, stdout=stdout,
+                       scheduler=scheduler, clock=clock, admins=admins)
     else:
         await run_chat(handle, user=user, channel=channel, images=images, stdin=stdin, stdout=stdout,
                        history=history, completions=completions)

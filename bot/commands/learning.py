@@ -143,6 +143,10 @@ async def quiz(ctx: Context, args: Args) -> Reply:
 )
 async def answer(ctx: Context, args: Args) -> Reply:
     text = strip_answer_name(args.text)  # f'(x) = 2x, dy/dx = 2x, y = 2x: the answer is 2x
+    if await _answers_the_daily_question(ctx):
+        from bot.commands.cohorts import answer_daily
+
+        return await answer_daily(ctx, text)
     result = await ctx.services.quiz.answer(ctx.message.user, ctx.message.channel.key, text)
     lines = [f"**{result.topic.title}**", result.feedback]
     if not result.correct:
@@ -247,3 +251,13 @@ async def progress(ctx: Context, args: Args) -> Reply:
     if result.next_lesson:
         lines.append(f"Next lesson: {_topic_name(result.next_lesson)} — `/lesson`")
     return Reply(text="\n".join(lines))
+
+
+async def _answers_the_daily_question(ctx: Context) -> bool:
+    """`/answer` goes to the channel's open daily question when the asker has no question of their own here."""
+    cohorts = ctx.services.cohorts
+    if cohorts is None or await cohorts.daily.open_push(ctx.message.channel, ctx.now) is None:
+        return False
+    user = ctx.message.user
+    learner = await ctx.services.store.get_or_create_user(user.platform, user.id, user.name, ctx.now)
+    return await ctx.services.store.get_open_question(learner.id, ctx.message.channel.key) is None

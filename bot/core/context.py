@@ -35,6 +35,7 @@ class Services:
     store: Any = None  # bot.store.Store, typed loosely so the core does not import the store
     quiz: Any = None  # bot.quiz.engine.QuizEngine
     figures: bool = True  # attach pictures to answers (off: text-only, e.g. for screen readers)
+    cohorts: Any = None  # bot.cohorts.service.Cohorts: groups, the daily question, scheduler, standings
 
 
 @dataclass(frozen=True)

@@ -135,6 +135,21 @@ class Store:
         async with self._sqlite_write_lock, self._writer.begin() as connection:
             yield connection
 
+    def transaction(self) -> Any:
+        """A write transaction for other stores on the same database (cohorts, schedules)."""
+        return self._writing()
+
+    def snapshot(self) -> Any:
+        """A consistent read transaction for other stores on the same database."""
+        return self._reading_consistently()
+
+    @property
+    def dialect(self) -> str:
+        return self._dialect
+
+    def insert(self, table: Table) -> Any:
+        return self._insert(table)
+
     def _insert(self, table: Table) -> Any:
         """INSERT with the dialect's ON CONFLICT support (both backends speak the same clauses)."""
         if self._dialect == "postgresql":

@@ -12,6 +12,7 @@ import asyncio
 from alembic import context
 from sqlalchemy.engine import Connection
 
+import bot.cohorts.tables  # noqa: F401,E402  (the cohort tables join the same metadata)
 from bot.store.models import metadata
 
 config = context.config

@@ -1,0 +1,1 @@
+"""Study cohorts: groups of learners across a workspace's channels, daily quiz pushes, leaderboards."""

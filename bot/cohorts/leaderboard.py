@@ -1,0 +1,87 @@
+"""Standings derived from the recorded attempts — the one source of truth; no counter can drift.
+
+Points for each attempt (never negative; speed earns nothing):
+* a correct answer: 10, plus 5 for each module of the course beyond the first (harder topics count
+  more), less 3 for each hint used (at least 2 for a correct answer);
+* +5 when it answered the channel's daily question correctly;
+* +5 retention bonus when it was correct and the learner's previous attempt on that topic was at
+  least 7 days earlier (remembering after a long interval is what spaced repetition is for).
+Ties: more correct answers first, then the name in alphabetical order.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+
+from bot.cohorts.tables import daily_pushes, daily_schedules
+from bot.store.models import UTCDateTime, attempts, users
+
+PERIODS = {"week": timedelta(days=7), "month": timedelta(days=30), "all": None}
+RULE = __doc__.split("\n\n", 1)[1].strip()
+RETENTION_INTERVAL = timedelta(days=7)
+
+
+@dataclass(frozen=True)
+class Standing:
+    rank: int
+    user_key: str
+    name: str
+    points: int
+    correct: int
+
+
+def points_for(correct: bool, module: int, hints: int, daily: bool, previous_gap: timedelta | None) -> int:
+    if not correct:
+        return 0
+    points = max(2, 10 + 5 * (module - 1) - 3 * hints)
+    if daily:
+        points += 5
+    if previous_gap is not None and previous_gap >= RETENTION_INTERVAL:
+        points += 5
+    return points
+
+
+async def standings(store: object, curriculum: object, members: dict[str, str] | None, channel_key: str,
+                    period: str, now: datetime) -> list[Standing]:
+    """Ranked standings of ``members`` (user key -> name), or of whoever answered in the channel."""
+    previous = sa.func.lag(attempts.c.answered_at, type_=UTCDateTime).over(
+        partition_by=(attempts.c.user_id, attempts.c.topic_id), order_by=attempts.c.answered_at)
+    ranked = sa.select(
+        attempts.c.user_id, attempts.c.topic_id, attempts.c.correct, attempts.c.hints_used,
+        attempts.c.channel_key, attempts.c.answered_at, previous.label("previous_at"),
+    ).subquery()
+    query = sa.select(ranked, users.c.platform, users.c.platform_user_id, users.c.display_name).join(
+        users, users.c.id == ranked.c.user_id)
+    span = PERIODS[period]
+    if span is not None:
+        query = query.where(ranked.c.answered_at >= now - span)
+    daily_keys = (sa.select(sa.literal("daily:") + sa.cast(daily_pushes.c.id, sa.String))
+                  .join(daily_schedules, daily_schedules.c.id == daily_pushes.c.schedule_id)
+                  .where(daily_schedules.c.channel_key == channel_key))
+    if members is None:
+        query = query.where(sa.or_(ranked.c.channel_key == channel_key, ranked.c.channel_key.in_(daily_keys)))
+    async with store.snapshot() as db:  # type: ignore[attr-defined]
+        rows = (await db.execute(query)).all()
+    modules = {t.id: t.module for t in curriculum.topics()}  # type: ignore[attr-defined]
+    totals: dict[str, list] = {key: [name, 0, 0] for key, name in (members or {}).items()}
+    for row in rows:
+        key = f"{row.platform}:{row.platform_user_id}"
+        if members is not None and key not in members:
+            continue
+        entry = totals.setdefault(key, [row.display_name, 0, 0])
+        gap = None if row.previous_at is None else _aware(row.answered_at) - _aware(row.previous_at)
+        entry[1] += points_for(bool(row.correct), modules.get(row.topic_id, 1), row.hints_used,
+                               str(row.channel_key).startswith("daily:"), gap)
+        entry[2] += int(bool(row.correct))
+    order = sorted(totals.items(), key=lambda kv: (-kv[1][1], -kv[1][2], kv[1][0].lower(), kv[0]))
+    return [Standing(rank, key, name, points, correct)
+            for rank, (key, (name, points, correct)) in enumerate(order, start=1)]
+
+
+def _aware(value: datetime) -> datetime:
+    from datetime import UTC
+
+    return value if value.tzinfo else value.replace(tzinfo=UTC)

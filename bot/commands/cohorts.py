@@ -1,0 +1,177 @@
+"""Study groups: /cohort, /daily and /leaderboard."""
+
+from __future__ import annotations
+
+from datetime import UTC
+
+from bot.cohorts.leaderboard import PERIODS, RULE, standings
+from bot.core.commands import Args, Registry, Text, command
+from bot.core.context import Context
+from bot.core.reply import Reply
+from bot.errors import UsageError
+
+registry = Registry()
+
+SHOWN = 10
+
+
+@command(
+    registry, "cohort",
+    summary="Study groups: create, join, leave, list and manage cohorts.",
+    usage="/cohort create NAME | join NAME | leave | info [NAME] | list | link NAME | rename NAME to NEW | "
+          "remove MEMBER from NAME | delete NAME",
+    examples=("/cohort create Calc Crew", "/cohort join Calc Crew", "/cohort info", "/cohort list"),
+    main=Text("request", optional=True, help="create/join/leave/info/list/link/rename/remove/delete and a name"),
+    family="learning",
+    aliases=("cohorts", "group"),
+    details="A cohort belongs to one workspace and may span channels; names are unique per workspace, "
+            "in any case. Its creator and the workspace's admins rename it, remove members and delete it; "
+            "linking another channel needs an admin.",
+)
+async def cohort(ctx: Context, args: Args) -> Reply:
+    groups, now = ctx.services.cohorts.groups, ctx.now
+    user, channel = ctx.message.user, ctx.message.channel
+    words = (args.request or "info").split()
+    action, rest = words[0].lower(), " ".join(words[1:])
+    if action == "create":
+        found = await groups.create(rest, user, channel, now)
+        return Reply(text=f"Created cohort **{found.name}** with this channel as its home; others join with "
+                          f"`/cohort join {found.name}`.", result=found.name)
+    if action == "join":
+        found = await groups.join(channel, _named(rest), user, now)
+        return Reply(text=f"You joined **{found.name}** ({len(found.members)} members).", result=found.name)
+    if action == "leave":
+        found = await groups.leave(channel, user)
+        return Reply(text=f"You left **{found.name}**.", result=found.name)
+    if action == "list":
+        found_all = await groups.all(channel)
+        if not found_all:
+            return Reply(text="No cohorts here yet — `/cohort create NAME` starts one.", result="[]")
+        lines = [f"**{c.name}** — {len(c.members)} members, {len(c.channels)} channel(s)" for c in found_all]
+        return Reply(text="\n".join(lines), result=repr([c.name for c in found_all]))
+    if action == "link":
+        found = await groups.link(channel, _named(rest), user)
+        return Reply(text=f"This channel is now part of **{found.name}**.", result=found.name)
+    if action == "rename":
+        old, sep, new = rest.partition(" to ")
+        if not sep:
+            raise UsageError("say the new name after `to`", hint="e.g. `/cohort rename Calc Crew to Gradient Gang`")
+        found = await groups.rename(channel, old, new, user)
+        return Reply(text=f"Renamed to **{found.name}**.", result=found.name)
+    if action == "remove":
+        member, sep, name = rest.rpartition(" from ")
+        if not sep:
+            raise UsageError("say which cohort after `from`", hint="e.g. `/cohort remove Bo from Calc Crew`")
+        found = await groups.remove_member(channel, name, member, user)
+        return Reply(text=f"Removed {member.strip()} from **{found.name}**.", result=found.name)
+    if action == "delete":
+        found = await groups.delete(channel, _named(rest), user)
+        return Reply(text=f"Deleted cohort **{found.name}**.", result=found.name)
+    if action == "info":
+        found = (await groups.get(channel, rest) if rest.strip()
+                 else await groups.of_channel(channel) or await groups.of_user(channel, user))
+        if found is None:
+            return Reply(text="This channel has no cohort and you are in none — `/cohort create NAME`.", result=None)
+        names = ", ".join(name for _, name in found.members)
+        return Reply(text=f"**{found.name}** — {len(found.members)} members: {names}. "
+                          f"{len(found.channels)} channel(s).", result=found.name)
+    raise UsageError(f"unknown cohort action '{action}'",
+                     hint="create, join, leave, info, list, link, rename, remove or delete")
+
+
+def _named(text: str) -> str:
+    if not text.strip():
+        raise UsageError("say which cohort", hint="e.g. `/cohort join Calc Crew`")
+    return text
+
+
+@command(
+    registry, "daily",
+    summary="A daily question for the whole channel: on, off, status, answer.",
+    usage="/daily on HH:MM [TIMEZONE] [TOPIC|auto] [window HOURS] | off | status | answer TEXT",
+    examples=("/daily on 08:00 Europe/London auto", "/daily status", "/daily answer 2x cos(x^2)"),
+    main=Text("request", help="on/off/status (admins) or answer TEXT"),
+    family="learning",
+    details="At the time, the channel gets one question for everyone; each member answers once with "
+            "`/daily answer` (or `/answer` when no personal question is open), privately, until the window "
+            "closes (default 12 h); then the solution and the day's standings follow. The time zone is an "
+            "IANA name (default UTC); 08:00 stays 08:00 local across daylight-saving changes. Daily answers "
+            "count for each member's own progress and reviews.",
+)
+async def daily(ctx: Context, args: Args) -> Reply:
+    service, now = ctx.services.cohorts.daily, ctx.now
+    user, channel = ctx.message.user, ctx.message.channel
+    action, _, rest = args.request.strip().partition(" ")
+    action = action.lower()
+    if action == "on":
+        schedule, replaced = await service.turn_on(channel, user, rest.split(), now)
+        note = " (this replaces the channel's earlier schedule)" if replaced else ""
+        return Reply(text=f"Daily question on at {schedule.local_time} {schedule.timezone}, topic {schedule.topic}, "
+                          f"answers open for {schedule.window_hours} h{note}. "
+                          f"Next: {_iso(schedule.next_due)}.", result=_iso(schedule.next_due))
+    if action == "off":
+        await service.turn_off(channel, user)
+        return Reply(text="Daily question off for this channel.", result=None)
+    if action == "status":
+        schedule = await service.status(channel, now)
+        lines = [f"Daily question at {schedule.local_time} {schedule.timezone}, topic {schedule.topic}, "
+                 f"window {schedule.window_hours} h."]
+        if schedule.paused:
+            lines.append(f"⏸ Paused: {schedule.pause_reason} — an admin turns it on again with `/daily on`.")
+        else:
+            lines.append(f"Next: {_iso(schedule.next_due)}.")
+        lines += [f"⚠️ Failed: {f}" for f in schedule.failed]
+        return Reply(text="\n".join(lines), result=_iso(schedule.next_due))
+    if action == "answer":
+        return await answer_daily(ctx, rest)
+    raise UsageError(f"unknown daily action '{action}'", hint="on, off, status or answer")
+
+
+async def answer_daily(ctx: Context, text: str) -> Reply:
+    result = await ctx.services.cohorts.daily.answer(ctx.message.channel, ctx.message.user, text, ctx.now)
+    verdict = result.feedback or ("✅ Right." if result.correct else "❌ Not this time.")
+    return Reply(text=f"{verdict}\nYour answer is recorded (only you see this); the solution and the day's "
+                      "standings come when the window closes.", result=str(result.correct), private=True)
+
+
+@command(
+    registry, "leaderboard",
+    summary="Standings of a cohort (or this channel) for the week, month or all time.",
+    usage="/leaderboard [COHORT] [week|month|all]",
+    examples=("/leaderboard", "/leaderboard Calc Crew all"),
+    main=Text("request", optional=True, help="a cohort name and/or week, month or all"),
+    family="learning",
+    aliases=("standings", "board"),
+    details=RULE + "\nThe default is this channel's cohort (else yours) over the last 7 days.",
+)
+async def leaderboard(ctx: Context, args: Args) -> Reply:
+    cohorts, now = ctx.services.cohorts, ctx.now
+    user, channel = ctx.message.user, ctx.message.channel
+    words = (args.request or "").split()
+    period = "week"
+    if words and words[-1].lower() in PERIODS:
+        period = words.pop().lower()
+    name = " ".join(words)
+    group = (await cohorts.groups.get(channel, name) if name
+             else await cohorts.groups.of_channel(channel) or await cohorts.groups.of_user(channel, user))
+    members = dict(group.members) if group else None
+    table = await standings(cohorts.store, cohorts.curriculum, members, channel.key, period, now)
+    title = f"**{group.name}**" if group else "This channel"
+    span = {"week": "the last 7 days", "month": "the last 30 days", "all": "all time"}[period]
+    lines = [f"{title} — {span}:"]
+    mine = f"{user.platform}:{user.id}"
+    for s in table[:SHOWN]:
+        lines.append(f"{s.rank}. {s.name} — {s.points} points ({s.correct} right)")
+    own = next((s for s in table if s.user_key == mine), None)
+    if own is not None and own.rank > SHOWN:
+        lines.append(f"…\n{own.rank}. {own.name} (you) — {own.points} points")
+    if not table:
+        lines.append("No answers yet.")
+    lines.append("_Ties: more right answers first, then by name. `/help leaderboard` explains the points._")
+    return Reply(text="\n".join(lines), result=repr([(s.rank, s.name, s.points) for s in table]))
+
+
+def _iso(when: object) -> str | None:
+    if when is None:
+        return None
+    return when.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")  # type: ignore[attr-defined]

@@ -56,7 +56,12 @@ like `*`, left to right: `1/2x` is ½·x (as Wolfram|Alpha reads it); write `1/(
 `e^(-x)` (`e^-x` works too).
 • Names: `x`, `x1`, `x_1`, `w₁`, Greek `theta` or `θ`. Other runs of letters are split: `xy` is \
 x·y, `xy2` is x·y2; function names, `pi` and Greek names in a run are read first, longest first: \
-`sinx` is sin x, `xsinx` is x·sin x, `2pir` is 2πr.
+`sinx` is sin x, `xsinx` is x·sin x, `2pir` is 2πr. A run that is a word (`about`, `the`) or a \
+command's keyword (`at`, `to`, `wrt`) is never split: calcbot asks what you meant (write `a*t` for a product).
+• Odd roots of negatives are real: `x^(1/3)`, `cbrt x`, `∛x`, `x^(2/3)` are real for x < 0 \
+(∛−8 = −2), in every command — slopes, Newton, plots, gradients, /check and quiz answers.
+• Names learners write are understood: `d/dx`, `dy/dx`, `f(x) =`, `y =` before an expression, and \
+`f'(x) =`, `dy/dx =` before an answer.
 • Constants: `pi`/`π`, `e` (always the number e), `oo`/`∞`. `i` is an ordinary variable.
 • Functions: `sin cos tan sec csc cot`, `asin`/`arcsin` …, `sinh` …, `asinh`/`arsinh` …, `exp`, \
 `ln`, `log`, `sqrt`/`√`, `cbrt`, `abs`, `sign`, `floor`, `ceil`, `n!`, `n!!`, `max(a, b)`, `min(a, b)`, \

@@ -9,6 +9,8 @@ from bot.core.reply import Reply
 from bot.errors import UsageError
 from bot.present import check as check_jobs
 from bot.present import derivative, figures, multivariable, optimise, taylor
+from bot.present import working as working_jobs
+from bot.solver.working import is_working
 
 registry = Registry()
 
@@ -244,6 +246,8 @@ async def lagrange(ctx: Context, args: Args) -> Reply:
     aliases=("verify",),
 )
 async def check(ctx: Context, args: Args) -> Reply:
+    if is_working(args.claim):
+        return reply_from(await ctx.workers.run(working_jobs.check_steps, args.dvar, args.claim))
     if not args.dvar:
         if "=" not in args.claim:
             raise UsageError(

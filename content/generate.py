@@ -15,6 +15,7 @@ from collections.abc import Sequence
 import sympy
 
 from bot.errors import BadArgument, EmptyInput
+from bot.present.diagnosis import quiz_diagnosis
 from bot.present.format import fmt_number, plain
 from bot.solver.equivalence import Equivalence, equivalent
 from bot.solver.parser import parse, parse_list
@@ -84,7 +85,11 @@ def _grade_expression(question: Question, text: str) -> Grade:
     readable = plain(expected)
     if verdict.equivalent:
         return Grade(True, "✅ Correct!" + _domain_note(verdict), readable)
-    return Grade(False, "❌ Not quite. " + _difference(given, expected, verdict), readable)
+    feedback = "❌ Not quite. " + _difference(given, expected, verdict)
+    explanation, diagnosis = quiz_diagnosis(question.solution_command, given, expected, _equivalence_seed(question))
+    if explanation:
+        feedback += "\n" + "\n".join(explanation)
+    return Grade(False, feedback, readable, diagnosis)
 
 
 def _domain_note(verdict: Equivalence) -> str:

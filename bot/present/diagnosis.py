@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import re
+
 import sympy
 
+from bot.errors import CalcbotError
 from bot.present.answer import Diagnosed
 from bot.present.format import fmt_expr, plain
-from bot.solver.diagnosis import Finding, Slip
+from bot.solver.diagnosis import Finding, Slip, constant_multiple, diagnose
+from bot.solver.equivalence import equivalent
 from bot.solver.malrules import BY_CODE
+from bot.solver.parser import parse
+from bot.solver.variables import symbol
 
 NOT_EXPLAINED = (
     "🔎 No common mistake (a misapplied rule, or two) explains this answer exactly — "
@@ -22,10 +28,26 @@ def diagnosed(finding: Finding | None, line: int | None = None) -> Diagnosed | N
     return Diagnosed(finding.code, sympy.sstr(finding.where), line)
 
 
-def diagnosis_lines(finding: Finding | None, var: sympy.Symbol, order: int = 1) -> list[str]:
-    """The teacher's explanation; when nothing explains the answer, say so."""
+def diagnosis_lines(
+    finding: Finding | None,
+    var: sympy.Symbol,
+    order: int = 1,
+    *,
+    answer: sympy.Expr | None = None,
+    correct: sympy.Expr | None = None,
+) -> list[str]:
+    """The teacher's explanation; when nothing explains the answer, say so (and whether it is a
+    constant multiple of the derivative)."""
     if finding is None:
-        return [NOT_EXPLAINED]
+        lines = [NOT_EXPLAINED]
+        if answer is not None and correct is not None:
+            factor = constant_multiple(answer, correct, var)
+            if factor is not None:
+                lines.append(
+                    f"Your answer is {fmt_expr(factor)} times the derivative: check the constant factors "
+                    "(the power rule brings the exponent down: d/dx xⁿ = n xⁿ⁻¹)."
+                )
+        return lines
     if len(finding.slips) == 1:
         lines = [f"🔎 **The mistake:** {_slip_text(finding.slips[0], var, order)}"]
     else:
@@ -40,8 +62,42 @@ def _slip_text(slip: Slip, var: sympy.Symbol, order: int) -> str:
     operator = f"d/d{var.name}"
     if slip.wrong_step is None or slip.right_step is None:
         return f"{rule.words[0].upper()}{rule.words[1:]} (`{slip.code}`). Remember {rule.rule}."
+    missing = ""
+    if slip.code == "chain_rule_inner_missing" and slip.wrong_step != 0:
+        missing = f" The missing factor is the derivative of the inside, {fmt_expr(sympy.cancel(slip.right_step / slip.wrong_step))}."
     return (
-        f"{rule.words[0].upper()}{rule.words[1:]} (`{slip.code}`), at `{plain(slip.node)}`. "
+        f"{rule.words[0].upper()}{rule.words[1:]} (`{slip.code}`), at `{plain(slip.node)}`.{missing} "
         f"Your step there: {operator}({plain(slip.node)}) = {fmt_expr(slip.wrong_step)}; "
         f"the right step: {operator}({plain(slip.node)}) = {fmt_expr(slip.right_step)} — {rule.rule}."
     )
+
+
+_DERIVE = re.compile(r"^/derive\s+(?P<expr>.+)$")
+_PARTIAL = re.compile(r"^/partial\s+(?P<expr>.+?)\s+wrt\s+(?P<var>[A-Za-z]\w*)$")
+
+
+def quiz_diagnosis(
+    solution_command: str, given: sympy.Expr, expected: sympy.Expr, seed: int
+) -> tuple[list[str], Diagnosed | None]:
+    """For a wrong answer to a derivative question (its worked command is ``/derive F`` or
+    ``/partial F wrt v`` and its answer is that derivative): the explanation and the code."""
+    command = solution_command.strip()
+    derive, partial = _DERIVE.match(command), _PARTIAL.match(command)
+    match = partial or derive
+    if match is None:
+        return [], None
+    try:
+        expr = parse(match.group("expr"))
+    except CalcbotError:
+        return [], None
+    if partial is not None:
+        var = symbol(partial.group("var"))
+    else:
+        free = sorted((s for s in expr.free_symbols if isinstance(s, sympy.Symbol)), key=lambda s: s.name)
+        if len(free) != 1:
+            return [], None
+        var = free[0]
+    if not equivalent(sympy.diff(expr, var), expected, seed=seed).equivalent:
+        return [], None  # the question asks something else about F (a value, a tangent line)
+    finding = diagnose(expr, var, given, seed=seed)
+    return diagnosis_lines(finding, var, answer=given, correct=expected), diagnosed(finding)

@@ -24,7 +24,7 @@ def check_steps(var: str | None, text: str) -> Answer:
     else:
         lines.append(f"❌ The first wrong step is step {wrong.number}: {_why(working, wrong)}")
         if wrong.differentiation and working.var is not None:
-            lines += ["", *diagnosis_lines(working.finding, working.var)]
+            lines += ["", *diagnosis_lines(working.finding, working.var, answer=wrong.after, correct=working.correct)]
     lines.append("")
     lines.append(_final_line(working))
     if working.var is not None:

@@ -253,8 +253,8 @@ def _pairs(search: _Search, locals_: list[_Local]) -> Finding | None:
     for a, b in itertools.combinations(slips, 2):
         if a.node == b.node:
             continue
-        first, second = (a, b) if (a.rank, a.node_index) <= (b.rank, b.node_index) else (b, a)
-        options.append(((first.rank, second.rank, first.node_index, second.node_index), first, second))
+        one, two = (a, b) if (a.rank, a.node_index) <= (b.rank, b.node_index) else (b, a)
+        options.append(((one.rank, two.rank, one.node_index, two.node_index), one, two))
     for a in slips:
         options.append(((a.rank, sign_rank, a.node_index, -1), a, None))
     options.sort(key=lambda option: option[0])
@@ -283,3 +283,19 @@ def _pair_total(search: _Search, first: _Local, second: _Local | None) -> sympy.
     if outer.choice >= len(steps):
         return None
     return with_slip(base, var, outer.node, steps[outer.choice])
+
+
+def constant_multiple(answer: sympy.Expr, correct: sympy.Expr, var: sympy.Symbol, *, seed: int = 0) -> sympy.Expr | None:
+    """answer/correct when it is one simple number (not 0 or ±1) at every probe point and provably so."""
+    free = sorted((s for s in answer.free_symbols | correct.free_symbols | {var} if isinstance(s, sympy.Symbol)), key=lambda s: s.name)
+    ratios = []
+    for point in sample_points(free, seed)[:12]:
+        top, bottom = _value(answer, point), _value(correct, point)
+        if top is not None and bottom is not None and abs(bottom) > 1e-12:
+            ratios.append(top / bottom)
+    if len(ratios) < 3 or any(not _close(r, ratios[0]) for r in ratios):
+        return None
+    factor = sympy.nsimplify(sympy.Float(ratios[0].real, 15), [sympy.pi], tolerance=1e-10)
+    if factor in (0, 1, -1) or sympy.count_ops(factor) > 6:
+        return None
+    return factor if equivalent(answer, factor * correct, seed=seed).equivalent else None

@@ -55,24 +55,26 @@ def _varying(factors: tuple[sympy.Expr, ...], var: sympy.Symbol) -> list[sympy.E
     return [f for f in factors if f.has(var)]
 
 
-def _quotient(node: sympy.Expr, var: sympy.Symbol) -> tuple[sympy.Expr, sympy.Expr] | None:
-    """``(u, v)`` when the node is a product with a varying denominator: u/v."""
+def _quotient(node: sympy.Expr, var: sympy.Symbol, *, exponentials: bool = True) -> tuple[sympy.Expr, sympy.Expr] | None:
+    """``(u, v)`` when the node is a product with a varying denominator: u/v (e^(-g) counts as 1/e^g)."""
     if not isinstance(node, sympy.Mul):
         return None
     top, bottom = [], []
     for factor in node.args:
         if isinstance(factor, sympy.Pow) and factor.exp.is_number and factor.exp.is_negative and factor.base.has(var):
             bottom.append(factor.base ** (-factor.exp))
+        elif exponentials and isinstance(factor, sympy.exp) and factor.has(var) and factor.args[0].could_extract_minus_sign():
+            bottom.append(sympy.exp(-factor.args[0], evaluate=False))  # u/e^(cx) is stored as u·e^(-cx)
         else:
             top.append(factor)
-    if not bottom:
-        return None
+    if not bottom or not any(f.has(var) for f in top):
+        return None  # c/v is a power, c·v⁻¹, as a learner differentiates it
     return sympy.Mul(*top), sympy.Mul(*bottom)
 
 
 def _product(node: sympy.Expr, var: sympy.Symbol) -> tuple[sympy.Expr, list[sympy.Expr]] | None:
     """``(constant, varying factors)`` for a product of at least two varying factors, no denominator."""
-    if not isinstance(node, sympy.Mul) or _quotient(node, var) is not None:
+    if not isinstance(node, sympy.Mul) or _quotient(node, var, exponentials=False) is not None:
         return None
     varying = _varying(node.args, var)
     if len(varying) < 2:
@@ -220,10 +222,12 @@ def _constant_kept(node: sympy.Expr, var: sympy.Symbol, d: Derive) -> list[sympy
             wrong += [derivative + c for c in constants]
         return wrong
     if isinstance(node, sympy.Mul):
-        constant = sympy.Mul(*(f for f in node.args if not f.has(var)))
-        if constant in (1, -1) or constant == node:
+        factors = [f for f in node.args if not f.has(var) and f not in (1, -1)]
+        constant = sympy.Mul(*factors)
+        if not factors or constant == node:
             return []
-        return [d(node / constant)]
+        dropped = [constant] + (factors if len(factors) > 1 else [])
+        return [d(node / c) for c in dropped]
     return []
 
 

@@ -13,6 +13,7 @@ from bot.solver.diagnosis import Finding, Slip, constant_multiple, diagnose
 from bot.solver.equivalence import equivalent
 from bot.solver.malrules import BY_CODE
 from bot.solver.parser import parse
+from bot.solver.steps import simplify_derivative
 from bot.solver.variables import symbol
 
 NOT_EXPLAINED = (
@@ -53,7 +54,7 @@ def diagnosis_lines(
     else:
         lines = ["🔎 **Two mistakes** explain your answer exactly:"]
         lines += [f"{i}. {_slip_text(slip, var, order)}" for i, slip in enumerate(finding.slips, 1)]
-    lines.append(f"**Corrected answer:** {fmt_expr(finding.correct)}")
+    lines.append(f"**Corrected answer:** {fmt_expr(simplify_derivative(finding.correct))}")
     return lines
 
 
@@ -68,7 +69,7 @@ def _slip_text(slip: Slip, var: sympy.Symbol, order: int) -> str:
     return (
         f"{rule.words[0].upper()}{rule.words[1:]} (`{slip.code}`), at `{plain(slip.node)}`.{missing} "
         f"Your step there: {operator}({plain(slip.node)}) = {fmt_expr(slip.wrong_step)}; "
-        f"the right step: {operator}({plain(slip.node)}) = {fmt_expr(slip.right_step)} — {rule.rule}."
+        f"the right step: {operator}({plain(slip.node)}) = {fmt_expr(simplify_derivative(slip.right_step))} — {rule.rule}."
     )
 
 

@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 import sympy
 
 from bot.errors import CalcbotError
 from bot.present.answer import Diagnosed
 from bot.present.format import fmt_expr, plain
-from bot.solver.diagnosis import Finding, Slip, constant_multiple, diagnose
+from bot.solver.diagnosis import Finding, Slip, constant_multiple, diagnose, diagnose_path
 from bot.solver.equivalence import equivalent
 from bot.solver.malrules import BY_CODE
-from bot.solver.parser import parse
+from bot.solver.parser import parse, parse_assignments
 from bot.solver.steps import simplify_derivative
 from bot.solver.variables import symbol
 
@@ -61,6 +62,8 @@ def diagnosis_lines(
 def _slip_text(slip: Slip, var: sympy.Symbol, order: int) -> str:
     rule = BY_CODE[slip.code]
     operator = f"d/d{var.name}"
+    if slip.note:
+        return f"{rule.words[0].upper()}{rule.words[1:]} (`{slip.code}`): {slip.note}. Remember {rule.rule}."
     if slip.wrong_step is None or slip.right_step is None:
         return f"{rule.words[0].upper()}{rule.words[1:]} (`{slip.code}`). Remember {rule.rule}."
     missing = ""
@@ -75,6 +78,8 @@ def _slip_text(slip: Slip, var: sympy.Symbol, order: int) -> str:
 
 _DERIVE = re.compile(r"^/derive\s+(?P<expr>.+)$")
 _PARTIAL = re.compile(r"^/partial\s+(?P<expr>.+?)\s+wrt\s+(?P<var>[A-Za-z]\w*)$")
+_CHAIN = re.compile(r"^/chain\s+(?P<expr>.+?)\s+with\s+(?P<paths>.+?)\s+wrt\s+(?P<var>[A-Za-z]\w*)$")
+_GRAD = re.compile(r"^/grad\s+(?P<expr>.+)$")
 
 
 def quiz_diagnosis(
@@ -83,6 +88,8 @@ def quiz_diagnosis(
     """For a wrong answer to a derivative question (its worked command is ``/derive F`` or
     ``/partial F wrt v`` and its answer is that derivative): the explanation and the code."""
     command = solution_command.strip()
+    if (chain := _CHAIN.match(command)) is not None:
+        return _path_diagnosis(chain, given, expected, seed)
     derive, partial = _DERIVE.match(command), _PARTIAL.match(command)
     match = partial or derive
     if match is None:
@@ -102,3 +109,43 @@ def quiz_diagnosis(
         return [], None  # the question asks something else about F (a value, a tangent line)
     finding = diagnose(expr, var, given, seed=seed)
     return diagnosis_lines(finding, var, answer=given, correct=expected), diagnosed(finding)
+
+
+def _path_diagnosis(chain: re.Match[str], given: sympy.Expr, expected: sympy.Expr, seed: int) -> tuple[list[str], Diagnosed | None]:
+    try:
+        f, path = parse(chain.group("expr")), parse_assignments(chain.group("paths"))
+    except CalcbotError:
+        return [], None
+    t = symbol(chain.group("var"))
+    if not equivalent(sympy.diff(f.xreplace(path), t), expected, seed=seed).equivalent:
+        return [], None
+    finding = diagnose_path(f, path, t, given, seed=seed)
+    return diagnosis_lines(finding, t, answer=given, correct=expected), diagnosed(finding)
+
+
+def gradient_diagnosis(
+    solution_command: str, given: Sequence[sympy.Expr], expected: Sequence[sympy.Expr], seed: int
+) -> tuple[list[str], Diagnosed | None]:
+    """For a wrong gradient (``/grad F``): each wrong entry diagnosed as the partial it should be."""
+    match = _GRAD.match(solution_command.strip())
+    if match is None:
+        return [], None
+    try:
+        f = parse(match.group("expr"))
+    except CalcbotError:
+        return [], None
+    variables = sorted((s for s in f.free_symbols if isinstance(s, sympy.Symbol)), key=lambda s: s.name)
+    if len(variables) != len(given) or len(given) != len(expected):
+        return [], None
+    lines: list[str] = []
+    first: Diagnosed | None = None
+    for index, (var, mine, right) in enumerate(zip(variables, given, expected, strict=True), 1):
+        if not equivalent(sympy.diff(f, var), right, seed=seed).equivalent:
+            return [], None  # not the gradient in this variable order
+        if equivalent(mine, right, seed=seed).equivalent:
+            continue
+        finding = diagnose(f, var, mine, seed=seed)
+        lines.append(f"Entry {index} (∂f/∂{var.name}):")
+        lines += diagnosis_lines(finding, var, answer=mine, correct=right)
+        first = first or diagnosed(finding)
+    return lines, first

@@ -39,6 +39,7 @@ class Slip:
     node: sympy.Expr  # where it happened (the whole expression for a whole-answer mistake)
     wrong_step: sympy.Expr | None  # the node's derivative as the mistake gives it (local mistakes)
     right_step: sympy.Expr | None  # the node's derivative done right
+    note: str = ""  # what exactly is missing, for mistakes the table's words do not pin down
 
 
 @dataclass(frozen=True)
@@ -299,3 +300,31 @@ def constant_multiple(answer: sympy.Expr, correct: sympy.Expr, var: sympy.Symbol
     if factor in (0, 1, -1) or sympy.count_ops(factor) > 6:
         return None
     return factor if equivalent(answer, factor * correct, seed=seed).equivalent else None
+
+
+def diagnose_path(
+    f: sympy.Expr, path: dict[sympy.Symbol, sympy.Expr], t: sympy.Symbol, answer: sympy.Expr, *, seed: int = 0
+) -> Finding | None:
+    """The multivariate chain rule: df/dt for f(x(t), y(t), …) = Σ ∂f/∂v · dv/dt.
+
+    Its own mistakes first (the dv/dt factors left out; one path's term left out, both named
+    ``chain_rule_inner_missing``), then any mal-rule in f with the paths substituted.
+    """
+    correct = sympy.diff(f.xreplace(path), t)
+    terms = {v: sympy.diff(f, v).xreplace(path) for v in path}
+    rates = {v: sympy.diff(value, t) for v, value in path.items()}
+    candidates: list[tuple[sympy.Expr, Slip]] = []
+    code = "chain_rule_inner_missing"
+    no_rates = sympy.Add(*terms.values())
+    names = ", ".join(f"d{v.name}/d{t.name}" for v in path)
+    candidates.append((no_rates, Slip(code, f, None, None, f"the factors {names} were left out")))
+    for v in path:
+        rest = sympy.Add(*(terms[w] * rates[w] for w in path if w != v))
+        candidates.append((rest, Slip(code, v, None, None, f"the term ∂f/∂{v.name}·d{v.name}/d{t.name} (the path through {v.name}) is missing")))
+    search = _Search(Task(f.xreplace(path), t), answer, seed)
+    if len(search.probes) < _MIN_PROBES:
+        return None
+    for candidate, slip in candidates:
+        if search.matches(candidate) and search.confirmed(candidate):
+            return Finding((slip,), candidate, correct)
+    return diagnose(f.xreplace(path), t, answer, seed=seed)

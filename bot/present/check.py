@@ -7,7 +7,7 @@ import sympy
 from bot.present.answer import Answer
 from bot.present.diagnosis import diagnosed, diagnosis_lines
 from bot.present.format import fmt_expr, fmt_latex, fmt_number, plain
-from bot.solver.diagnosis import diagnose
+from bot.solver.diagnosis import diagnose, find_mistake
 from bot.solver.equivalence import Equivalence, equivalent
 from bot.solver.parser import parse, parse_equation, parse_variable
 from bot.solver.steps import derive_with_steps
@@ -56,7 +56,7 @@ def check_derivative(var: str, expr_text: str, answer_text: str) -> Answer:
             "",
             *_evidence(verdict, "your answer", "the derivative"),
         ]
-        finding = diagnose(expr, x, answer)
+        finding = find_mistake(diagnose, expr, x, answer)
         lines += ["", *diagnosis_lines(finding, x, answer=answer, correct=correct)]
         lines += ["", f"/derive {plain(expr)} shows the working step by step."]
     return Answer(

@@ -10,13 +10,22 @@ import sympy
 from bot.errors import CalcbotError
 from bot.present.answer import Diagnosed
 from bot.present.format import fmt_expr, plain
-from bot.solver.diagnosis import Finding, Slip, constant_multiple, diagnose, diagnose_path
+from bot.solver.diagnosis import (
+    TIMED_OUT_FINDING,
+    Finding,
+    Slip,
+    constant_multiple,
+    diagnose,
+    diagnose_path,
+    find_mistake,
+)
 from bot.solver.equivalence import equivalent
 from bot.solver.malrules import BY_CODE
 from bot.solver.parser import parse, parse_assignments
 from bot.solver.steps import simplify_derivative
 from bot.solver.variables import symbol
 
+TIMED_OUT = "🔎 The search for a known mistake took too long for an expression this size — compare with the derivative above."
 NOT_EXPLAINED = (
     "🔎 No common mistake (a misapplied rule, or two) explains this answer exactly — "
     "compare it with the derivative at the point above."
@@ -25,7 +34,7 @@ NOT_EXPLAINED = (
 
 def diagnosed(finding: Finding | None, line: int | None = None) -> Diagnosed | None:
     """The machine-readable part (the console's ``"diagnosis"``)."""
-    if finding is None:
+    if finding is None or finding is TIMED_OUT_FINDING:
         return None
     return Diagnosed(finding.code, sympy.sstr(finding.where), line)
 
@@ -40,6 +49,8 @@ def diagnosis_lines(
 ) -> list[str]:
     """The teacher's explanation; when nothing explains the answer, say so (and whether it is a
     constant multiple of the derivative)."""
+    if finding is TIMED_OUT_FINDING:
+        return [TIMED_OUT]
     if finding is None:
         lines = [NOT_EXPLAINED]
         if answer is not None and correct is not None:
@@ -107,7 +118,7 @@ def quiz_diagnosis(
         var = free[0]
     if not equivalent(sympy.diff(expr, var), expected, seed=seed).equivalent:
         return [], None  # the question asks something else about F (a value, a tangent line)
-    finding = diagnose(expr, var, given, seed=seed)
+    finding = find_mistake(diagnose, expr, var, given, seed=seed)
     return diagnosis_lines(finding, var, answer=given, correct=expected), diagnosed(finding)
 
 
@@ -119,7 +130,7 @@ def _path_diagnosis(chain: re.Match[str], given: sympy.Expr, expected: sympy.Exp
     t = symbol(chain.group("var"))
     if not equivalent(sympy.diff(f.xreplace(path), t), expected, seed=seed).equivalent:
         return [], None
-    finding = diagnose_path(f, path, t, given, seed=seed)
+    finding = find_mistake(diagnose_path, f, path, t, given, seed=seed)
     return diagnosis_lines(finding, t, answer=given, correct=expected), diagnosed(finding)
 
 
@@ -144,7 +155,7 @@ def gradient_diagnosis(
             return [], None  # not the gradient in this variable order
         if equivalent(mine, right, seed=seed).equivalent:
             continue
-        finding = diagnose(f, var, mine, seed=seed)
+        finding = find_mistake(diagnose, f, var, mine, seed=seed)
         lines.append(f"Entry {index} (∂f/∂{var.name}):")
         lines += diagnosis_lines(finding, var, answer=mine, correct=right)
         first = first or diagnosed(finding)

@@ -15,8 +15,10 @@ the answer is not the right derivative.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import sympy
 
@@ -26,9 +28,10 @@ from bot.solver.malrules import MAL_RULES, Derive, MalRule, Task
 _PROBES = 4  # points where the answer is real, for the quick comparison
 _MIN_PROBES = 3
 _TOLERANCE = 1e-9
+SEARCH_SECONDS = 2.0  # the search gives up after this long (the worker's limit covers the whole reply)
 _PAIR_MAX_OPS = 30  # pairs of mistakes only for expressions this short
 _PAIR_MAX_SLIPS = 40
-_PAIR_MAX_TRIES = 400
+_PAIR_MAX_NESTED = 60  # pairs with one place inside the other are re-derived symbolically
 
 
 @dataclass(frozen=True)
@@ -62,6 +65,23 @@ class Finding:
 Probe = dict[sympy.Symbol, sympy.Expr]
 
 
+class SearchTimedOut(Exception):
+    """The search ran past its time: nothing can be said about the mistake (not even 'none')."""
+
+
+TIMED_OUT_FINDING = Finding((), sympy.Integer(0), sympy.Integer(0))  # the search ran out of time
+
+
+def find_mistake(search: Callable[..., Finding | None], *args: Any, **kwargs: Any) -> Finding | None:
+    """``search(*args, **kwargs)``; past its time, ``TIMED_OUT_FINDING`` (the reply says so, the JSON has null)."""
+    try:
+        return search(*args, **kwargs)
+    except SearchTimedOut:
+        return TIMED_OUT_FINDING
+
+
+
+
 def _value(expr: sympy.Expr, point: Probe) -> complex | None:
     try:
         value = complex(expr.xreplace(point).evalf(15))
@@ -79,7 +99,8 @@ def _close(a: complex | None, b: complex | None) -> bool:
 class _Search:
     """One diagnosis: the task, the learner's answer, its values at the probe points."""
 
-    def __init__(self, task: Task, answer: sympy.Expr, seed: int):
+    def __init__(self, task: Task, answer: sympy.Expr, seed: int, seconds: float = SEARCH_SECONDS):
+        self.deadline = time.monotonic() + seconds
         self.task, self.answer, self.seed = task, answer, seed
         self.var = task.var
         self.base = sympy.diff(task.expr, task.var, task.order - 1) if task.order > 1 else task.expr
@@ -103,13 +124,15 @@ class _Search:
 
     # --- comparing -----------------------------------------------------------------------------
 
-    def _matches_values(self, values: Sequence[complex | None]) -> bool:
+    def matches_values(self, values: Sequence[complex | None]) -> bool:
+        if time.monotonic() > self.deadline:
+            raise SearchTimedOut
         if not all(_close(v, a) for v, a in zip(values, self.answer_values, strict=True)):
             return False
         return not all(_close(v, c) for v, c in zip(values, self.correct_values, strict=True))
 
     def matches(self, candidate: sympy.Expr) -> bool:
-        return self._matches_values([_value(candidate, p) for p in self.probes])
+        return self.matches_values([_value(candidate, p) for p in self.probes])
 
     def confirmed(self, candidate: sympy.Expr) -> bool:
         return equivalent(self.answer, candidate, seed=self.seed).equivalent
@@ -129,13 +152,14 @@ class _Search:
             )
         return self._parts[node]
 
-    def local_matches(self, node: sympy.Expr, wrong_step: sympy.Expr) -> bool:
+    def local_values(self, node: sympy.Expr, wrong_step: sympy.Expr) -> list[complex | None]:
+        """The whole derivative, with ``node`` differentiated as ``wrong_step``, at each probe."""
         rest, through = self._node_parts(node)
         values: list[complex | None] = []
         for point, r, t in zip(self.probes, rest, through, strict=True):
             w = _value(wrong_step, point) if t not in (None, 0) else 0
             values.append(None if r is None or t is None or w is None else r + t * w)
-        return self._matches_values(values)
+        return values
 
 
 def _nodes(expr: sympy.Expr, var: sympy.Symbol) -> list[sympy.Expr]:
@@ -180,14 +204,19 @@ class _Local:
     node: sympy.Expr
     choice: int  # which of the rule's wrong derivatives of the node
     wrong_step: sympy.Expr
+    values: tuple[complex | None, ...]  # the whole derivative with this slip, at the probes
 
 
 def diagnose(
-    expr: sympy.Expr, var: sympy.Symbol, answer: sympy.Expr, *, order: int = 1, seed: int = 0
+    expr: sympy.Expr, var: sympy.Symbol, answer: sympy.Expr, *, order: int = 1, seed: int = 0,
+    seconds: float = SEARCH_SECONDS,
 ) -> Finding | None:
-    """The simplest mal-rule (or pair) whose result is the learner's ``answer``, or None."""
+    """The simplest mal-rule (or pair) whose result is the learner's ``answer``, or None.
+
+    Raises ``SearchTimedOut`` past ``seconds``.
+    """
     task = Task(expr, var, order)
-    search = _Search(task, answer, seed)
+    search = _Search(task, answer, seed, seconds)
     if len(search.probes) < _MIN_PROBES:
         return None
     if all(_close(a, c) for a, c in zip(search.answer_values, search.correct_values, strict=True)):
@@ -199,9 +228,10 @@ def diagnose(
         if rule.local is not None:
             for index, node in enumerate(search.nodes):
                 for choice, wrong_step in enumerate(rule.local(node, var, d)):
-                    slip = _Local(rank, rule, index, node, choice, wrong_step)
+                    values = search.local_values(node, wrong_step)
+                    slip = _Local(rank, rule, index, node, choice, wrong_step, tuple(values))
                     locals_.append(slip)
-                    if search.local_matches(node, wrong_step):
+                    if search.matches_values(values):
                         total = with_slip(search.base, var, node, wrong_step)
                         if search.confirmed(total):
                             return _finding(search, (_slip_of(slip, var),), total)
@@ -259,7 +289,19 @@ def _pairs(search: _Search, locals_: list[_Local]) -> Finding | None:
     for a in slips:
         options.append(((a.rank, sign_rank, a.node_index, -1), a, None))
     options.sort(key=lambda option: option[0])
-    for _, first, second in options[:_PAIR_MAX_TRIES]:
+    nested_tries = 0
+    for _, first, second in options:
+        if second is not None and not _inside(first.node, second.node) and not _inside(second.node, first.node):
+            # disjoint places: the derivative is linear in the two, so the values just add up
+            if not search.matches_values(_combined(first.values, second.values, search.correct_values)):
+                continue
+        elif second is None:
+            if not search.matches_values([None if v is None else -v for v in first.values]):
+                continue
+        else:
+            nested_tries += 1
+            if nested_tries > _PAIR_MAX_NESTED:
+                continue
         total = _pair_total(search, first, second)
         if total is None or not search.matches(total) or not search.confirmed(total):
             continue
@@ -267,6 +309,15 @@ def _pairs(search: _Search, locals_: list[_Local]) -> Finding | None:
         pair = (_slip_of(first, var), _slip_of(second, var) if second is not None else sign_slip)
         return _finding(search, pair, total)
     return None
+
+
+def _combined(
+    first: Sequence[complex | None], second: Sequence[complex | None], correct: Sequence[complex | None]
+) -> list[complex | None]:
+    return [
+        None if a is None or b is None or c is None else a + b - c
+        for a, b, c in zip(first, second, correct, strict=True)
+    ]
 
 
 def _pair_total(search: _Search, first: _Local, second: _Local | None) -> sympy.Expr | None:

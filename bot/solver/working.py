@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import sympy
 
 from bot.errors import UsageError
-from bot.solver.diagnosis import Finding, diagnose
+from bot.solver.diagnosis import Finding, diagnose, find_mistake
 from bot.solver.equivalence import Equivalence, equivalent
 from bot.solver.parser import parse, parse_variable
 
@@ -136,5 +136,5 @@ def check_working(var_text: str | None, text: str) -> Working:
     finding = None
     wrong = next((link for link in links if not link.right), None)
     if wrong is not None and wrong.differentiation and var is not None:
-        finding = diagnose(function, var, wrong.after)
+        finding = find_mistake(diagnose, function, var, wrong.after)
     return Working(var, function, tuple(links), correct, final_right, finding)

@@ -238,3 +238,15 @@ def test_generated_three_rule_derivatives_flipped(seed: int) -> None:
     finding = diagnose(f, x, -d(f))
     assert finding is not None and finding.code in ("trig_sign", "sign_error")
     assert sympy.simplify(finding.wrong + d(f)) == 0
+
+
+def test_a_search_past_its_time_says_so_rather_than_none() -> None:
+    from bot.present.diagnosis import diagnosed, diagnosis_lines
+    from bot.solver.diagnosis import TIMED_OUT_FINDING, SearchTimedOut, find_mistake
+
+    f = x**2 * sin(3 * x)
+    with pytest.raises(SearchTimedOut):
+        diagnose(f, x, 2 * x * cos(3 * x), seconds=0)
+    finding = find_mistake(diagnose, f, x, 2 * x * cos(3 * x), seconds=0)
+    assert finding is TIMED_OUT_FINDING and diagnosed(finding) is None
+    assert "took too long" in diagnosis_lines(finding, x)[0]

@@ -131,3 +131,16 @@ def test_the_console_json_carries_the_diagnosis_and_the_link_verdicts(tmp_path: 
     assert replies[1]["result"] == "[False, True]"
     assert replies[1]["diagnosis"] == {"code": "product_rule_term_missing", "where": "x**2*sin(x)", "line": 1}
     assert replies[2]["diagnosis"] is None and replies[2]["result"] == "True"
+
+
+async def test_malformed_working_gets_a_usage_or_parse_error_never_internal(bot):
+    too_long = "/check d/dx x^2 = " + " = ".join(["2x"] * 13)
+    for text, code in [
+        ("/check d/dx x^2 = = 3", "usage"),
+        (too_long, "usage"),
+        ("/check d/dx x^2 = 2x = 2*(x", "parse"),
+        ("/check = 3 = 4", "usage"),
+        ("/check d/dx x^2\n2x", "usage"),
+    ]:
+        reply = await bot.say(text)
+        assert reply.error is not None and reply.error.code == code, (text, reply.text)

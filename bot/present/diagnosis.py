@@ -22,7 +22,6 @@ from bot.solver.diagnosis import (
 from bot.solver.equivalence import equivalent
 from bot.solver.malrules import BY_CODE
 from bot.solver.parser import parse, parse_assignments
-from bot.solver.steps import simplify_derivative
 from bot.solver.variables import symbol
 
 TIMED_OUT = "🔎 The search for a known mistake took too long for an expression this size — compare with the derivative above."
@@ -66,7 +65,7 @@ def diagnosis_lines(
     else:
         lines = ["🔎 **Two mistakes** explain your answer exactly:"]
         lines += [f"{i}. {_slip_text(slip, var, order)}" for i, slip in enumerate(finding.slips, 1)]
-    lines.append(f"**Corrected answer:** {fmt_expr(simplify_derivative(finding.correct))}")
+    lines.append(f"**Corrected answer:** {fmt_expr(correct if correct is not None else _tidy(finding.correct))}")
     return lines
 
 
@@ -83,7 +82,7 @@ def _slip_text(slip: Slip, var: sympy.Symbol, order: int) -> str:
     return (
         f"{rule.words[0].upper()}{rule.words[1:]} (`{slip.code}`), at `{plain(slip.node)}`.{missing} "
         f"Your step there: {operator}({plain(slip.node)}) = {fmt_expr(slip.wrong_step)}; "
-        f"the right step: {operator}({plain(slip.node)}) = {fmt_expr(simplify_derivative(slip.right_step))} — {rule.rule}."
+        f"the right step: {operator}({plain(slip.node)}) = {fmt_expr(_tidy(slip.right_step))} — {rule.rule}."
     )
 
 
@@ -160,3 +159,15 @@ def gradient_diagnosis(
         lines += diagnosis_lines(finding, var, answer=mine, correct=right)
         first = first or diagnosed(finding)
     return lines, first
+
+
+def _tidy(expr: sympy.Expr) -> sympy.Expr:
+    """A short form of a step for display: cheap rewrites only (full simplification costs more
+    than the whole search)."""
+    candidates = [expr]
+    for rewrite in (sympy.cancel, sympy.factor_terms):
+        try:
+            candidates.append(rewrite(expr))
+        except (sympy.PolynomialError, TypeError, ValueError):
+            continue
+    return min(candidates, key=sympy.count_ops)

@@ -10,7 +10,7 @@ from bot.errors import UsageError
 from bot.present import check as check_jobs
 from bot.present import derivative, figures, multivariable, optimise, taylor
 from bot.present import working as working_jobs
-from bot.solver.working import is_working
+from bot.solver.working import derivative_prefix, is_working
 
 registry = Registry()
 
@@ -264,7 +264,10 @@ async def lagrange(ctx: Context, args: Args) -> Reply:
 async def check(ctx: Context, args: Args) -> Reply:
     if is_working(args.claim):
         return reply_from(await ctx.workers.run(working_jobs.check_steps, args.dvar, args.claim))
-    if not args.dvar:
+    dvar, claim = args.dvar, args.claim
+    if not dvar and (found := derivative_prefix(claim)) is not None:
+        dvar, claim = found  # `d/dx(F) = A`: the bracket right after d/dx
+    if not dvar:
         if "=" not in args.claim:
             raise UsageError(
                 "a claim needs '=' between its two sides.",
@@ -272,12 +275,12 @@ async def check(ctx: Context, args: Args) -> Reply:
                 "or `/check d/dx x^2 sin x = 2x sin x + x^2 cos x` for a derivative.",
             )
         return reply_from(await ctx.workers.run(check_jobs.check, args.claim))
-    expr, equals, answer = args.claim.partition("=")
+    expr, equals, answer = claim.partition("=")
     if not equals or not expr.strip() or not answer.strip():
         raise UsageError(
             "a derivative claim needs the form `d/dx EXPR = ANSWER`.",
             hint="e.g. `/check d/dx x^2 sin x = 2x sin x + x^2 cos x`",
         )
     return reply_from(
-        await ctx.workers.run(check_jobs.check_derivative, args.dvar, expr.strip(), answer.strip())
+        await ctx.workers.run(check_jobs.check_derivative, dvar, expr.strip(), answer.strip())
     )

@@ -57,6 +57,12 @@ class Working:
         return next((link for link in self.links if not link.right), None)
 
 
+def derivative_prefix(text: str) -> tuple[str, str] | None:
+    """``d/dx(F) = A`` → ``("x", "(F) = A")``: the derivative operator written against a bracket."""
+    match = _D_PREFIX.match(text)
+    return (match.group(1), text[match.end():]) if match else None
+
+
 def is_working(text: str) -> bool:
     """More than one ``=`` at the top level, or more than one line: a chain, not a single claim."""
     lines = [line for line in text.splitlines() if line.strip()]
@@ -101,9 +107,8 @@ def check_working(var_text: str | None, text: str) -> Working:
     """Parse and check every link of the working."""
     rows = _rows(text)
     first = rows[0][0]
-    if var_text is None and (match := _D_PREFIX.match(first)):
-        var_text, first = match.group(1), first[match.end():]
-        rows[0][0] = first
+    if var_text is None and (found := derivative_prefix(first)) is not None:
+        var_text, rows[0][0] = found
     var = parse_variable(var_text) if var_text else None
     function = parse(rows[0][0])
     correct = sympy.diff(function, var) if var is not None else None

@@ -144,3 +144,9 @@ async def test_malformed_working_gets_a_usage_or_parse_error_never_internal(bot)
     ]:
         reply = await bot.say(text)
         assert reply.error is not None and reply.error.code == code, (text, reply.text)
+
+
+async def test_d_dx_against_a_bracket_is_a_derivative_claim(bot):
+    reply = await bot.say("/check d/dx(sin(x^2)) = cos(x^2)")
+    assert reply.result == "False"
+    assert reply.diagnosis is not None and reply.diagnosis.code == "chain_rule_inner_missing"

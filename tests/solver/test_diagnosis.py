@@ -250,3 +250,12 @@ def test_a_search_past_its_time_says_so_rather_than_none() -> None:
     finding = find_mistake(diagnose, f, x, 2 * x * cos(3 * x), seconds=0)
     assert finding is TIMED_OUT_FINDING and diagnosed(finding) is None
     assert "took too long" in diagnosis_lines(finding, x)[0]
+
+
+@pytest.mark.parametrize("name", ["power_rule", "product_rule", "chain_rule", "special_derivative", "quotient_rule", "all_rules"])
+def test_generated_right_answers_in_other_forms_are_never_diagnosed(name: str) -> None:
+    for seed in range(6):
+        f = _function(GENERATORS[name](seed).solution_command)
+        right = d(f)
+        for form in (sympy.expand(right), sympy.factor(right), sympy.together(right)):
+            assert diagnose(f, x, form) is None, (f, form)

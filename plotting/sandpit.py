@@ -49,8 +49,10 @@ def dip_map(dips: Sequence[tuple[float, float, float]], *, arrows: Sequence[Poin
                 ax.annotate("", xy=(x + ax_, y + ay), xytext=(x, y),
                             arrowprops={"arrowstyle": "-|>", "color": colour, "linewidth": 2.0, "mutation_scale": 14})
         ax.plot(x, y, "o", color=colour, markersize=8 if latest else 6)
-        ax.annotate(f"{number}: {depth:.2f}", (x, y), xytext=(5, 5), textcoords="offset points",
-                    fontsize=9 if len(dips) > 12 else 10, color=colour, fontweight="bold" if latest else "normal")
+        ax.annotate(f"{number}: {depth:.2f}".replace("-", "−"), (x, y), xytext=_label_offset(arrows, number),
+                    textcoords="offset points", ha="center", va="center", fontsize=9 if len(dips) > 12 else 10,
+                    color=colour, fontweight="bold" if latest else "normal",
+                    bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": "none", "alpha": 0.7})
     return style.to_png(figure)
 
 
@@ -78,6 +80,15 @@ def reveal(xs: np.ndarray, ys: np.ndarray, depths: np.ndarray, dips: Sequence[tu
     ax.plot(*prize, "*", color="#F0E442", markeredgecolor=style.INK, markersize=20, label="prize (−9 m)")
     ax.legend(loc="upper right", fontsize=style.LEGEND_SIZE - 2, framealpha=0.85)
     return style.to_png(figure)
+
+
+def _label_offset(arrows: Sequence[Point | None], number: int) -> tuple[float, float]:
+    """Put a dip's label on the side away from its arrow, so the two never overlap."""
+    arrow = arrows[number - 1] if number <= len(arrows) else None
+    if not arrow or not (arrow[0] or arrow[1]):
+        return (0.0, 14.0)
+    length = float(np.hypot(*arrow))
+    return (-34.0 * arrow[0] / length, -16.0 * arrow[1] / length)
 
 
 def _wall() -> object:

@@ -123,13 +123,13 @@ def walk(name: str, seed: int, tree: rules.Node, x: float, y: float) -> tuple[tu
             raise NoConvergence(f"your rule diverged: step {step} was {length:.3g} m long, far outside the 6 m pit. "
                                 "No dip was used.", hint="Take smaller steps, e.g. multiply by 0.1.")
         target = point + delta
-        if not (0.0 <= target[0] <= SIZE and 0.0 <= target[1] <= SIZE):
-            point = point + _to_wall(point, delta) * delta
-            point = np.clip(point, 0.0, SIZE)
-            path.append((_r(point[0]), _r(point[1]), float(land.depth(*point))))
+        hits_wall = not (0.0 <= target[0] <= SIZE and 0.0 <= target[1] <= SIZE)
+        if hits_wall:
+            target = np.clip(point + _to_wall(point, delta) * delta, 0.0, SIZE)
+        point = np.round(target, 4)  # the walk goes on from the point it reports
+        path.append((float(point[0]), float(point[1]), float(land.depth(*point))))
+        if hits_wall:
             break
-        point = target
-        path.append((_r(point[0]), _r(point[1]), float(land.depth(*point))))
     return tuple((px, py, round(d, 4)) for px, py, d in path)
 
 
@@ -142,10 +142,6 @@ def _to_wall(point: np.ndarray, delta: np.ndarray) -> float:
         elif delta[axis] < 0 and point[axis] + delta[axis] < 0:
             fraction = min(fraction, -point[axis] / delta[axis])
     return fraction
-
-
-def _r(value: float) -> float:
-    return round(float(value), 4)
 
 
 def status_at(name: str, seed: int, point: tuple[float, float], number: int) -> str:

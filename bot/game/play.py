@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import math
 from dataclasses import asdict, dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -74,12 +75,11 @@ class Game:
 
     @staticmethod
     def dips_from_json(text: str) -> tuple[Dip, ...]:
-        def dip(values: dict[str, object]) -> Dip:
-            arrow = values.get("arrow")
-            path = values.get("path")
-            return Dip(float(values["x"]), float(values["y"]), float(values["depth"]), str(values["status"]),  # type: ignore[arg-type]
-                       tuple(arrow) if arrow else None,  # type: ignore[arg-type]
-                       tuple(tuple(p) for p in path) if path else None)  # type: ignore[arg-type, union-attr, misc]
+        def dip(values: dict[str, Any]) -> Dip:
+            arrow, path = values.get("arrow"), values.get("path")
+            return Dip(float(values["x"]), float(values["y"]), float(values["depth"]), str(values["status"]),
+                       (float(arrow[0]), float(arrow[1])) if arrow else None,
+                       tuple((float(p[0]), float(p[1]), float(p[2])) for p in path) if path else None)
         return tuple(dip(values) for values in json.loads(text))
 
 

@@ -12,6 +12,7 @@ import asyncio
 from alembic import context
 from sqlalchemy.engine import Connection
 
+from bot.store import game_models  # noqa: F401  (its tables join the shared metadata)
 from bot.store.models import metadata
 
 config = context.config

@@ -45,11 +45,14 @@ def dip_map(dips: Sequence[tuple[float, float, float]], *, arrows: Sequence[Poin
             ax.plot(walk[-1, 0], walk[-1, 1], "s", color=style.PALETTE[2], markersize=7)
         if number <= len(arrows) and arrows[number - 1]:
             ax_, ay = arrows[number - 1]  # type: ignore[misc]
-            if ax_ or ay:
+            length = float(np.hypot(ax_, ay))
+            if length > 0.02:  # shorter than the dot: nearly flat here, and the depth label says the rest
+                head = min(14.0, 50.0 * length)  # a head never longer than its arrow
                 ax.annotate("", xy=(x + ax_, y + ay), xytext=(x, y),
-                            arrowprops={"arrowstyle": "-|>", "color": colour, "linewidth": 2.0, "mutation_scale": 14})
+                            arrowprops={"arrowstyle": "-|>", "color": colour, "linewidth": 2.0, "mutation_scale": head,
+                                        "shrinkA": 0, "shrinkB": 0})
         ax.plot(x, y, "o", color=colour, markersize=8 if latest else 6)
-        ax.annotate(f"{number}: {depth:.2f}".replace("-", "−"), (x, y), xytext=_label_offset(arrows, number),
+        ax.annotate(f"{number}: {depth:.2f}".replace("-", "−"), (x, y), xytext=_label_offset(arrows, number, x, y),
                     textcoords="offset points", ha="center", va="center", fontsize=9 if len(dips) > 12 else 10,
                     color=colour, fontweight="bold" if latest else "normal",
                     bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": "none", "alpha": 0.7})
@@ -75,20 +78,29 @@ def reveal(xs: np.ndarray, ys: np.ndarray, depths: np.ndarray, dips: Sequence[tu
         ax.plot(route[:, 0], route[:, 1], "o", color="white", markeredgecolor=style.INK, markersize=6)
         for number, (x, y, _) in enumerate(dips, start=1):
             ax.annotate(str(number), (x, y), xytext=(4, 4), textcoords="offset points", fontsize=9, color=style.INK)
-    for point in local_minima:
-        ax.plot(*point, "x", color=style.INK, markersize=7, markeredgewidth=1.5)
+    for index, point in enumerate(local_minima):
+        ax.plot(*point, "x", color=style.INK, markersize=7, markeredgewidth=1.5,
+                label="local minimum" if index == 0 else None)
     ax.plot(*prize, "*", color="#F0E442", markeredgecolor=style.INK, markersize=20, label="prize (−9 m)")
     ax.legend(loc="upper right", fontsize=style.LEGEND_SIZE - 2, framealpha=0.85)
     return style.to_png(figure)
 
 
-def _label_offset(arrows: Sequence[Point | None], number: int) -> tuple[float, float]:
-    """Put a dip's label on the side away from its arrow, so the two never overlap."""
+def _label_offset(arrows: Sequence[Point | None], number: int, x: float, y: float) -> tuple[float, float]:
+    """Put a dip's label on the side away from its arrow (so they never overlap), and inside the picture."""
     arrow = arrows[number - 1] if number <= len(arrows) else None
     if not arrow or not (arrow[0] or arrow[1]):
-        return (0.0, 14.0)
-    length = float(np.hypot(*arrow))
-    return (-34.0 * arrow[0] / length, -16.0 * arrow[1] / length)
+        dx, dy = 0.0, 14.0
+    else:
+        length = float(np.hypot(*arrow))
+        dx, dy = -34.0 * arrow[0] / length, -16.0 * arrow[1] / length
+    if x > SIZE - 0.8:
+        dx = -abs(dx) - 20.0
+    elif x < 0.8:
+        dx = abs(dx) + 20.0
+    if y > SIZE - 0.4:
+        dy = -abs(dy) - 4.0
+    return (dx, dy)
 
 
 def _wall() -> object:

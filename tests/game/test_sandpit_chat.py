@@ -158,3 +158,20 @@ def test_the_console_json_mode_plays_a_game(tmp_path: Path) -> None:
     assert lines[2]["error"]["code"] == "bad_argument"
     assert ast.literal_eval(lines[3]["result"])["dips_left"] == 23
     assert lines[4]["images"][0].endswith("sandpit-reveal.png") and Path(lines[4]["images"][0]).exists()
+
+
+async def test_every_sandpit_example_and_the_help_work_in_a_game(bot) -> None:  # type: ignore[no-untyped-def]
+    from bot.commands.sandpit import registry
+
+    help_text = (await bot.say("/help sandpit")).text
+    for name in ("bowl", "blind", "random", "many-minima", "rocky", "narrow-well", "mode 0", "mode 1", "mode 2"):
+        assert name in help_text
+    for declared in registry:
+        for example in declared.examples:
+            if example.startswith("/sandpit start") or example == "/sandpit daily":
+                await bot.say("/sandpit quit")
+            reply = await bot.say(example)
+            assert reply.error is None, f"{example} -> {reply.text}"
+    await bot.say("/sandpit quit")
+    await bot.say("/sandpit start seed 1")
+    assert result(await bot.say("/dig 4.2 1")) == {**result(await bot.say("/dip 4.2 1")), "dips_left": 24}

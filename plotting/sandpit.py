@@ -75,13 +75,15 @@ def reveal(xs: np.ndarray, ys: np.ndarray, depths: np.ndarray, dips: Sequence[tu
     if dips:
         route = np.array([(x, y) for x, y, _ in dips])
         ax.plot(route[:, 0], route[:, 1], "-", color=style.INK, linewidth=1.0, alpha=0.7)
-        ax.plot(route[:, 0], route[:, 1], "o", color="white", markeredgecolor=style.INK, markersize=6)
+        ax.plot(route[:, 0], route[:, 1], "o", color="white", markeredgecolor=style.INK, markersize=6, zorder=5)
         for number, (x, y, _) in enumerate(dips, start=1):
-            ax.annotate(str(number), (x, y), xytext=(4, 4), textcoords="offset points", fontsize=9, color=style.INK)
+            ax.annotate(str(number), (x, y), xytext=(4, 4), textcoords="offset points", fontsize=9, color=style.INK,
+                        zorder=5)
     for index, point in enumerate(local_minima):
         ax.plot(*point, "x", color=style.INK, markersize=7, markeredgewidth=1.5,
                 label="local minimum" if index == 0 else None)
-    ax.plot(*prize, "*", color="#F0E442", markeredgecolor=style.INK, markersize=20, label="prize (−9 m)")
+    ax.plot(*prize, "*", color="#F0E442", markeredgecolor=style.INK, markersize=20, label="prize (−9 m)",
+            zorder=4)
     ax.legend(loc="upper right", fontsize=style.LEGEND_SIZE - 2, framealpha=0.85)
     return style.to_png(figure)
 

@@ -170,7 +170,8 @@ async def _quit(ctx: Context) -> Reply:
         raise _clash()
     px, py = await ctx.workers.run(play.prize_of, game.landscape, game.seed)
     text = (f"You left the pit after {len(game.dips)} dips. The prize was at ({px:.2f}, {py:.2f}), −9 m deep. "
-            f"Replay it with `/sandpit start {game.landscape} mode {game.mode} seed {game.seed}`.")
+            f"Replay it with `/sandpit start {game.landscape} mode {game.mode} seed {game.seed}"
+            + (f" rule {game.rule}" if game.rule else "") + "`.")
     result = {"status": "over", "dips_left": game.dips_left, "mode": game.mode, "landscape": game.landscape}
     return Reply(text=text, result=repr(result), images=images, private=stored.daily_key is not None)
 

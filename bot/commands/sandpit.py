@@ -67,7 +67,7 @@ async def sandpit(ctx: Context, args: Args) -> Reply:
         name = words[1].lower() if len(words) == 2 else "bowl"
         mode = 0 if args.mode is None else args.mode
         seed = args.seed if args.seed is not None else secrets.randbelow(1_000_000_000)
-        return await _start(ctx, name, mode, args.rule, seed)
+        return await _start(ctx, name, mode, args.rule, seed, shown_seed=args.seed is not None)
     if args.mode is not None or args.rule or args.seed is not None:
         raise _usage("mode, rule and seed go with `/sandpit start`")
     if len(words) > 1:
@@ -119,8 +119,8 @@ async def dip(ctx: Context, args: Args) -> Reply:
 # -- actions -------------------------------------------------------------------------------------
 
 
-async def _start(ctx: Context, name: str, mode: int, rule: str | None, seed: int, *, daily: tuple[str, date] | None = None,
-                 announce: str = "") -> Reply:
+async def _start(ctx: Context, name: str, mode: int, rule: str | None, seed: int, *, shown_seed: bool = False,
+                 daily: tuple[str, date] | None = None, announce: str = "") -> Reply:
     user_id, games, stored = await _game(ctx)
     if stored is not None:
         raise _in_progress(stored)
@@ -132,7 +132,8 @@ async def _start(ctx: Context, name: str, mode: int, rule: str | None, seed: int
         stored = await games.get(user_id, ctx.message.channel.key)
         raise _in_progress(stored)
     game = play.Game(name, seed, mode, rule)
-    lines = [announce or f"🏖️ **Sandpit** — `{name}`, mode {mode} ({play.MODE_NAMES[mode]}), seed {seed}.",
+    chosen = f", seed {seed}" if shown_seed else ""  # a random seed stays hidden until the end
+    lines = [announce or f"🏖️ **Sandpit** — `{name}`, mode {mode} ({play.MODE_NAMES[mode]}){chosen}.",
              f"The prize is buried at the deepest point (−9 m); the highest sand is at −1 m. "
              f"You have {play.MAX_DIPS} dips: `/dip X, Y` with X and Y from 0 to {SIZE:g} m.",]
     if mode == 0:
@@ -236,6 +237,9 @@ def _dip_text(game: play.Game, dip: play.Dip) -> str:
         stopped = " — it reached the wall and stopped there" if len(dip.path) < play.RULE_STEPS + 1 else ""
         lines.append(f"Your rule walked {len(dip.path) - 1} steps{stopped}: you now stand at ({ex:.2f}, {ey:.2f}), "
                      f"depth {ed:.2f} m.")
+        if ed > dip.depth + 0.01:
+            lines.append("↗️ Your rule took you *uphill*: a Newton step −H⁻¹J heads for any stationary point, "
+                         "maxima and saddles included, unless H is positive definite.")
     if dip.status == "won":
         lines.append(f"🎉 **You found the prize** in {number} dips! Here is the whole pit.")
     elif dip.status == "over":

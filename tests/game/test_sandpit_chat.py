@@ -12,6 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
+from bot.game.daily import daily_pit
 from bot.game.landscapes import SIZE, landscape
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -118,6 +119,17 @@ async def test_mode_2_walks_the_rule_and_the_path_ends_where_the_player_stands(b
         assert depth == round(float(land.depth(px, py)), 4)
 
 
+async def test_newton_can_head_uphill_and_the_game_says_so(bot) -> None:  # type: ignore[no-untyped-def]
+    await bot.say("/sandpit start many-minima mode 2 rule -inv(H)*J seed 5")
+    uphill = []
+    for x, y in [(1, 1), (1.5, 4.5), (4.5, 1.5), (5, 5), (3, 0.5), (2, 2), (2.5, 2), (0.5, 3)]:
+        reply = await bot.say(f"/dip {x}, {y}")
+        path = result(reply)["path"]
+        uphill.append(path[-1][2] > path[0][2] + 0.01)
+        assert ("uphill" in reply.text) == uphill[-1]
+    assert any(uphill) and not all(uphill)
+
+
 async def test_the_game_survives_a_restart(bot, worker_pool) -> None:  # type: ignore[no-untyped-def]
     from bot.app import build_app
 
@@ -142,6 +154,14 @@ async def test_two_players_of_the_daily_pit_see_the_same_depths_and_are_ranked(b
     assert result(elsewhere)["dips_left"] == 25
     await bot.say("/sandpit quit", user="ben", channel="cohort")
     assert "played today's pit" in (await bot.say("/sandpit daily", user="ben", channel="cohort")).text
+    pit = daily_pit("console::cohort", bot.clock.now.date())
+    px, py = grid_prize(pit.landscape, pit.seed)
+    won = await bot.say(f"/dip {px:.3f}, {py:.3f}", user="ana", channel="cohort")
+    assert result(won)["status"] == "won" and won.private
+    assert "1. Ana — 4 dips" in won.text  # today's standings: Ben quit, so only Ana ranks
+    bot.clock.advance(days=1)
+    tomorrow = result(await bot.say("/sandpit daily", user="ben", channel="cohort"))
+    assert tomorrow["dips_left"] == 25 and tomorrow["landscape"] != result(ana)["landscape"]
 
 
 def test_the_console_json_mode_plays_a_game(tmp_path: Path) -> None:

@@ -170,7 +170,7 @@ async def _quit(ctx: Context) -> Reply:
     if not await games.finish(stored, user_id, ctx.message.channel.key, dips=len(game.dips), outcome="quit", now=ctx.now):
         raise _clash()
     px, py = await ctx.workers.run(play.prize_of, game.landscape, game.seed)
-    text = (f"You left the pit after {len(game.dips)} dips. The prize was at ({px:.2f}, {py:.2f}), −9 m deep. "
+    text = (f"You left the pit after {_dips(len(game.dips))}. The prize was at ({px:.2f}, {py:.2f}), −9 m deep. "
             f"Replay it with `/sandpit start {game.landscape} mode {game.mode} seed {game.seed}"
             + (f" rule {game.rule}" if game.rule else "") + "`.")
     result = {"status": "over", "dips_left": game.dips_left, "mode": game.mode, "landscape": game.landscape}
@@ -182,7 +182,7 @@ async def _daily(ctx: Context) -> Reply:
     pit = daily_pit(ctx.message.channel.key, ctx.now.date())
     played = await games.played_daily(user_id, pit.key, pit.day)
     if played is not None:
-        verdict = f"found the prize in {played.dips} dips" if played.outcome == "won" else f"ended it ({played.outcome})"
+        verdict = f"found the prize in {_dips(played.dips)}" if played.outcome == "won" else f"ended it ({played.outcome})"
         return Reply(text=f"You have played today's pit: you {verdict}. A new pit tomorrow.\n\n"
                           + await _standings_text(games, pit.key, pit.day), private=True)
     announce = (f"🏖️ **Today's sandpit** ({pit.day.isoformat()}) — `{pit.landscape}`, mode {pit.mode} "
@@ -241,7 +241,7 @@ def _dip_text(game: play.Game, dip: play.Dip) -> str:
             lines.append("↗️ Your rule took you *uphill*: a Newton step −H⁻¹J heads for any stationary point, "
                          "maxima and saddles included, unless H is positive definite.")
     if dip.status == "won":
-        lines.append(f"🎉 **You found the prize** in {number} dips! Here is the whole pit.")
+        lines.append(f"🎉 **You found the prize** in {_dips(number)}! Here is the whole pit.")
     elif dip.status == "over":
         lines.append("That was your last dip: the game is **over**. Here is where the prize was.")
     elif dip.status == "local_minimum":
@@ -261,8 +261,12 @@ async def _standings_text(games: SandpitGames, key: str, day: date) -> str:
     standings = rank(r for r in await games.daily_results(key, day) if r.daily_date == day)
     if not standings:
         return "Nobody has found today's prize yet."
-    rows = [f"{s.rank}. {s.user} — {s.dips} dips" for s in standings[:10]]
+    rows = [f"{s.rank}. {s.user} — {_dips(s.dips)}" for s in standings[:10]]
     return "**Today's pit**\n" + "\n".join(rows)
+
+
+def _dips(count: int) -> str:
+    return f"{count} dip" + ("" if count == 1 else "s")
 
 
 def _usage(problem: str) -> UsageError:
@@ -270,7 +274,7 @@ def _usage(problem: str) -> UsageError:
 
 
 def _in_progress(stored: StoredGame | None) -> GameInProgress:
-    where = f" (`{stored.landscape}`, {stored.dip_count} dips so far)" if stored else ""
+    where = f" (`{stored.landscape}`, {_dips(stored.dip_count)} so far)" if stored else ""
     return GameInProgress(f"you already have a sandpit game in this channel{where}.",
                           hint="Finish it with `/dip X, Y`, or end it with `/sandpit quit` first.")
 

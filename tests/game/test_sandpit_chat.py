@@ -195,3 +195,29 @@ async def test_every_sandpit_example_and_the_help_work_in_a_game(bot) -> None:  
     await bot.say("/sandpit quit")
     await bot.say("/sandpit start seed 1")
     assert result(await bot.say("/dig 4.2 1")) == {**result(await bot.say("/dip 4.2 1")), "dips_left": 24}
+
+
+async def test_every_landscape_plays_in_every_mode(bot) -> None:  # type: ignore[no-untyped-def]
+    from bot.game.landscapes import NAMES
+
+    for name in NAMES:
+        for mode, rule in ((0, ""), (1, ""), (2, " rule -0.05*J")):
+            started = result(await bot.say(f"/sandpit start {name} mode {mode}{rule}"))
+            assert started == {"status": "searching", "dips_left": 25, "mode": mode, "landscape": name}
+            reply = await bot.say("/dip 3, 3")
+            dip = result(reply)
+            assert (dip["arrow"] is not None) == (mode == 0) and ("path" in dip) == (mode == 2)
+            if dip["status"] == "won":  # a walk can end on the prize
+                assert reply.images[0].name == "sandpit-reveal.png"
+            else:
+                assert (await bot.say("/sandpit quit")).images[0].name == "sandpit-reveal.png"
+
+
+async def test_two_dips_at_once_never_lose_or_double_a_dip(bot) -> None:  # type: ignore[no-untyped-def]
+    import asyncio
+
+    await bot.say("/sandpit start rocky mode 1 seed 4")
+    replies = await asyncio.gather(*(bot.say(f"/dip {x}, 2") for x in (1, 2, 3)))
+    landed = [r for r in replies if r.error is None]
+    assert all(r.error.code == "conflict" for r in replies if r.error is not None)
+    assert result(await bot.say("/sandpit map"))["dips_left"] == 25 - len(landed) and landed

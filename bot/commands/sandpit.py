@@ -11,7 +11,7 @@ from bot.core.context import Context
 from bot.core.reply import Image, Reply
 from bot.errors import BadArgument, CalcbotError, UsageError
 from bot.game import jobs, play
-from bot.game.daily import daily_pit
+from bot.game.daily import announcement, daily_pit
 from bot.game.landscapes import DESCRIPTIONS, NAMES, SIZE
 from bot.game.standings import rank
 from bot.store.games import SandpitGames, StoredGame
@@ -185,9 +185,7 @@ async def _daily(ctx: Context) -> Reply:
         verdict = f"found the prize in {_dips(played.dips)}" if played.outcome == "won" else f"ended it ({played.outcome})"
         return Reply(text=f"You have played today's pit: you {verdict}. A new pit tomorrow.\n\n"
                           + await _standings_text(games, pit.key, pit.day), private=True)
-    announce = (f"🏖️ **Today's sandpit** ({pit.day.isoformat()}) — `{pit.landscape}`, mode {pit.mode} "
-                f"({play.MODE_NAMES[pit.mode]}). Everyone here digs the same pit; your dips are yours alone; "
-                "fewest dips to the prize wins.")
+    announce = announcement(pit)
     return await _start(ctx, pit.landscape, pit.mode, None, pit.seed, daily=(pit.key, pit.day), announce=announce)
 
 

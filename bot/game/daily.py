@@ -6,7 +6,8 @@ import hashlib
 from dataclasses import dataclass
 from datetime import date
 
-from bot.game.landscapes import NAMES
+from bot.game.landscapes import DESCRIPTIONS, NAMES
+from bot.game.play import MODE_NAMES
 
 
 @dataclass(frozen=True)
@@ -24,3 +25,10 @@ def daily_pit(key: str, day: date) -> DailyPit:
     digest = hashlib.sha256(f"sandpit|{key}|{day.isoformat()}".encode()).digest()
     seed = int.from_bytes(digest[:6], "big")
     return DailyPit(key, day, NAMES[ordinal % len(NAMES)], (ordinal // len(NAMES)) % 2, seed)
+
+
+def announcement(pit: DailyPit) -> str:
+    """The day's pit, announced (in reply to /sandpit daily, and by a cohort's daily push once wired)."""
+    return (f"🏖️ **Today's sandpit** ({pit.day.isoformat()}) — `{pit.landscape}` ({DESCRIPTIONS[pit.landscape]}), "
+            f"mode {pit.mode} ({MODE_NAMES[pit.mode]}). Everyone here digs the same pit; your dips are yours alone; "
+            "fewest dips to the prize wins. Play with `/sandpit daily`.")

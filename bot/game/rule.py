@@ -226,7 +226,7 @@ class RuleBreakdown(ArithmeticError):
 
 def evaluate(tree: Node, J: np.ndarray, H: np.ndarray, f: float) -> np.ndarray:
     """The step the rule gives at one point (a 2×1 array); raises RuleBreakdown when it has none."""
-    with np.errstate(all="raise"):
+    with np.errstate(all="raise", under="ignore"):  # an underflow to 0 is harmless
         try:
             value = _value(tree, {"J": J.reshape(2, 1), "H": H, "f": np.array([[f]]), "I": np.eye(2)})
         except (FloatingPointError, np.linalg.LinAlgError, ZeroDivisionError, OverflowError) as exc:

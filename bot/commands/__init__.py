@@ -7,10 +7,10 @@ from bot.core.commands import Registry
 
 def all_commands() -> Registry:
     """Every command, in the order /help lists them."""
-    from bot.commands import calculus, cohorts, help, learning, plots, regression
+    from bot.commands import calculus, cohorts, help, learning, plots, regression, sandpit
 
     merged = Registry()
-    for family in (calculus, plots, regression, learning, cohorts, help):
+    for family in (calculus, plots, regression, learning, cohorts, sandpit, help):
         for declared in family.registry:
             merged.add(declared)
     return merged

@@ -137,8 +137,8 @@ async def answer_daily(ctx: Context, text: str) -> Reply:
 @command(
     registry, "leaderboard",
     summary="Standings of a cohort (or this channel) for the week, month or all time.",
-    usage="/leaderboard [COHORT] [week|month|all]",
-    examples=("/leaderboard", "/leaderboard Calc Crew all"),
+    usage="/leaderboard [COHORT] [week|month|all] | sandpit [day|week|all]",
+    examples=("/leaderboard", "/leaderboard Calc Crew all", "/leaderboard sandpit week"),
     main=Text("request", optional=True, help="a cohort name and/or week, month or all"),
     family="learning",
     aliases=("standings", "board"),
@@ -148,6 +148,8 @@ async def leaderboard(ctx: Context, args: Args) -> Reply:
     cohorts, now = ctx.services.cohorts, ctx.now
     user, channel = ctx.message.user, ctx.message.channel
     words = (args.request or "").split()
+    if words and words[0].lower() == "sandpit":
+        return await _sandpit_board(ctx, words[1:])
     period = "week"
     if words and words[-1].lower() in PERIODS:
         period = words.pop().lower()
@@ -169,6 +171,23 @@ async def leaderboard(ctx: Context, args: Args) -> Reply:
         lines.append("No answers yet.")
     lines.append("_Ties: more right answers first, then by name. `/help leaderboard` explains the points._")
     return Reply(text="\n".join(lines), result=repr([(s.rank, s.name, s.points) for s in table]))
+
+
+async def _sandpit_board(ctx: Context, words: list[str]) -> Reply:
+    """`/leaderboard sandpit [day|week|all]`: the daily pit, fewest dips to the prize."""
+    from bot.commands.sandpit import daily_pit_key
+    from bot.game.standings import PERIODS as PIT_PERIODS
+    from bot.game.standings import sandpit_standings
+
+    period = words[0].lower() if words else "week"
+    if period not in PIT_PERIODS or len(words) > 1:
+        raise UsageError("say day, week or all after `sandpit`", hint="e.g. `/leaderboard sandpit week`")
+    table = await sandpit_standings(ctx.services.store, await daily_pit_key(ctx), period, ctx.now.date())
+    span = {"day": "today", "week": "the last 7 days", "all": "all time"}[period]
+    lines = [f"**Daily sandpit** — {span}, fewest dips to the prize:"]
+    lines += [f"{s.rank}. {s.user} — {s.dips} dips" for s in table[:SHOWN]] or ["Nobody has found the prize yet."]
+    lines.append("_Equal dips share a rank; a player's best win counts._")
+    return Reply(text="\n".join(lines), result=repr([(s.rank, s.user, s.dips) for s in table]))
 
 
 def _iso(when: object) -> str | None:

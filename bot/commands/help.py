@@ -15,7 +15,8 @@ FAMILY_TITLES = {
     "calculus": "Calculus — answers with the working",
     "plots": "Pictures",
     "regression": "Regression and neural networks",
-    "learning": "Learning — lessons, quizzes, progress",
+    "learning": "Learning — lessons, quizzes, progress, study groups",
+    "sandpit": "The sandpit — the course's gradient game",
     "help": "Help",
 }
 

@@ -43,8 +43,9 @@ class ChatBot:
     clock: FakeClock
     db_path: Path
 
-    async def say(self, text: str, *, user: str = "ana", channel: str = "general") -> Reply:
-        message = Message(UserRef("console", user, user.title()), ChannelRef("console", "", channel), text)
+    async def say(self, text: str, *, user: str = "ana", channel: str = "general", admin: bool = True) -> Reply:
+        """As on the console, everyone is an admin unless the test says otherwise."""
+        message = Message(UserRef("console", user, user.title(), admin=admin), ChannelRef("console", "", channel), text)
         return await self.app.handle(message)  # type: ignore[attr-defined, no-any-return]
 
 

@@ -219,6 +219,24 @@ CASES: list[tuple[str, str, Callable[[], None]]] = [
 ]
 
 
+# Diagnosis (issue 17): a wrong answer to a 3-rule derivative (product, chain, power), where the
+# chain-rule factor 3 is left out, against plain /check of the right answer to the same derivative
+# (the same parse, derivation and equivalence, no mistake search). Target: within 3×.
+DIAGNOSIS_WRONG = "/check d/dx x^2 sin(3x) = 2x sin(3x) + x^2 cos(3x)"
+DIAGNOSIS_PLAIN = "/check d/dx x^2 sin(3x) = 2x sin(3x) + 3x^2 cos(3x)"
+
+
+async def _p50(app: object, users: object, channel: ChannelRef, text: str, repeat: int) -> float:
+    for _ in range(3):
+        await asyncio.gather(*(app.handle(Message(next(users), channel, text)) for _ in range(2)))  # type: ignore[attr-defined, call-overload]
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        await app.handle(Message(next(users), channel, text))  # type: ignore[attr-defined, call-overload]
+        times.append((time.perf_counter() - started) * 1000)
+    return statistics.median(times)
+
+
 def percentile(samples: list[float], q: float) -> float:
     ordered = sorted(samples)
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
@@ -254,6 +272,9 @@ async def main(repeat: int) -> None:
                 theirs.append((time.perf_counter() - started) * 1000)
             p50, p99, base = statistics.median(ours), percentile(ours, 0.99), statistics.median(theirs)
             print(f"{name:<16}{p50:>9.1f}{p99:>9.1f}{base:>10.1f}{p50 / base:>7.2f}×")
+        diagnosed = await _p50(app, users, channel, DIAGNOSIS_WRONG, repeat)
+        plain = await _p50(app, users, channel, DIAGNOSIS_PLAIN, repeat)
+        print(f"{'diagnosis':<16}{diagnosed:>9.1f}{'':>9}{plain:>10.1f}{diagnosed / plain:>7.2f}×  (vs plain /check)")
         await app.close()
     pool.close()
 

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 import sympy
 
 from bot.errors import BadArgument, EmptyInput
+from bot.present.diagnosis import gradient_diagnosis, quiz_diagnosis
 from bot.present.format import fmt_number, plain
 from bot.solver.equivalence import Equivalence, equivalent
 from bot.solver.parser import parse, parse_list
@@ -84,7 +85,11 @@ def _grade_expression(question: Question, text: str) -> Grade:
     readable = plain(expected)
     if verdict.equivalent:
         return Grade(True, "✅ Correct!" + _domain_note(verdict), readable)
-    return Grade(False, "❌ Not quite. " + _difference(given, expected, verdict), readable)
+    feedback = "❌ Not quite. " + _difference(given, expected, verdict)
+    explanation, diagnosis = quiz_diagnosis(question.solution_command, given, expected, _equivalence_seed(question))
+    if explanation:
+        feedback += "\n" + "\n".join(explanation)
+    return Grade(False, feedback, readable, diagnosis)
 
 
 def _domain_note(verdict: Equivalence) -> str:
@@ -214,7 +219,13 @@ def _grade_vector(question: Question, text: str) -> Grade:
     if len(given) != len(expected):
         return Grade(False, f"❌ The answer has {len(expected)} entries; yours has {len(given)}.", readable)
     names = [f"entry {i}" for i in range(1, len(expected) + 1)]
-    return _grade_entries(question, given, expected, names, readable)
+    grade = _grade_entries(question, given, expected, names, readable)
+    if grade.correct:
+        return grade
+    explanation, diagnosis = gradient_diagnosis(question.solution_command, given, expected, _equivalence_seed(question))
+    if not explanation:
+        return grade
+    return Grade(False, grade.feedback + "\n" + "\n".join(explanation), readable, diagnosis)
 
 
 def _grade_matrix(question: Question, text: str) -> Grade:

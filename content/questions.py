@@ -15,6 +15,8 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass
 
+from bot.present.answer import Diagnosed
+
 KINDS = ("expression", "number", "vector", "matrix", "choice")
 
 
@@ -53,6 +55,7 @@ class Grade:
     correct: bool
     feedback: str  # Markdown: right or wrong, and where a wrong answer goes astray
     expected: str  # the correct answer, readable
+    diagnosis: Diagnosed | None = None  # the misapplied rule, for a wrong answer to a derivative question
 
 
 def choice_labels(count: int) -> tuple[str, ...]:

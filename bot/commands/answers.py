@@ -6,14 +6,19 @@ import asyncio
 from typing import Any
 
 from bot.core.context import Context
-from bot.core.reply import Choice, Image, Reply
+from bot.core.reply import Choice, Diagnosis, Image, Reply
 from bot.errors import CalcbotError
 from bot.present.answer import Answer, Figure
 
 
 def reply_from(answer: Answer, *extra: Figure, choices: tuple[Choice, ...] = ()) -> Reply:
     images = tuple(Image(f.name, f.png, f.alt) for f in (*answer.images, *extra))
-    return Reply(text=answer.text, result=answer.result, latex=answer.latex, images=images, choices=choices)
+    found = answer.diagnosis
+    diagnosis = Diagnosis(found.code, found.where, found.line) if found is not None else None
+    return Reply(
+        text=answer.text, result=answer.result, latex=answer.latex, images=images, choices=choices,
+        diagnosis=diagnosis,
+    )
 
 
 async def with_figure(ctx: Context, answer_job: tuple[Any, ...], figure_job: tuple[Any, ...]) -> Reply:

@@ -9,7 +9,9 @@ from bot.core.reply import Reply
 from bot.errors import UsageError
 from bot.present import check as check_jobs
 from bot.present import derivative, figures, multivariable, optimise, taylor
+from bot.present import working as working_jobs
 from bot.solver.prefixes import DVAR_PATTERN, strip_function_name
+from bot.solver.working import derivative_prefix, is_working
 
 registry = Registry()
 
@@ -248,13 +250,34 @@ async def lagrange(ctx: Context, args: Args) -> Reply:
         "/check sin(x)^2 + cos(x)^2 = 1",
         "/check d/dx x^2 sin x = 2x sin x + x^2 cos x",
         "/check (x+1)^2 = x^2 + 1",
+        "/check d/dx(x^3 cos x) = 3x^2 cos x - x^3 sin x = x^2(3 cos x - x sin x)",
+    ),
+    details=(
+        "**Your working, step by step.** Write a chain of equalities on one line "
+        "(`/check d/dx F = A = B`) or one step per line, each line starting with `=` (or holding "
+        "`LHS = RHS`). Every step is checked against the one before and marked ✅ or ❌; the first wrong "
+        "step is named, and the reply says whether your final line is the right answer even if a step "
+        "in between is not. A step that holds only where both sides are defined (e.g. for x > 0) is "
+        "flagged, not called wrong.\n"
+        "**Diagnosis.** When a derivative is wrong, calcbot looks for the known mistake that explains it "
+        "exactly — the product rule as u′v′, a missing chain-rule factor, the quotient rule's sign, "
+        "the power rule's exponent, a trig sign, a kept constant, an integral instead, another variable "
+        "or order, a flipped sign (one mistake, or two for short expressions) — and names it, shows "
+        "where it happened, the right step there and the corrected answer. If no known mistake "
+        "explains your answer exactly, it says so and shows a point where the answers differ. "
+        "Wrong quiz answers to derivative questions get the same diagnosis."
     ),
     main=Text("claim", help="LHS = RHS"),
     prefixes=(D_DVAR,),
     aliases=("verify",),
 )
 async def check(ctx: Context, args: Args) -> Reply:
-    if not args.dvar:
+    if is_working(args.claim):
+        return reply_from(await ctx.workers.run(working_jobs.check_steps, args.dvar, args.claim))
+    dvar, claim = args.dvar, args.claim
+    if not dvar and (found := derivative_prefix(claim)) is not None:
+        dvar, claim = found  # `d/dx(F) = A`: the bracket right after d/dx
+    if not dvar:
         if "=" not in args.claim:
             raise UsageError(
                 "a claim needs '=' between its two sides.",
@@ -262,12 +285,12 @@ async def check(ctx: Context, args: Args) -> Reply:
                 "or `/check d/dx x^2 sin x = 2x sin x + x^2 cos x` for a derivative.",
             )
         return reply_from(await ctx.workers.run(check_jobs.check, args.claim))
-    expr, equals, answer = args.claim.partition("=")
+    expr, equals, answer = claim.partition("=")
     if not equals or not expr.strip() or not answer.strip():
         raise UsageError(
             "a derivative claim needs the form `d/dx EXPR = ANSWER`.",
             hint="e.g. `/check d/dx x^2 sin x = 2x sin x + x^2 cos x`",
         )
     return reply_from(
-        await ctx.workers.run(check_jobs.check_derivative, args.dvar, expr.strip(), answer.strip())
+        await ctx.workers.run(check_jobs.check_derivative, dvar, expr.strip(), answer.strip())
     )

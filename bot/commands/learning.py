@@ -8,7 +8,7 @@ from datetime import datetime
 from bot.core.commands import Args, Registry, Text, command
 from bot.core.context import Context
 from bot.core.message import Message
-from bot.core.reply import Choice, Reply
+from bot.core.reply import Choice, Diagnosis, Reply
 from bot.quiz.results import DueTopic, QuestionResult, TopicRef
 from bot.solver.prefixes import strip_answer_name
 from content.catalog import curriculum
@@ -161,7 +161,11 @@ async def answer(ctx: Context, args: Args) -> Reply:
         status += " 🔥"
     lines += ["", status, f"This topic comes back for review {_when(result.next_review, ctx.now)}."]
     choices = (Choice("again", "Another question", f"/quiz {result.topic.id}"),)
-    return Reply(text="\n".join(lines), result="True" if result.correct else "False", choices=choices)
+    found = result.diagnosis
+    diagnosis = Diagnosis(found.code, found.where, found.line) if found is not None else None
+    return Reply(
+        text="\n".join(lines), result="True" if result.correct else "False", choices=choices, diagnosis=diagnosis
+    )
 
 
 @command(

@@ -13,8 +13,18 @@ class Figure:
 
 
 @dataclass(frozen=True, slots=True)
+class Diagnosed:
+    """The misapplied rule found in a learner's working (the core's ``Diagnosis``)."""
+
+    code: str  # mal-rule code, bot.solver.malrules
+    where: str  # the sub-expression, SymPy syntax
+    line: int | None = None  # 1-based link of a chain, None for a single answer
+
+
+@dataclass(frozen=True, slots=True)
 class Answer:
     text: str  # Markdown: the working, then the answer
     result: str | None = None  # the main answer in SymPy syntax (str(expr)), machine-readable
     latex: str | None = None  # the main answer (or claim) in LaTeX
     images: tuple[Figure, ...] = ()
+    diagnosis: Diagnosed | None = None

@@ -6,8 +6,10 @@ import sympy
 from sympy.calculus.util import continuous_domain
 
 from bot.present.answer import Answer
+from bot.present.diagnosis import diagnosed, diagnosis_lines
 from bot.present.format import fmt_expr, fmt_latex, fmt_number, plain
-from bot.solver.equivalence import Equivalence, Mistake, diagnose_derivative, equivalent
+from bot.solver.diagnosis import diagnose, find_mistake
+from bot.solver.equivalence import Equivalence, equivalent
 from bot.solver.parser import parse, parse_equation, parse_variable
 from bot.solver.steps import derive_with_steps
 
@@ -65,14 +67,14 @@ def check_derivative(var: str, expr_text: str, answer_text: str) -> Answer:
             "",
             *_evidence(verdict, "your answer", "the derivative"),
         ]
-        mistake = diagnose_derivative(expr, x, answer)
-        if mistake is not None:
-            lines += ["", _diagnosis(mistake, expr)]
+        finding = find_mistake(diagnose, expr, x, answer)
+        lines += ["", *diagnosis_lines(finding, x, answer=answer, correct=correct)]
         lines += ["", f"/derive {plain(expr)} shows the working step by step."]
     return Answer(
         text="\n".join(lines),
         result=str(verdict.equivalent),
         latex=f"\\frac{{d}}{{d{sympy.latex(x)}}}\\left({fmt_latex(expr)}\\right) = {fmt_latex(correct)}",
+        diagnosis=None if verdict.equivalent else diagnosed(finding),
     )
 
 
@@ -194,28 +196,3 @@ def _value_words(value: sympy.Basic | None) -> str:
     if isinstance(value, sympy.Float) or value.is_Rational:
         return f"`{plain(value)}`"
     return f"`{plain(value)}` ≈ {fmt_number(value, 8)}"
-
-
-def _diagnosis(mistake: Mistake, expr: sympy.Expr) -> str:
-    if mistake.kind == "chain_rule":
-        return (
-            f"It looks like the chain rule was left out: your answer is the outer derivative alone. "
-            f"Multiply by the derivative of the inside, {fmt_expr(mistake.detail)}."
-        )
-    if mistake.kind == "product_rule":
-        return (
-            "It looks like the product was differentiated factor by factor, (uv)' = u'v'. "
-            "The product rule is (uv)' = u'v + uv'."
-        )
-    if mistake.kind == "quotient_rule":
-        return "The quotient rule has a minus sign: (u/v)' = (u'v − uv')/v², not (u'v + uv')/v²."
-    if mistake.kind == "sign":
-        return "Your answer is the right derivative with the opposite sign: check the signs (d/dx cos x = −sin x)."
-    if mistake.kind == "constant_factor":
-        return (
-            f"Your answer is {fmt_expr(mistake.detail)} times the derivative: check the constant factors "
-            f"(the power rule brings the exponent down: d/dx xⁿ = n xⁿ⁻¹)."
-        )
-    if mistake.kind == "integrated":
-        return f"Your answer differentiates to {fmt_expr(expr)}: that is an antiderivative (integral), not the derivative."
-    return ""

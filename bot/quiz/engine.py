@@ -189,6 +189,7 @@ class QuizEngine:
             streak_days=outcome.user.streak_days,
             streak_extended=outcome.user.last_active_day == today and user.last_active_day != today,
             next_review=outcome.card.due,
+            diagnosis=grade.diagnosis,
         )
 
     async def hint(self, learner: Learner, channel_key: str) -> HintResult:

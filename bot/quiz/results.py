@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from bot.present.answer import Diagnosed
+
 
 @dataclass(frozen=True, slots=True)
 class TopicRef:
@@ -58,6 +60,7 @@ class AnswerResult:
     streak_days: int
     streak_extended: bool  # the first answer of a new UTC day moved the streak on (or started it)
     next_review: datetime  # when this topic comes back for review
+    diagnosis: Diagnosed | None = None  # the misapplied rule behind a wrong derivative
 
 
 @dataclass(frozen=True, slots=True)

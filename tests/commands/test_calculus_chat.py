@@ -90,13 +90,13 @@ async def test_derive_with_d_dt_and_a_different_wrt_is_a_usage_error(bot):
 
 async def test_derive_order_out_of_range_shows_the_usage_line(bot):
     reply = await bot.say("/derive x^2 order 11")
-    assert_usage_error(reply, "/derive EXPR [wrt VAR] [order N] [plot]")
+    assert_usage_error(reply, "/derive EXPR [wrt VAR] [order N] [at A] [plot]")
     assert "between 1 and 10" in reply.error.message
 
 
 async def test_derive_with_nothing_to_differentiate_shows_the_usage_line(bot):
     reply = await bot.say("/derive")
-    assert_usage_error(reply, "/derive EXPR [wrt VAR] [order N] [plot]")
+    assert_usage_error(reply, "/derive EXPR [wrt VAR] [order N] [at A] [plot]")
 
 
 async def test_unknown_command_suggests_the_closest(bot):

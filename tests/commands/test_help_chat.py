@@ -43,7 +43,7 @@ async def test_help_groups_commands_by_family(bot):
 
 async def test_help_for_one_command_shows_usage_arguments_examples_and_aliases(bot):
     reply = await bot.say("/help derive")
-    assert "Usage: `/derive EXPR [wrt VAR] [order N] [plot]`" in reply.text
+    assert "Usage: `/derive EXPR [wrt VAR] [order N] [at A] [plot]`" in reply.text
     assert "- `order`: 1 to 10" in reply.text
     assert "- `/derive d/dt e^(2t)`" in reply.text
     assert "Also: /d, /diff, /differentiate, /derivative" in reply.text

@@ -71,12 +71,13 @@ def test_check_derivative_names_the_product_rule_slip() -> None:
 
 def test_check_derivative_names_a_sign_error() -> None:
     answer = check_derivative("x", "cos(x)", "sin(x)")
-    assert "opposite sign" in answer.text
+    assert "wrong sign" in answer.text and answer.diagnosis is not None and answer.diagnosis.code == "trig_sign"
 
 
 def test_check_derivative_names_a_constant_factor() -> None:
     answer = check_derivative("x", "x^3", "x^2")
-    assert "`1/3` times the derivative" in answer.text
+    assert "left out the factor n" in answer.text
+    assert answer.diagnosis is not None and answer.diagnosis.code == "power_rule_coefficient_missing"
 
 
 def test_check_derivative_in_another_variable() -> None:

@@ -1,0 +1,145 @@
+"""A learner's working: a chain of equalities (one line, or one step per line), checked link by link.
+
+Layout accepted: ``d/dx F = A = B`` on one line; or several lines, the first holding ``d/dx F`` (or
+``F``, or ``d/dx F = A``) and each later line one step, ``= B`` or ``A = B`` (then ``A`` must also
+equal the line before). Links are numbered from 1 in reading order, so with one step per line link
+n is the n-th line after the first.
+
+Each link is checked against the one before by the same equivalence checker as ``/check``; in a
+derivative chain the first link is the differentiation step (``A`` against dF/dx), diagnosed by
+``bot.solver.diagnosis`` when wrong. A link that holds only where both sides are defined (x > 0) is
+right, with the condition kept so the reply can flag it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import sympy
+
+from bot.errors import UsageError
+from bot.solver.diagnosis import Finding, diagnose, find_mistake
+from bot.solver.equivalence import Equivalence, equivalent
+from bot.solver.parser import parse, parse_variable
+
+MAX_LINKS = 12
+_D_PREFIX = re.compile(r"^\s*d\s*/\s*d\s*([A-Za-z][A-Za-z0-9_]*)\s*(?=[(\s]|$)")
+_OPEN, _CLOSE = "([{", ")]}"
+
+
+@dataclass(frozen=True)
+class Link:
+    number: int  # 1-based, in reading order
+    before: sympy.Expr
+    after: sympy.Expr
+    verdict: Equivalence  # ``after`` against ``before`` (or against dF/dx, for the differentiation step)
+    differentiation: bool  # the step from F to its derivative
+    restated: sympy.Expr | None = None  # ``A`` of an ``A = B`` line, when it is not the line before
+    restated_ok: bool = True
+
+    @property
+    def right(self) -> bool:
+        return self.verdict.equivalent and self.restated_ok
+
+
+@dataclass(frozen=True)
+class Working:
+    var: sympy.Symbol | None  # None: a chain of identities, no derivative asked
+    function: sympy.Expr  # the first expression (F, for a derivative chain)
+    links: tuple[Link, ...]
+    correct: sympy.Expr | None  # dF/dx, for a derivative chain
+    final_right: bool  # the last line is the right answer (dF/dx, or equal to the first expression)
+    finding: Finding | None  # the diagnosed first wrong step, when it is the differentiation step
+
+    @property
+    def first_wrong(self) -> Link | None:
+        return next((link for link in self.links if not link.right), None)
+
+
+def derivative_prefix(text: str) -> tuple[str, str] | None:
+    """``d/dx(F) = A`` → ``("x", "(F) = A")``: the derivative operator written against a bracket."""
+    match = _D_PREFIX.match(text)
+    return (match.group(1), text[match.end():]) if match else None
+
+
+def is_working(text: str) -> bool:
+    """More than one ``=`` at the top level, or more than one line: a chain, not a single claim."""
+    lines = [line for line in text.splitlines() if line.strip()]
+    return len(lines) > 1 or len(split_equals(text)) > 2
+
+
+def split_equals(text: str) -> list[str]:
+    """Split at each ``=`` outside brackets (``<=``, ``>=``, ``!=``, ``==`` are not links)."""
+    parts, depth, start = [], 0, 0
+    for i, char in enumerate(text):
+        if char in _OPEN:
+            depth += 1
+        elif char in _CLOSE:
+            depth = max(0, depth - 1)
+        elif char == "=" and depth == 0:
+            before = text[i - 1] if i else ""
+            after = text[i + 1] if i + 1 < len(text) else ""
+            if (before and before in "<>!=") or after == "=":
+                continue
+            parts.append(text[start:i])
+            start = i + 1
+    parts.append(text[start:])
+    return parts
+
+
+def _rows(text: str) -> list[list[str]]:
+    rows = [split_equals(line) for line in text.splitlines() if line.strip()]
+    if not rows:
+        raise UsageError("there is no working to check.", hint="e.g. `/check d/dx x^2 sin x = 2x sin x + x^2 cos x`")
+    if not rows[0][0].strip():
+        raise UsageError("the first line needs the expression you start from.", hint="e.g. `d/dx x^3 cos x`")
+    for number, row in enumerate(rows, 1):
+        if any(not part.strip() for part in row[1:]) or (number > 1 and len(row) < 2):
+            raise UsageError(
+                f"line {number} of the working needs the form `= EXPR` or `LHS = RHS`.",
+                hint="one step per line, each starting with `=`",
+            )
+    return rows
+
+
+def check_working(var_text: str | None, text: str) -> Working:
+    """Parse and check every link of the working."""
+    rows = _rows(text)
+    first = rows[0][0]
+    if var_text is None and (found := derivative_prefix(first)) is not None:
+        var_text, rows[0][0] = found
+    var = parse_variable(var_text) if var_text else None
+    function = parse(rows[0][0])
+    correct = sympy.diff(function, var) if var is not None else None
+    links: list[Link] = []
+    current = function
+    for row_index, row in enumerate(rows):
+        restated: sympy.Expr | None = None
+        steps = row[1:]
+        if row_index > 0 and row[0].strip():
+            restated = parse(row[0])
+        for step_text in steps:
+            if len(links) >= MAX_LINKS:
+                raise UsageError(f"working is limited to {MAX_LINKS} steps.", hint="check it in parts")
+            after = parse(step_text)
+            differentiation = var is not None and not links
+            restated_ok = True
+            if restated is not None:
+                restated_ok = equivalent(restated, current).equivalent
+                before = restated
+            else:
+                before = current
+            target = correct if differentiation and correct is not None else before
+            verdict = equivalent(after, target)
+            links.append(Link(len(links) + 1, before, after, verdict, differentiation, restated, restated_ok))
+            current, restated = after, None
+    if not links:
+        raise UsageError("there is no step to check: add `= …` after the expression.", hint="e.g. `d/dx x^2 = 2x`")
+    final = links[-1].after
+    final_right = equivalent(final, correct if correct is not None else function).equivalent
+    finding = None
+    wrong = next((link for link in links if not link.right), None)
+    if wrong is not None and wrong.differentiation and var is not None:
+        finding = find_mistake(diagnose, function, var, wrong.after)
+    return Working(var, function, tuple(links), correct, final_right, finding)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sympy
+from sympy.calculus.util import continuous_domain
 
 from bot.present.answer import Answer
 from bot.present.diagnosis import diagnosed, diagnosis_lines
@@ -17,15 +18,25 @@ WRONG = "❌ Not equivalent"
 
 
 def check(claim_text: str) -> Answer:
-    """Decide ``LHS = RHS`` as an identity over the reals."""
+    """Decide ``LHS = RHS`` as an identity over the reals, and say where it holds when not everywhere."""
     lhs, rhs = parse_equation(claim_text)
     verdict = equivalent(lhs, rhs)
-    headline = (
-        f"{CORRECT}: {fmt_expr(lhs)} = {fmt_expr(rhs)}"
-        if verdict.equivalent
-        else f"{WRONG}: {fmt_expr(lhs)} ≠ {fmt_expr(rhs)}"
-    )
-    lines = [headline, "", *_evidence(verdict, "the left side", "the right side")]
+    typed_lhs, typed_rhs = (f"`{side.strip()}`" for side in claim_text.split("=", 1))
+    where = claim_domain(claim_text, verdict.equivalent, lhs, rhs)
+    if verdict.equivalent and where is not None:
+        headline = f"⚠️ True only for {where}: {typed_lhs} = {typed_rhs} there, but not for every real number"
+    elif verdict.equivalent:
+        headline = f"{CORRECT}: {typed_lhs} = {typed_rhs}"
+    elif where is not None:
+        headline = f"{WRONG}: {typed_lhs} ≠ {typed_rhs} in general — they are equal only for {where}"
+    else:
+        headline = f"{WRONG}: {typed_lhs} ≠ {typed_rhs}"
+    lines = [headline]
+    if (fmt_expr(lhs), fmt_expr(rhs)) != (typed_lhs, typed_rhs):
+        lines.append(f"(I read this as {fmt_expr(lhs)} = {fmt_expr(rhs)}.)")
+    lines += ["", *_evidence(verdict, "the left side", "the right side")]
+    if not verdict.equivalent:
+        lines += _agreement(verdict)
     relation = "=" if verdict.equivalent else r"\neq"
     return Answer(
         text="\n".join(lines),
@@ -84,6 +95,67 @@ def _evidence(verdict: Equivalence, left: str, right: str) -> list[str]:
         return ["They could not be compared: there are almost no real points where both sides are defined."]
     sentence = f"{_point_words(verdict.counterexample)}{left} is {_value_words(verdict.lhs_value)} but {right} is {_value_words(verdict.rhs_value)}."
     return [sentence[0].upper() + sentence[1:]]
+
+
+def _agreement(verdict: Equivalence) -> list[str]:
+    """How closely two different numbers agree: a learner who rounded needs to know that is why."""
+    a, b = verdict.lhs_value, verdict.rhs_value
+    if not (isinstance(a, sympy.Expr) and isinstance(b, sympy.Expr) and a.is_number and b.is_number):
+        return []
+    try:
+        x, y = sympy.N(a, 40), sympy.N(b, 40)
+        scale = max(abs(x), abs(y))
+        if not (x.is_real and y.is_real) or scale == 0:
+            return []
+        relative = abs(x - y) / scale
+    except (TypeError, ValueError):
+        return []
+    if relative == 0 or relative >= sympy.Float("1e-3"):
+        return []
+    digits = int(sympy.floor(-sympy.log(relative, 10)))
+    return [f"They agree to {digits} significant figures, but they are not equal: decimals are exact "
+            "(0.1 is 1/10), so a rounded decimal is not the number it rounds."]
+
+
+def claim_domain(claim_text: str, equivalent_: bool, lhs: sympy.Expr, rhs: sympy.Expr) -> str | None:
+    """Where a one-variable claim holds, when that is not every real number: the common domain of
+    the sides as typed (before SymPy tidies ``e^(ln x)`` into ``x``), or, for a false claim, the set
+    where the two sides agree (``sqrt(x^2) = x`` for x ≥ 0)."""
+    from bot.solver.equivalence import run_with_budget
+
+    free = (lhs.free_symbols | rhs.free_symbols) if isinstance(lhs, sympy.Expr) and isinstance(rhs, sympy.Expr) else set()
+    if len(free) != 1:
+        return None
+    (var,) = free
+    reals = sympy.S.Reals
+
+    def typed_domain() -> sympy.Set | None:
+        with sympy.evaluate(False):
+            raw_lhs, raw_rhs = parse_equation(claim_text)
+        domains = [continuous_domain(side, var, reals) for side in (raw_lhs, raw_rhs)]
+        common = domains[0].intersect(domains[1])
+        return None if common == reals else common
+
+    def agreement_set() -> sympy.Set | None:
+        found = sympy.solveset(sympy.Eq(lhs, rhs), var, reals)
+        return found if isinstance(found, sympy.Interval | sympy.Union) and found != reals else None
+
+    try:
+        found = run_with_budget(typed_domain if equivalent_ else agreement_set, 1.0)
+    except Exception:  # the domain is a refinement: when SymPy cannot find it, the verdict stands alone
+        return None
+    return None if found is None else set_text(found, var)
+
+
+def set_text(found: sympy.Set, var: sympy.Symbol) -> str:
+    """``x > 0``, ``-1 ≤ x ≤ 1``, ``x ≠ 0``: a set of reals as a learner writes it."""
+    try:
+        relation = found.as_relational(var)
+    except (NotImplementedError, TypeError, AttributeError):
+        return f"{var} in {plain(found)}"
+    relation = sympy.simplify(relation) if not isinstance(relation, sympy.Or) else relation
+    return condition_text(relation) if not isinstance(relation, sympy.Or) else " or ".join(
+        condition_text(part) for part in relation.args)
 
 
 def _domain_lines(verdict: Equivalence, left: str, right: str) -> list[str]:

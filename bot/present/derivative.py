@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import sympy
-from sympy.printing.str import StrPrinter
 
 from bot.errors import BadArgument, Undefined
 from bot.present.answer import Answer
-from bot.present.format import fmt_latex, fmt_number, fmt_table, result_str
+from bot.present.format import LearnerNotation, fmt_latex, fmt_number, fmt_table, result_str
 from bot.solver.numeric import realise
 from bot.solver.parser import parse, parse_point, parse_variable
 from bot.solver.steps import RULES, Derivation, Step, derive_with_steps
@@ -236,7 +235,7 @@ class _MathWriter:
         return self._printer.doprint(expr).replace("**", "^")
 
 
-class _StepPrinter(StrPrinter):
+class _StepPrinter(LearnerNotation):
     partial_in: sympy.Symbol | None = None  # the variable of a partial derivative, if it is one
 
     def _print_Derivative(self, expr: sympy.Derivative) -> str:

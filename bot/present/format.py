@@ -7,15 +7,38 @@ from collections.abc import Sequence
 import sympy
 from sympy.printing.str import StrPrinter
 
+_ARC = {"asin": "arcsin", "acos": "arccos", "atan": "arctan", "acot": "arccot", "asec": "arcsec",
+        "acsc": "arccsc", "asinh": "arsinh", "acosh": "arcosh", "atanh": "artanh"}
 
-class _ChatPrinter(StrPrinter):
-    """SymPy's str form, but with ``^`` for powers and ``e`` for Euler's number, as students type them."""
+
+class LearnerNotation(StrPrinter):
+    """The notation of the course and of learners: ``ln`` not ``log``, ``arctan`` not ``atan``,
+    ``e^x`` not ``exp(x)``, ``|x|`` not ``Abs``, ``e`` for Euler's number. Text and working only: the
+    machine-readable ``result`` stays in SymPy syntax."""
 
     def _print_Exp1(self, expr: sympy.Basic) -> str:
         return "e"
 
     def _print_Abs(self, expr: sympy.Abs) -> str:
         return f"|{self._print(expr.args[0])}|"
+
+    def _print_log(self, expr: sympy.log) -> str:
+        return f"ln({self._print(expr.args[0])})"
+
+    def _print_exp(self, expr: sympy.exp) -> str:
+        power = expr.args[0]
+        shown = self._print(power)
+        return f"e^{shown}" if power.is_Symbol or (power.is_Integer and power >= 0) else f"e^({shown})"
+
+    def _print_Function(self, expr: sympy.Function) -> str:
+        name = _ARC.get(type(expr).__name__)
+        if name is None:
+            return super()._print_Function(expr)
+        return f"{name}({', '.join(self._print(a) for a in expr.args)})"
+
+
+class _ChatPrinter(LearnerNotation):
+    """SymPy's str form, but with ``^`` for powers, as students type them."""
 
     def _print_Pow(self, expr: sympy.Pow, rational: bool = False) -> str:
         return super()._print_Pow(expr, rational).replace("**", "^")

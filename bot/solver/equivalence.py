@@ -15,6 +15,7 @@ import signal
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import TypeVar
 
 import sympy
@@ -98,6 +99,8 @@ def equivalent(
         a, b = _as_expr(a), _as_expr(b)
     a_entries, b_entries = _entries(a), _entries(b)
 
+    if not any(e.free_symbols for e in a_entries + b_entries):
+        return _constant_verdict(a, b, a_entries, b_entries)
     disagreement = _quick_disagreement(a, b, a_entries, b_entries, seed)
     if disagreement is not None:
         return disagreement  # most wrong answers: decided in milliseconds, before any simplification
@@ -105,6 +108,40 @@ def equivalent(
     if run_with_budget(lambda: all(_is_symbolically_zero(d) for d in differences), _SYMBOLIC_BUDGET_SECONDS):
         return Equivalence(True, "symbolic", None, None, None)
     return _numeric_verdict(a, b, a_entries, b_entries, seed)
+
+
+_CONSTANT_DIGITS = 60  # a claim about numbers is decided to this many digits where algebra cannot
+
+
+def _constant_verdict(
+    a: sympy.Basic | sympy.MatrixBase, b: sympy.Basic | sympy.MatrixBase,
+    a_entries: list[sympy.Expr], b_entries: list[sympy.Expr],
+) -> Equivalence:
+    """A claim with no variable (``sqrt(3 + 2 sqrt 2) = 1 + sqrt 2``, ``ln 8 = 3 ln 2``): exact where
+    SymPy can show the difference is 0, else by evaluating it to 60 digits — never "cannot compare"."""
+    exact = True
+    for x, y in zip(a_entries, b_entries, strict=True):
+        difference = x - y
+        if difference == 0 or run_with_budget(partial(_constant_is_zero, difference), _SYMBOLIC_BUDGET_SECONDS):
+            continue
+        left, right = x.evalf(_CONSTANT_DIGITS), y.evalf(_CONSTANT_DIGITS)
+        if not (left.is_number and right.is_number) or left.has(sympy.zoo, sympy.nan) or right.has(sympy.zoo, sympy.nan):
+            return Equivalence(False, "numeric", {}, _readable(x), _readable(y), 0)
+        gap = abs(left - right)
+        if gap > sympy.Float(10) ** (10 - _CONSTANT_DIGITS) * max(1, abs(left), abs(right)):
+            return Equivalence(False, "numeric", {}, _readable(x), _readable(y), 1)
+        exact = False
+    return Equivalence(True, "symbolic" if exact else "numeric", None, None, None, 1)
+
+
+def _constant_is_zero(difference: sympy.Expr) -> bool:
+    for rewrite in (sympy.sqrtdenest, lambda d: sympy.expand_log(d, force=True), sympy.nsimplify, sympy.simplify):
+        try:
+            if sympy.simplify(rewrite(difference)) == 0:
+                return True
+        except (TypeError, ValueError, NotImplementedError, sympy.PolynomialError):
+            continue
+    return False
 
 
 def _entries(value: sympy.Basic | sympy.MatrixBase) -> list[sympy.Expr]:

@@ -49,10 +49,15 @@ async def standings(store: object, curriculum: object, members: dict[str, str] |
     """Ranked standings of ``members`` (user key -> name), or of whoever answered in the channel."""
     previous = sa.func.lag(attempts.c.answered_at, type_=UTCDateTime).over(
         partition_by=(attempts.c.user_id, attempts.c.topic_id), order_by=attempts.c.answered_at)
-    ranked = sa.select(
+    inner = sa.select(
         attempts.c.user_id, attempts.c.topic_id, attempts.c.correct, attempts.c.hints_used,
         attempts.c.channel_key, attempts.c.answered_at, previous.label("previous_at"),
-    ).subquery()
+    )
+    if members is not None:  # only the members' attempts are read (the (user_id, answered_at) index)
+        identities = [tuple(key.split(":", 1)) for key in members]
+        wanted = sa.select(users.c.id).where(sa.tuple_(users.c.platform, users.c.platform_user_id).in_(identities))
+        inner = inner.where(attempts.c.user_id.in_(wanted))
+    ranked = inner.subquery()
     query = sa.select(ranked, users.c.platform, users.c.platform_user_id, users.c.display_name).join(
         users, users.c.id == ranked.c.user_id)
     span = PERIODS[period]

@@ -484,8 +484,11 @@ class _Lexer:
             p.kind in (Kind.VARIABLE, Kind.CONSTANT) and len(p.text) == 1 for p in pieces
         ):  # every letter its own variable (or e): a word would be read as a product
             check_run("".join(p.text for p in pieces), self.column(start))
-        elif len(pieces) > 1 and len(word) >= 5 and word.isascii() and word.isalpha():
-            check_run(word, self.column(start), long_only=True)  # "closing" is not c·l·o·sin(g)
+        elif (
+            len(pieces) > 1 and len(word) >= 4 and word.isascii() and word.isalpha()
+            and not (len(pieces) == 2 and pieces[0].kind is Kind.FUNCTION and len(pieces[1].text) == 1)
+        ):  # "closing" is not c·l·o·sin(g), "pits" not π·t·s; "cosy" is still cos y
+            check_run(word, self.column(start), long_only=True)
         if next_char_after in ("(", "["):
             last = pieces[-1]
             if last.kind is Kind.VARIABLE and last.name == "sigma":

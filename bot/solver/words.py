@@ -35,7 +35,7 @@ def command_keywords() -> frozenset[str]:
 
 def check_run(letters: str, column: int, *, long_only: bool = False) -> None:
     """Refuse ``letters`` (a run about to become single-letter variables, or with ``long_only`` a run
-    of five or more letters split around a function name) when it is a word."""
+    of four or more letters split around a function or constant name) when it is a word."""
     word = letters.lower()
     keyword = word in command_keywords() and not long_only
     if not keyword and (len(word) < 3 or word not in english_words()):

@@ -68,25 +68,42 @@ async def standings(store: object, curriculum: object, members: dict[str, str] |
                   .where(daily_schedules.c.channel_key == channel_key))
     if members is None:
         query = query.where(sa.or_(ranked.c.channel_key == channel_key, ranked.c.channel_key.in_(daily_keys)))
+    scored = _scored(query.subquery(), curriculum, store.dialect)  # type: ignore[attr-defined]
     async with store.snapshot() as db:  # type: ignore[attr-defined]
-        rows = (await db.execute(query)).all()
-    modules = {t.id: t.module for t in curriculum.topics()}  # type: ignore[attr-defined]
+        rows = (await db.execute(scored)).all()
     totals: dict[str, list] = {key: [name, 0, 0] for key, name in (members or {}).items()}
-    for row in rows:
+    for row in rows:  # one row per learner: the points are summed in the database
         key = f"{row.platform}:{row.platform_user_id}"
         if members is not None and key not in members:
             continue
         entry = totals.setdefault(key, [row.display_name, 0, 0])
-        gap = None if row.previous_at is None else _aware(row.answered_at) - _aware(row.previous_at)
-        entry[1] += points_for(bool(row.correct), modules.get(row.topic_id, 1), row.hints_used,
-                               str(row.channel_key).startswith("daily:"), gap)
-        entry[2] += int(bool(row.correct))
+        entry[1] += int(row.points or 0)
+        entry[2] += int(row.correct or 0)
     order = sorted(totals.items(), key=lambda kv: (-kv[1][1], -kv[1][2], kv[1][0].lower(), kv[0]))
     return [Standing(rank, key, name, points, correct)
             for rank, (key, (name, points, correct)) in enumerate(order, start=1)]
 
 
-def _aware(value: datetime) -> datetime:
-    from datetime import UTC
+def _scored(rows: sa.Subquery, curriculum: object, dialect: str) -> sa.Select:
+    """``points_for`` in SQL, summed per learner (the same rule; a test holds the two together)."""
+    modules = {t.id: t.module for t in curriculum.topics()}  # type: ignore[attr-defined]
+    module = sa.case({topic: number for topic, number in modules.items()}, value=rows.c.topic_id, else_=1)
+    base = 10 + 5 * (module - 1) - 3 * rows.c.hints_used
+    floor = sa.func.greatest(base, 2) if dialect == "postgresql" else sa.func.max(base, 2)
+    if dialect == "postgresql":
+        long_gap = (rows.c.answered_at - rows.c.previous_at) >= RETENTION_INTERVAL
+    else:
+        long_gap = (sa.func.julianday(rows.c.answered_at) - sa.func.julianday(rows.c.previous_at)
+                    >= RETENTION_INTERVAL.total_seconds() / 86400)
+    points = sa.case(
+        (rows.c.correct, floor
+         + sa.case((rows.c.channel_key.like("daily:%"), 5), else_=0)
+         + sa.case((sa.and_(rows.c.previous_at.is_not(None), long_gap), 5), else_=0)),
+        else_=0,
+    )
+    return (sa.select(rows.c.platform, rows.c.platform_user_id, sa.func.min(rows.c.display_name).label("display_name"),
+                      sa.func.sum(points).label("points"),
+                      sa.func.sum(sa.case((rows.c.correct, 1), else_=0)).label("correct"))
+            .group_by(rows.c.platform, rows.c.platform_user_id))
 
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
+

@@ -38,6 +38,8 @@ bench: $(VENV)/.installed-dev
 	$(BIN)/python benchmarks/solver.py
 	$(BIN)/python benchmarks/plots.py
 	$(BIN)/python benchmarks/store.py
+	$(BIN)/python -m benchmarks.scheduler
+	$(BIN)/python -m benchmarks.leaderboard
 
 docs-images: $(VENV)/.installed-dev
 	$(BIN)/python scripts/make_docs_images.py

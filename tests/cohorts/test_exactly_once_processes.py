@@ -53,3 +53,28 @@ def test_three_processes_deliver_each_push_once(scratch_database, tmp_path):
     finally:
         for bot in bots:
             bot.close()
+
+
+def test_a_process_killed_between_claim_and_send_still_gets_each_push_out_once(scratch_database, tmp_path):
+    import subprocess
+    import sys
+
+    from tests.cohorts.console_process import ROOT
+
+    env = {"CALCBOT_DATABASE_URL": scratch_database, "CALCBOT_DATA_DIR": str(tmp_path)}
+    survivor = ConsoleProcess("--clock", "2027-01-04T06:00:00Z", env=env)
+    try:
+        for n in range(5):
+            assert survivor.say(user="ana", channel=f"c{n}", text="/daily on 08:00 UTC")["error"] is None
+        killed = subprocess.run(
+            [sys.executable, "-m", "tests.cohorts.claim_and_die", scratch_database,
+             "2027-01-04T08:00:00Z"],
+            cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)}, capture_output=True, text=True, timeout=120)
+        assert killed.returncode == -9 and killed.stdout.strip() == "5"  # claimed all five, then died
+        held = survivor.say(at="2027-01-04T08:01:00Z")  # its leases still hold: nothing goes out twice
+        assert held["pushes"] == []
+        after = survivor.say(at="2027-01-04T08:03:00Z")  # the leases expired: sent now, once each
+        assert sorted(p["channel"] for p in after["pushes"]) == [f"c{n}" for n in range(5)]
+        assert survivor.say(at="2027-01-04T08:10:00Z")["pushes"] == []
+    finally:
+        survivor.close()

@@ -52,6 +52,10 @@ def _question_reply(question: QuestionResult, now: datetime, heading: str = "") 
         lines.append("Answer with `/answer …`" + (" — `/hint` if you're stuck" if question.hints_available else "")
                      + ", or `/skip`.")
     lines.append(f"_Closes {_when(question.expires_at, now)}._")
+    # Every question can be practised without typing: its options, then Hint (if any) and Skip.
+    if question.hints_available:
+        choices += (Choice("hint", "Hint", "/hint"),)
+    choices += (Choice("skip", "Skip", "/skip"),)
     return Reply(text="\n".join(lines), choices=choices)
 
 

@@ -18,7 +18,7 @@ async def _expression_question(bot: ChatBot, topic: str) -> str:
     for _ in range(12):
         reply = await bot.say(f"/quiz {topic}")
         assert reply.error is None, reply.error
-        if not reply.choices:
+        if not any(c.command.startswith("/answer") for c in reply.choices):
             return reply.text
     raise AssertionError("no expression question in 12 tries")
 
@@ -130,3 +130,21 @@ async def test_every_topics_worked_example_runs_without_error(bot):
     for topic in curriculum().topics():
         reply = await bot.say(f"/example {topic.id}", user=f"learner-{topic.id}")
         assert reply.error is None, (topic.id, topic.example_command, reply.error)
+
+
+async def test_every_quiz_question_carries_hint_and_skip_buttons(bot):
+    """A learner can practise without typing: options, Hint and Skip are all buttons."""
+    import re
+
+    seen_open = seen_choice = False
+    for _ in range(10):
+        reply = await bot.say("/quiz derivatives")
+        commands = [choice.command for choice in reply.choices]
+        assert commands[-1] == "/skip"
+        options = re.findall(r"^\*\*([A-Z])\.\*\*", reply.text, flags=re.M)
+        assert [c for c in commands if c.startswith("/answer ")] == [f"/answer {label}" for label in options]
+        seen_choice |= bool(options)
+        seen_open |= not options
+        hint = await bot.say("/hint")
+        assert ("/hint" in commands) == (hint.error is None and "Hint" in hint.text)
+    assert seen_open

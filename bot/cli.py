@@ -1,4 +1,4 @@
-"""`calcbot console | db upgrade`: parse the command line, build the app, hand it to an adapter."""
+"""`calcbot console | discord | db upgrade`: parse the command line, build the app, hand it to an adapter."""
 
 from __future__ import annotations
 
@@ -26,6 +26,7 @@ def _parser() -> argparse.ArgumentParser:
     console.add_argument("--clock", metavar="ISO", help="scripted mode: a simulated clock starting at this instant, "
                          'moved by "at" in input objects')
     console.add_argument("--admins", metavar="NAME[,NAME…]", help="only these users are admins (default: everyone)")
+    sub.add_parser("discord", help="run the Discord bot (DISCORD_TOKEN; see README \"Run on Discord\")")
     db = sub.add_parser("db", help="database maintenance")
     db_sub = db.add_subparsers(dest="db_command", required=True)
     upgrade = db_sub.add_parser("upgrade", help="apply migrations (the bot also does this at start)")
@@ -47,6 +48,8 @@ def main(argv: list[str] | None = None) -> None:
     try:
         if args.command == "console":
             runtime.run(_console(settings, args))
+        elif args.command == "discord":
+            runtime.run(_discord(settings))
         elif args.command == "db":
             runtime.run(_db_upgrade(settings, args.db))
     except KeyboardInterrupt:
@@ -88,6 +91,20 @@ async def _console(settings: object, args: argparse.Namespace) -> None:
         if warming is not None:
             warming.cancel()
         await app.close()
+
+
+async def _discord(settings: object) -> None:
+    from bot.adapters.discord.runner import ConfigurationError, run_discord
+    from bot.core.config import Settings
+
+    assert isinstance(settings, Settings)
+    # Who the bot is and where its commands went are worth seeing at the default level too.
+    discord_log = logging.getLogger("calcbot.discord")
+    discord_log.setLevel(min(discord_log.getEffectiveLevel(), logging.INFO))
+    try:
+        await run_discord(settings)
+    except ConfigurationError as problem:
+        sys.exit(f"calcbot: {problem}")
 
 
 async def _db_upgrade(settings: object, db_path: str | None) -> None:

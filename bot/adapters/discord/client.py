@@ -1,0 +1,209 @@
+"""The Discord client: interactions in, the core's Replies out.
+
+Every interaction runs in its own task, so one learner's slow job never holds up another's
+acknowledgement. An answer ready within ``ANSWER_AT_ONCE`` goes out as the interaction's response
+(an error or private reply then ephemeral from the start); a slower one is deferred publicly first and
+then edits the deferred message — or, when it turns out to be an error or private, replaces it with an
+ephemeral follow-up, since Discord fixes ephemerality at the defer.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import discord
+import yarl
+from discord.gateway import DiscordWebSocket
+
+from bot.adapters.discord.buttons import ChoiceButton
+from bot.adapters.discord.commands import autocomplete_kind, command_text, tree_payload
+from bot.adapters.discord.render import Rendered, Typeset, render
+from bot.core.commands import Registry
+from bot.core.message import Action, ChannelRef, Message, UserRef
+from bot.core.reply import Reply
+
+log = logging.getLogger("calcbot.discord")
+
+ANSWER_AT_ONCE = 1.0  # seconds to wait for an answer before deferring; Discord allows 3 from its side
+MAX_SUGGESTIONS = 25
+
+Handle = Callable[[Message], Awaitable[Reply]]
+Suggest = Callable[[str, str], list[tuple[str, str]]]  # (kind, typed) -> [(name, value)]
+
+
+def intents() -> discord.Intents:
+    """Slash commands and buttons need no privileged intent; guilds keeps the channel cache."""
+    return discord.Intents(guilds=True)
+
+
+class CalcbotClient(discord.AutoShardedClient):
+    def __init__(self, *, handle: Handle, registry: Registry, typeset: Typeset, suggest: Suggest,
+                 guild_id: int | None = None, on_connected: Callable[[CalcbotClient], Awaitable[None]] | None = None,
+                 **options: Any):
+        super().__init__(intents=intents(), **options)
+        self.handle = handle
+        self.registry = registry
+        self.typeset = typeset
+        self.suggest = suggest
+        self.guild_id = guild_id
+        self.on_connected = on_connected
+        self.synced: list[Any] = []  # the commands as Discord stored them
+        self._connected_once = False
+
+    # -- start -------------------------------------------------------------------------------
+
+    async def setup_hook(self) -> None:
+        await self._use_api_gateway()
+        self.add_dynamic_items(ChoiceButton)
+        await self.sync_commands()
+
+    async def _use_api_gateway(self) -> None:
+        """Connect (and reconnect) to the gateway the API names, not discord.py's built-in default.
+
+        ``AutoShardedClient`` asks ``GET /gateway/bot`` only when it picks the shard count itself,
+        and a reconnect without RESUME falls back to the default; so the answer becomes the default.
+        """
+        _shards, url, _limits = await self.http.get_bot_gateway()
+        DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(url)
+        log.info("gateway: %s", url)
+
+    async def sync_commands(self) -> None:
+        """One bulk overwrite of the generated commands; a refusal is logged and the bot stays up."""
+        payload = tree_payload(self.registry)
+        application_id = self.application_id
+        assert application_id is not None  # known after login
+        where = f"guild {self.guild_id}" if self.guild_id else "globally"
+        try:
+            if self.guild_id:
+                self.synced = await self.http.bulk_upsert_guild_commands(application_id, self.guild_id, payload)
+            else:
+                self.synced = await self.http.bulk_upsert_global_commands(application_id, payload)
+        except discord.HTTPException as refused:
+            log.error("Discord refused the command sync (%s): HTTP %s, code %s: %s", where, refused.status,
+                      refused.code, refused.text)
+            return
+        log.info("synced %d commands %s", len(self.synced), where)
+
+    async def on_ready(self) -> None:
+        user = self.user
+        log.info("connected as %s (id %s), application %s, shards %s of %s, %d guilds", user,
+                 user.id if user else "?", self.application_id, list(self.shards), self.shard_count,
+                 len(self.guilds))
+        if not self._connected_once and self.on_connected is not None:
+            self._connected_once = True
+            await self.on_connected(self)
+
+    async def on_shard_disconnect(self, shard_id: int) -> None:
+        log.warning("shard %s disconnected from the gateway; discord.py reconnects", shard_id)
+
+    async def on_shard_resumed(self, shard_id: int) -> None:
+        log.info("shard %s resumed its gateway session", shard_id)
+
+    async def on_error(self, event_method: str, /, *args: Any, **kwargs: Any) -> None:
+        log.exception("unexpected error in %s", event_method)
+
+    # -- interactions ------------------------------------------------------------------------
+
+    async def on_interaction(self, interaction: discord.Interaction[Any]) -> None:
+        if interaction.type is discord.InteractionType.application_command:
+            await self._command(interaction)
+        elif interaction.type is discord.InteractionType.autocomplete:
+            await self._autocomplete(interaction)
+        # component presses arrive through ChoiceButton.callback -> press()
+
+    async def _command(self, interaction: discord.Interaction[Any]) -> None:
+        data: dict[str, Any] = dict(interaction.data or {})
+        declared = self.registry.get(str(data.get("name", "")))
+        if declared is None:  # an old command Discord still shows until the next sync lands
+            await self._answer(interaction, None, Reply.failure(
+                "unknown_command", f"/{data.get('name')} is no longer a command; `/help` lists them."))
+            return
+        options = {o["name"]: o.get("value") for o in data.get("options", []) if "value" in o}
+        await self._answer(interaction, self._message(interaction, command_text(declared, options)))
+
+    async def press(self, interaction: discord.Interaction[Any], choice_id: str, command: str) -> None:
+        """A button press: the choice's command, sent as the person who pressed it."""
+        await self._answer(interaction, self._message(interaction, command, Action(choice_id, command)))
+
+    async def _autocomplete(self, interaction: discord.Interaction[Any]) -> None:
+        data: dict[str, Any] = dict(interaction.data or {})
+        declared = self.registry.get(str(data.get("name", "")))
+        focused = next((o for o in data.get("options", []) if o.get("focused")), None)
+        suggestions: list[tuple[str, str]] = []
+        if declared is not None and focused is not None:
+            arg = next((a for a in declared.arguments() if a.name == focused["name"]), None)
+            kind = autocomplete_kind(declared, arg) if arg is not None else None
+            if kind is not None:
+                suggestions = self.suggest(kind, str(focused.get("value", "")))[:MAX_SUGGESTIONS]
+        try:
+            await interaction.response.autocomplete(
+                [discord.app_commands.Choice(name=name[:100], value=value[:100]) for name, value in suggestions])
+        except discord.HTTPException as failed:
+            log.info("autocomplete for /%s not shown: %s", data.get("name"), failed)
+
+    def _message(self, interaction: discord.Interaction[Any], text: str, action: Action | None = None) -> Message:
+        user = interaction.user
+        guild = str(interaction.guild_id) if interaction.guild_id else ""
+        channel = str(interaction.channel_id or user.id)
+        return Message(
+            user=UserRef("discord", str(user.id), user.display_name, admin=_is_admin(interaction)),
+            channel=ChannelRef("discord", guild, channel),
+            text=text,
+            action=action,
+        )
+
+    async def _answer(self, interaction: discord.Interaction[Any], message: Message | None,
+                      known: Reply | None = None) -> None:
+        job = asyncio.ensure_future(self.handle(message)) if message is not None else None
+        if job is not None:
+            done, _ = await asyncio.wait({job}, timeout=ANSWER_AT_ONCE)
+            known = job.result() if done else None
+        context = f"/{message.text[1:40]!s}" if message else "an unknown command"
+        if known is not None:
+            rendered = await render(known, self.typeset)
+            try:
+                await interaction.response.send_message(ephemeral=rendered.ephemeral, **rendered.send_kwargs())
+            except discord.NotFound:
+                await self._expired(interaction, rendered, context)
+            except discord.HTTPException as failed:
+                log.error("answer to %s not sent: %s", context, failed)
+            return
+        assert job is not None
+        try:
+            await interaction.response.defer(thinking=True)
+        except discord.NotFound:  # the interaction expired before we could acknowledge it
+            await self._expired(interaction, await render(await job, self.typeset), context)
+            return
+        rendered = await render(await job, self.typeset)
+        try:
+            if rendered.ephemeral:
+                await interaction.delete_original_response()
+                await interaction.followup.send(ephemeral=True, **rendered.send_kwargs())
+            else:
+                await interaction.edit_original_response(**rendered.edit_kwargs())
+        except discord.HTTPException as failed:
+            log.error("deferred answer to %s not delivered: %s", context, failed)
+
+    async def _expired(self, interaction: discord.Interaction[Any], rendered: Rendered, context: str) -> None:
+        """Discord no longer takes a response: a public answer still reaches the channel if we may post."""
+        log.warning("interaction for %s expired before it was answered (user %s, channel %s)", context,
+                    interaction.user.id, interaction.channel_id)
+        if rendered.ephemeral or interaction.channel_id is None:
+            return
+        try:
+            channel = self.get_partial_messageable(interaction.channel_id)
+            await channel.send(**{**rendered.send_kwargs(), "content": f"<@{interaction.user.id}> "
+                                  + (rendered.content or "")})
+        except discord.HTTPException as failed:
+            log.warning("and could not be posted to the channel either: %s", failed)
+
+
+def _is_admin(interaction: discord.Interaction[Any]) -> bool:
+    """Manage Server or Manage Channels here; in the learner's own DM with the bot, the learner."""
+    if interaction.guild_id is None:
+        return bool(interaction.context.dm_channel)
+    permissions = interaction.permissions
+    return permissions.manage_guild or permissions.manage_channels

@@ -21,6 +21,7 @@ from bot.adapters.discord.client import CalcbotClient
 from bot.adapters.discord.delivery import DiscordDelivery
 from bot.app import App, build_app, utc_now
 from bot.core.config import Settings
+from bot.core.context import Workers
 from bot.errors import CalcbotError
 
 log = logging.getLogger("calcbot.discord")
@@ -90,11 +91,12 @@ class DiscordBot:
 
 
 async def build_discord_bot(settings: Settings, *, clock: Callable[[], datetime] = utc_now,
-                            database_url: str | None = None, start_pushes: bool = True) -> DiscordBot:
+                            database_url: str | None = None, workers: Workers | None = None,
+                            start_pushes: bool = True) -> DiscordBot:
     """The app on the shared-platform limits and a client pointed at ``settings.discord_api_url``."""
     ids = shard_ids(settings)
     discord.http.Route.BASE = settings.discord_api_url.rstrip("/")
-    app = await build_app(settings, clock=clock, database_url=database_url, shared_platform=True)
+    app = await build_app(settings, clock=clock, database_url=database_url, workers=workers, shared_platform=True)
     typeset = _typesetter(app)
     holder: dict[str, DiscordDelivery] = {}
 

@@ -1,0 +1,496 @@
+"""A loopback stand-in for Discord: the REST routes calcbot uses and a gateway websocket, on 127.0.0.1.
+
+Shaped from Discord's developer documentation (Gateway, Interactions, Receiving and Responding,
+Message and Application Command resources) and from what discord.py 2.7 reads and sends: it asks
+``GET /gateway/bot``, connects with ``compress=zlib-stream`` (so every gateway frame here is one
+zlib stream, flushed with Z_SYNC_FLUSH), sends IDENTIFY after HELLO, heartbeats, and RESUMEs after a
+dropped connection. Every request is recorded, so tests assert on what the bot sent. Faults are
+switches: a 429 before the next call of a route, a channel the bot may not post in, a deleted one, a
+sync Discord refuses.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+import zlib
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from aiohttp import WSMsgType, web
+
+APP_ID = "1100000000000000001"
+BOT_ID = APP_ID
+GUILD_ID = "1200000000000000001"
+CHANNEL_ID = "1300000000000000001"
+TOKEN = "stand-in-token.not-a-secret"
+ADMINISTRATOR, MANAGE_CHANNELS, MANAGE_GUILD = 1 << 3, 1 << 4, 1 << 5
+MEMBER_PERMISSIONS = (1 << 10) | (1 << 11) | (1 << 31)  # view channel, send messages, use app commands
+EPHEMERAL = 1 << 6
+
+_ids = itertools.count(1400000000000000001)
+
+
+def snowflake() -> str:
+    return str(next(_ids))
+
+
+def now_iso() -> str:
+    return datetime.now(UTC).isoformat()
+
+
+def _json(data: Any, *, status: int = 200, headers: dict[str, str] | None = None) -> web.Response:
+    """JSON as Discord sends it: discord.py decodes a body only under exactly ``application/json``."""
+    return web.Response(body=json.dumps(data).encode(), status=status,
+                        headers={**(headers or {}), "Content-Type": "application/json"})
+
+
+def user_object(user_id: str, name: str, *, bot: bool = False) -> dict[str, Any]:
+    return {"id": user_id, "username": name, "global_name": name.title(), "discriminator": "0",
+            "avatar": None, "bot": bot, "public_flags": 0, "flags": 0}
+
+
+BOT_USER = user_object(BOT_ID, "calcbot", bot=True)
+
+
+def channel_object(channel_id: str = CHANNEL_ID, name: str = "study") -> dict[str, Any]:
+    return {"id": channel_id, "type": 0, "guild_id": GUILD_ID, "name": name, "position": 0,
+            "permission_overwrites": [], "nsfw": False, "parent_id": None, "topic": None,
+            "last_message_id": None, "rate_limit_per_user": 0, "flags": 0}
+
+
+def guild_object() -> dict[str, Any]:
+    everyone = {"id": GUILD_ID, "name": "@everyone", "permissions": str(MEMBER_PERMISSIONS), "position": 0,
+                "color": 0, "hoist": False, "managed": False, "mentionable": False, "flags": 0}
+    return {
+        "id": GUILD_ID, "name": "Calculus study group", "icon": None, "splash": None, "discovery_splash": None,
+        "owner_id": "1500000000000000001", "afk_channel_id": None, "afk_timeout": 300, "verification_level": 0,
+        "default_message_notifications": 0, "explicit_content_filter": 0, "roles": [everyone], "emojis": [],
+        "features": [], "mfa_level": 0, "application_id": None, "system_channel_id": None,
+        "system_channel_flags": 0, "rules_channel_id": None, "vanity_url_code": None, "description": None,
+        "banner": None, "premium_tier": 0, "preferred_locale": "en-US", "public_updates_channel_id": None,
+        "nsfw_level": 0, "stickers": [], "premium_progress_bar_enabled": False, "joined_at": now_iso(),
+        "large": False, "unavailable": False, "member_count": 3, "voice_states": [], "members": [],
+        "channels": [channel_object()], "threads": [], "presences": [], "stage_instances": [],
+        "guild_scheduled_events": [], "soundboard_sounds": [],
+    }
+
+
+@dataclass
+class Call:
+    """One REST request as the bot made it: JSON body (or multipart's payload_json) and files."""
+
+    method: str
+    path: str
+    json: Any
+    files: dict[str, bytes] = field(default_factory=dict)
+    at: float = 0.0
+
+
+@dataclass
+class Posted:
+    """A message the bot made visible: an interaction response, edit, follow-up or channel message."""
+
+    via: str  # "callback" | "edit" | "followup" | "channel"
+    interaction: str | None
+    channel_id: str
+    body: dict[str, Any]
+    files: dict[str, bytes]
+    message: dict[str, Any]
+    at: float
+
+    @property
+    def ephemeral(self) -> bool:
+        return bool(int(self.body.get("flags") or 0) & EPHEMERAL)
+
+
+class DiscordStandIn:
+    def __init__(self) -> None:
+        self.calls: list[Call] = []
+        self.posted: list[Posted] = []
+        self.identifies: list[dict[str, Any]] = []
+        self.resumes: list[dict[str, Any]] = []
+        self.heartbeats = 0
+        self.synced: list[dict[str, Any]] | None = None
+        self.refuse_sync: dict[str, Any] | None = None
+        self.rate_limit_next: dict[str, int] = {}  # route prefix -> how many 429s to answer first
+        self.forbidden_channels: set[str] = set()
+        self.deleted_channels: set[str] = set()
+        self.sockets: list[_Session] = []
+        self.interactions: dict[str, dict[str, Any]] = {}  # interaction id -> its payload (token, channel)
+        self.originals: dict[str, dict[str, Any]] = {}  # interaction token -> its original response message
+        self.changed = asyncio.Event()
+        self._loop_time = asyncio.get_running_loop().time
+        self._runner: web.AppRunner | None = None
+        self.port = 0
+
+    # -- the server -----------------------------------------------------------------------------
+
+    @property
+    def api_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/api/v10"
+
+    async def start(self) -> DiscordStandIn:
+        app = web.Application(client_max_size=64 * 1024 * 1024)
+        api = "/api/v10"
+        app.router.add_get("/gateway", self._gateway)
+        app.router.add_get(f"{api}/users/@me", self._me)
+        app.router.add_get(f"{api}/oauth2/applications/@me", self._application)
+        app.router.add_get(f"{api}/gateway/bot", self._gateway_bot)
+        app.router.add_put(f"{api}/applications/{{app}}/commands", self._sync)
+        app.router.add_put(f"{api}/applications/{{app}}/guilds/{{guild}}/commands", self._sync)
+        app.router.add_post(f"{api}/interactions/{{id}}/{{token}}/callback", self._callback)
+        app.router.add_patch(f"{api}/webhooks/{{app}}/{{token}}/messages/@original", self._edit_original)
+        app.router.add_delete(f"{api}/webhooks/{{app}}/{{token}}/messages/@original", self._delete_original)
+        app.router.add_post(f"{api}/webhooks/{{app}}/{{token}}", self._followup)
+        app.router.add_post(f"{api}/channels/{{channel}}/messages", self._channel_message)
+        self._runner = web.AppRunner(app)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        return self
+
+    async def close(self) -> None:
+        for session in list(self.sockets):
+            await session.socket.close()
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+    # -- what tests wait for ---------------------------------------------------------------------
+
+    async def wait_for(self, predicate: Any, timeout: float = 30.0) -> Any:
+        """Wait until ``predicate()`` returns something truthy; return it."""
+        deadline = self._loop_time() + timeout
+        while True:
+            found = predicate()
+            if found:
+                return found
+            remaining = deadline - self._loop_time()
+            if remaining <= 0:
+                raise TimeoutError(f"stand-in: condition not met in {timeout} s")
+            self.changed.clear()
+            try:
+                await asyncio.wait_for(self.changed.wait(), min(remaining, 0.5))
+            except TimeoutError:
+                pass
+
+    async def ready(self, timeout: float = 30.0) -> _Session:
+        return await self.wait_for(lambda: next((s for s in self.sockets if s.ready), None), timeout)
+
+    def _touch(self) -> None:
+        self.changed.set()
+
+    # -- REST ------------------------------------------------------------------------------------
+
+    async def _read(self, request: web.Request) -> Call:
+        files: dict[str, bytes] = {}
+        body: Any = None
+        if request.content_type.startswith("multipart/"):
+            form = await request.post()
+            for name, value in form.items():
+                if name == "payload_json":
+                    body = json.loads(str(value))
+                elif hasattr(value, "file"):
+                    files[value.filename] = value.file.read()  # type: ignore[union-attr]
+        elif request.can_read_body:
+            text = await request.text()
+            body = json.loads(text) if text else None
+        call = Call(request.method, request.path, body, files, self._loop_time())
+        self.calls.append(call)
+        self._touch()
+        return call
+
+    def _check_auth(self, request: web.Request) -> None:
+        if request.headers.get("Authorization") != f"Bot {TOKEN}":
+            raise web.HTTPUnauthorized(body=json.dumps({"message": "401: Unauthorized", "code": 0}).encode(),
+                                       headers={"Content-Type": "application/json"})
+
+    def _limited(self, request: web.Request) -> web.Response | None:
+        for prefix, left in self.rate_limit_next.items():
+            if left > 0 and request.path.startswith(f"/api/v10{prefix}"):
+                self.rate_limit_next[prefix] = left - 1
+                return _json(
+                    {"message": "You are being rate limited.", "retry_after": 0.3, "global": False},
+                    status=429, headers={"Retry-After": "0.3", "X-RateLimit-Scope": "user", "Via": "1.1 google",
+                                         "X-RateLimit-Bucket": "stand-in"})
+        return None
+
+    async def _me(self, request: web.Request) -> web.Response:
+        self._check_auth(request)
+        await self._read(request)
+        return _json({**BOT_USER, "verified": True, "mfa_enabled": False, "locale": "en-US"})
+
+    async def _application(self, request: web.Request) -> web.Response:
+        self._check_auth(request)
+        await self._read(request)
+        return _json({
+            "id": APP_ID, "name": "calcbot", "icon": None, "description": "", "rpc_origins": [],
+            "bot_public": True, "bot_require_code_grant": False, "bot": BOT_USER,
+            "owner": user_object("1500000000000000001", "owner"), "summary": "", "verify_key": "00" * 32,
+            "team": None, "flags": 0, "interactions_endpoint_url": None, "tags": [],
+        })
+
+    async def _gateway_bot(self, request: web.Request) -> web.Response:
+        self._check_auth(request)
+        await self._read(request)
+        return _json({"url": f"ws://127.0.0.1:{self.port}/gateway", "shards": 1,
+                                  "session_start_limit": {"total": 1000, "remaining": 999,
+                                                          "reset_after": 0, "max_concurrency": 1}})
+
+    async def _sync(self, request: web.Request) -> web.Response:
+        self._check_auth(request)
+        call = await self._read(request)
+        if self.refuse_sync is not None:
+            return _json(self.refuse_sync, status=400)
+        stored = [{**c, "id": snowflake(), "application_id": APP_ID, "version": snowflake(),
+                   "default_member_permissions": c.get("default_member_permissions")} for c in call.json]
+        self.synced = stored
+        return _json(stored)
+
+    def _message(self, channel_id: str, body: dict[str, Any], files: dict[str, bytes], *,
+                 interaction: dict[str, Any] | None = None) -> dict[str, Any]:
+        attachments = [{"id": snowflake(), "filename": name, "size": len(data), "url": f"https://cdn/{name}",
+                        "proxy_url": f"https://cdn/{name}", "content_type": "image/png" if name.endswith(".png")
+                        else "text/markdown"} for name, data in files.items()]
+        message: dict[str, Any] = {
+            "id": snowflake(), "channel_id": channel_id, "author": BOT_USER, "content": body.get("content") or "",
+            "timestamp": now_iso(), "edited_timestamp": None, "tts": False, "mention_everyone": False,
+            "mentions": [], "mention_roles": [], "attachments": attachments, "embeds": body.get("embeds") or [],
+            "pinned": False, "type": 0 if interaction is None else 20, "components": body.get("components") or [],
+            "flags": int(body.get("flags") or 0), "application_id": APP_ID,
+        }
+        if interaction is not None:
+            message["webhook_id"] = APP_ID
+            message["guild_id"] = GUILD_ID
+        return message
+
+    def _post(self, via: str, interaction: dict[str, Any] | None, body: dict[str, Any],
+              files: dict[str, bytes]) -> dict[str, Any]:
+        channel_id = interaction["channel_id"] if interaction else body.get("channel_id", CHANNEL_ID)
+        message = self._message(channel_id, body, files, interaction=interaction)
+        self.posted.append(Posted(via, interaction["id"] if interaction else None, channel_id, body, files,
+                                  message, self._loop_time()))
+        self._touch()
+        return message
+
+    async def _callback(self, request: web.Request) -> web.Response:
+        limited = self._limited(request)
+        if limited is not None:
+            return limited
+        call = await self._read(request)
+        interaction = self.interactions.get(request.match_info["id"])
+        if interaction is None or interaction["token"] != request.match_info["token"]:
+            return _json({"message": "Unknown interaction", "code": 10062}, status=404)
+        if interaction.get("answered"):
+            return _json({"message": "Interaction has already been acknowledged.", "code": 40060},
+                                     status=400)
+        interaction["answered"] = call.json["type"]
+        data = call.json.get("data") or {}
+        kind = call.json["type"]
+        resource: dict[str, Any] = {"type": kind}
+        if kind in (4, 5):  # a message, or "thinking…" that the answer will edit
+            body = {**data, "flags": data.get("flags", 0) | ((1 << 7) if kind == 5 else 0)}
+            message = self._post("callback", interaction, body, call.files)
+            self.originals[interaction["token"]] = message
+            resource["message"] = message
+        elif kind == 8:
+            self._touch()
+        return _json({
+            "interaction": {"id": interaction["id"], "type": interaction["type"],
+                            "response_message_id": resource.get("message", {}).get("id"),
+                            "response_message_loading": kind == 5,
+                            "response_message_ephemeral": bool(int(data.get("flags") or 0) & EPHEMERAL)},
+            "resource": resource,
+        })
+
+    def _by_token(self, token: str) -> dict[str, Any] | None:
+        return next((i for i in self.interactions.values() if i["token"] == token), None)
+
+    async def _edit_original(self, request: web.Request) -> web.Response:
+        limited = self._limited(request)
+        if limited is not None:
+            return limited
+        call = await self._read(request)
+        interaction = self._by_token(request.match_info["token"])
+        if interaction is None or request.match_info["token"] not in self.originals:
+            return _json({"message": "Unknown Webhook", "code": 10015}, status=404)
+        message = self._post("edit", interaction, call.json or {}, call.files)
+        self.originals[request.match_info["token"]] = message
+        return _json(message)
+
+    async def _delete_original(self, request: web.Request) -> web.Response:
+        await self._read(request)
+        if self.originals.pop(request.match_info["token"], None) is None:
+            return _json({"message": "Unknown Message", "code": 10008}, status=404)
+        return web.Response(status=204)
+
+    async def _followup(self, request: web.Request) -> web.Response:
+        limited = self._limited(request)
+        if limited is not None:
+            return limited
+        call = await self._read(request)
+        interaction = self._by_token(request.match_info["token"])
+        if interaction is None or not interaction.get("answered"):
+            return _json({"message": "Unknown Webhook", "code": 10015}, status=404)
+        return _json(self._post("followup", interaction, call.json or {}, call.files))
+
+    async def _channel_message(self, request: web.Request) -> web.Response:
+        self._check_auth(request)
+        limited = self._limited(request)
+        if limited is not None:
+            return limited
+        call = await self._read(request)
+        channel = request.match_info["channel"]
+        if channel in self.deleted_channels:
+            return _json({"message": "Unknown Channel", "code": 10003}, status=404)
+        if channel in self.forbidden_channels:
+            return _json({"message": "Missing Permissions", "code": 50013}, status=403)
+        return _json(self._post("channel", None, {**(call.json or {}), "channel_id": channel},
+                                            call.files))
+
+    # -- the gateway -----------------------------------------------------------------------------
+
+    async def _gateway(self, request: web.Request) -> web.WebSocketResponse:
+        socket = web.WebSocketResponse()
+        await socket.prepare(request)
+        session = _Session(self, socket, zlib_stream=request.query.get("compress") == "zlib-stream")
+        self.sockets.append(session)
+        try:
+            await session.serve()
+        finally:
+            self.sockets.remove(session)
+            self._touch()
+        return socket
+
+    # -- interactions as Discord sends them ------------------------------------------------------
+
+    def _interaction(self, kind: int, data: dict[str, Any], *, user: str, permissions: int,
+                     channel_id: str = CHANNEL_ID, message: dict[str, Any] | None = None,
+                     guild: bool = True) -> dict[str, Any]:
+        user_id = str(1600000000000000000 + sum(map(ord, user)))
+        payload: dict[str, Any] = {
+            "id": snowflake(), "application_id": APP_ID, "type": kind, "data": data, "token": f"tok-{snowflake()}",
+            "version": 1, "app_permissions": str(MEMBER_PERMISSIONS | (1 << 14) | (1 << 15)),
+            "locale": "en-GB", "entitlements": [], "attachment_size_limit": 10 * 1024 * 1024,
+            "channel_id": channel_id,
+        }
+        if guild:
+            payload.update(guild_id=GUILD_ID, guild_locale="en-US", context=0,
+                           channel=channel_object(channel_id),
+                           authorizing_integration_owners={"0": GUILD_ID},
+                           member={"user": user_object(user_id, user), "roles": [], "joined_at": now_iso(),
+                                   "deaf": False, "mute": False, "flags": 0, "pending": False, "nick": None,
+                                   "avatar": None, "permissions": str(permissions)})
+        else:
+            payload.update(context=1, user=user_object(user_id, user),
+                           channel={"id": channel_id, "type": 1, "recipients": [user_object(user_id, user)]},
+                           authorizing_integration_owners={"1": user_id})
+        if message is not None:
+            payload["message"] = message
+        self.interactions[payload["id"]] = payload
+        return payload
+
+    async def slash(self, name: str, options: dict[str, Any] | None = None, *, user: str = "ana",
+                    admin: bool = False, channel_id: str = CHANNEL_ID, guild: bool = True,
+                    shard: int = 0) -> dict[str, Any]:
+        """A learner runs ``/name`` with typed options; returns the interaction (its id keys posts)."""
+        command = next((c for c in self.synced or [] if c["name"] == name), None)
+        types = {o["name"]: o["type"] for o in (command or {}).get("options", [])}
+        data = {"id": command["id"] if command else snowflake(), "name": name, "type": 1,
+                "options": [{"name": k, "type": types.get(k, 3), "value": v} for k, v in (options or {}).items()]}
+        permissions = MEMBER_PERMISSIONS | (MANAGE_GUILD if admin else 0)
+        payload = self._interaction(2, data, user=user, permissions=permissions, channel_id=channel_id, guild=guild)
+        await self.dispatch("INTERACTION_CREATE", payload, shard=shard)
+        return payload
+
+    async def autocomplete(self, name: str, option: str, typed: str, *, user: str = "ana") -> dict[str, Any]:
+        command = next(c for c in self.synced or [] if c["name"] == name)
+        data = {"id": command["id"], "name": name, "type": 1,
+                "options": [{"name": option, "type": 3, "value": typed, "focused": True}]}
+        payload = self._interaction(4, data, user=user, permissions=MEMBER_PERMISSIONS)
+        await self.dispatch("INTERACTION_CREATE", payload)
+        return payload
+
+    async def press(self, message: dict[str, Any], custom_id: str, *, user: str = "ana",
+                    admin: bool = False) -> dict[str, Any]:
+        """A learner presses the button ``custom_id`` on a message the bot posted."""
+        data = {"custom_id": custom_id, "component_type": 2}
+        permissions = MEMBER_PERMISSIONS | (MANAGE_GUILD if admin else 0)
+        payload = self._interaction(3, data, user=user, permissions=permissions,
+                                    channel_id=message["channel_id"], message=message)
+        await self.dispatch("INTERACTION_CREATE", payload)
+        return payload
+
+    async def dispatch(self, event: str, data: dict[str, Any], *, shard: int = 0) -> None:
+        session = await self.wait_for(lambda: next((s for s in self.sockets if s.ready and s.shard == shard), None))
+        await session.dispatch(event, data)
+
+    def answers_to(self, interaction: dict[str, Any]) -> list[Posted]:
+        return [p for p in self.posted if p.interaction == interaction["id"]]
+
+
+class _Session:
+    """One gateway connection: HELLO, then IDENTIFY -> READY + GUILD_CREATE, or RESUME -> RESUMED."""
+
+    HEARTBEAT_MS = 41250
+
+    def __init__(self, standin: DiscordStandIn, socket: web.WebSocketResponse, *, zlib_stream: bool):
+        self.standin = standin
+        self.socket = socket
+        self.compressor = zlib.compressobj() if zlib_stream else None
+        self.sequence = 0
+        self.ready = False
+        self.shard = 0
+        self.session_id = ""
+
+    async def send(self, payload: dict[str, Any]) -> None:
+        text = json.dumps(payload)
+        if self.compressor is None:
+            await self.socket.send_str(text)
+        else:
+            await self.socket.send_bytes(self.compressor.compress(text.encode()) + self.compressor.flush(zlib.Z_SYNC_FLUSH))
+
+    async def dispatch(self, event: str, data: dict[str, Any]) -> None:
+        self.sequence += 1
+        await self.send({"op": 0, "t": event, "s": self.sequence, "d": data})
+
+    async def serve(self) -> None:
+        await self.send({"op": 10, "d": {"heartbeat_interval": self.HEARTBEAT_MS, "_trace": ["stand-in"]}})
+        async for frame in self.socket:
+            if frame.type is not WSMsgType.TEXT:
+                continue
+            message = json.loads(frame.data)
+            op = message.get("op")
+            if op == 1:
+                self.standin.heartbeats += 1
+                await self.send({"op": 11})
+            elif op == 2:
+                await self._identify(message["d"])
+            elif op == 6:
+                await self._resume(message["d"])
+            self.standin._touch()
+
+    async def _identify(self, data: dict[str, Any]) -> None:
+        self.standin.identifies.append(data)
+        if data.get("token") != TOKEN:
+            await self.socket.close(code=4004, message=b"Authentication failed.")
+            return
+        shard, count = data.get("shard", [0, 1])
+        self.shard = shard
+        self.session_id = f"session-{snowflake()}"
+        await self.dispatch("READY", {
+            "v": 10, "user": BOT_USER, "guilds": [{"id": GUILD_ID, "unavailable": True}],
+            "session_id": self.session_id, "resume_gateway_url": f"ws://127.0.0.1:{self.standin.port}/gateway",
+            "shard": [shard, count], "application": {"id": APP_ID, "flags": 0}, "_trace": ["stand-in"],
+        })
+        self.ready = True
+        await self.dispatch("GUILD_CREATE", guild_object())
+
+    async def _resume(self, data: dict[str, Any]) -> None:
+        self.standin.resumes.append(data)
+        self.sequence = int(data.get("seq") or 0)
+        self.ready = True
+        await self.dispatch("RESUMED", {"_trace": ["stand-in"]})

@@ -120,6 +120,7 @@ class DiscordStandIn:
         self.deleted_channels: set[str] = set()
         self.sockets: list[_Session] = []
         self.interactions: dict[str, dict[str, Any]] = {}  # interaction id -> its payload (token, channel)
+        self.dispatched_at: dict[str, float] = {}  # interaction id -> when the gateway sent it
         self.originals: dict[str, dict[str, Any]] = {}  # interaction token -> its original response message
         self.changed = asyncio.Event()
         self._loop_time = asyncio.get_running_loop().time
@@ -426,10 +427,18 @@ class DiscordStandIn:
 
     async def dispatch(self, event: str, data: dict[str, Any], *, shard: int = 0) -> None:
         session = await self.wait_for(lambda: next((s for s in self.sockets if s.ready and s.shard == shard), None))
+        if event == "INTERACTION_CREATE":
+            self.dispatched_at[data["id"]] = self._loop_time()
         await session.dispatch(event, data)
 
     def answers_to(self, interaction: dict[str, Any]) -> list[Posted]:
         return [p for p in self.posted if p.interaction == interaction["id"]]
+
+    def acknowledged_after(self, interaction: dict[str, Any]) -> float:
+        """Seconds from the gateway sending ``interaction`` to the bot's callback (defer or answer)."""
+        callback = next(c for c in self.calls if c.method == "POST" and c.path.startswith(
+            f"/api/v10/interactions/{interaction['id']}/"))
+        return callback.at - self.dispatched_at[interaction["id"]]
 
 
 class _Session:

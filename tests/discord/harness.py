@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -67,10 +68,18 @@ def bot_settings(standin: DiscordStandIn, tmp_path: Path, **extra: Any) -> Setti
 
 @pytest.fixture
 async def discord_bot(standin: DiscordStandIn, tmp_path: Path, worker_pool: object) -> AsyncIterator[Harness]:
+    async with running_bot(standin, tmp_path, worker_pool) as harness:
+        yield harness
+
+
+@contextlib.asynccontextmanager
+async def running_bot(standin: DiscordStandIn, tmp_path: Path, workers: object, **settings: Any
+                      ) -> AsyncIterator[Harness]:
+    """The bot connected and ready (its command tree synced); closed on leaving."""
     clock = FakeClock()
-    bot = await build_discord_bot(bot_settings(standin, tmp_path), clock=clock,
+    bot = await build_discord_bot(bot_settings(standin, tmp_path, **settings), clock=clock,
                                   database_url=f"sqlite+aiosqlite:///{tmp_path / 'calcbot.db'}",
-                                  workers=worker_pool, start_pushes=False)  # type: ignore[arg-type]
+                                  workers=workers, start_pushes=False)  # type: ignore[arg-type]
     running = asyncio.create_task(bot.run(TOKEN))
     try:
         ready = asyncio.ensure_future(bot.client.wait_until_ready())

@@ -116,6 +116,7 @@ class DiscordStandIn:
         self.synced: list[dict[str, Any]] | None = None
         self.refuse_sync: dict[str, Any] | None = None
         self.rate_limit_next: dict[str, int] = {}  # route prefix -> how many 429s to answer first
+        self.expire_next = 0  # how many interaction callbacks to refuse as expired (10062)
         self.forbidden_channels: set[str] = set()
         self.deleted_channels: set[str] = set()
         self.sockets: list[_Session] = []
@@ -265,7 +266,8 @@ class DiscordStandIn:
         }
         if interaction is not None:
             message["webhook_id"] = APP_ID
-            message["guild_id"] = GUILD_ID
+            if interaction.get("guild_id"):
+                message["guild_id"] = interaction["guild_id"]
         return message
 
     def _post(self, via: str, interaction: dict[str, Any] | None, body: dict[str, Any],
@@ -283,6 +285,9 @@ class DiscordStandIn:
             return limited
         call = await self._read(request)
         interaction = self.interactions.get(request.match_info["id"])
+        if self.expire_next > 0:
+            self.expire_next -= 1
+            interaction = None
         if interaction is None or interaction["token"] != request.match_info["token"]:
             return _json({"message": "Unknown interaction", "code": 10062}, status=404)
         if interaction.get("answered"):

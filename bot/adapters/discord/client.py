@@ -157,13 +157,12 @@ class CalcbotClient(discord.AutoShardedClient):
 
     async def _answer(self, interaction: discord.Interaction[Any], message: Message | None,
                       known: Reply | None = None) -> None:
-        job = asyncio.ensure_future(self.handle(message)) if message is not None else None
-        if job is not None:
-            done, _ = await asyncio.wait({job}, timeout=ANSWER_AT_ONCE)
-            known = job.result() if done else None
+        """Respond at once when the answer (rendered, formula typeset) is ready in time; else defer."""
+        job = asyncio.ensure_future(self._rendered(message, known))
+        done, _ = await asyncio.wait({job}, timeout=ANSWER_AT_ONCE)
         context = f"/{message.text[1:40]!s}" if message else "an unknown command"
-        if known is not None:
-            rendered = await render(known, self.typeset)
+        if done:
+            rendered = job.result()
             try:
                 await interaction.response.send_message(ephemeral=rendered.ephemeral, **rendered.send_kwargs())
             except discord.NotFound:
@@ -171,13 +170,12 @@ class CalcbotClient(discord.AutoShardedClient):
             except discord.HTTPException as failed:
                 log.error("answer to %s not sent: %s", context, failed)
             return
-        assert job is not None
         try:
             await interaction.response.defer(thinking=True)
         except discord.NotFound:  # the interaction expired before we could acknowledge it
-            await self._expired(interaction, await render(await job, self.typeset), context)
+            await self._expired(interaction, await job, context)
             return
-        rendered = await render(await job, self.typeset)
+        rendered = await job
         try:
             if rendered.ephemeral:
                 await interaction.delete_original_response()
@@ -186,6 +184,11 @@ class CalcbotClient(discord.AutoShardedClient):
                 await interaction.edit_original_response(**rendered.edit_kwargs())
         except discord.HTTPException as failed:
             log.error("deferred answer to %s not delivered: %s", context, failed)
+
+    async def _rendered(self, message: Message | None, known: Reply | None) -> Rendered:
+        reply = await self.handle(message) if message is not None else known
+        assert reply is not None
+        return await render(reply, self.typeset)
 
     async def _expired(self, interaction: discord.Interaction[Any], rendered: Rendered, context: str) -> None:
         """Discord no longer takes a response: a public answer still reaches the channel if we may post."""

@@ -75,7 +75,7 @@ class CalcbotClient(discord.AutoShardedClient):
         payload = tree_payload(self.registry)
         application_id = self.application_id
         assert application_id is not None  # known after login
-        where = f"guild {self.guild_id}" if self.guild_id else "globally"
+        where = f"to guild {self.guild_id}" if self.guild_id else "globally"
         try:
             if self.guild_id:
                 self.synced = await self.http.bulk_upsert_guild_commands(application_id, self.guild_id, payload)

@@ -73,13 +73,13 @@ async def discord_bot(standin: DiscordStandIn, tmp_path: Path, worker_pool: obje
 
 
 @contextlib.asynccontextmanager
-async def running_bot(standin: DiscordStandIn, tmp_path: Path, workers: object, **settings: Any
-                      ) -> AsyncIterator[Harness]:
+async def running_bot(standin: DiscordStandIn, tmp_path: Path, workers: object, *, clock: FakeClock | None = None,
+                      start_pushes: bool = False, **settings: Any) -> AsyncIterator[Harness]:
     """The bot connected and ready (its command tree synced); closed on leaving."""
-    clock = FakeClock()
+    clock = clock or FakeClock()
     bot = await build_discord_bot(bot_settings(standin, tmp_path, **settings), clock=clock,
                                   database_url=f"sqlite+aiosqlite:///{tmp_path / 'calcbot.db'}",
-                                  workers=workers, start_pushes=False)  # type: ignore[arg-type]
+                                  workers=workers, start_pushes=start_pushes)  # type: ignore[arg-type]
     running = asyncio.create_task(bot.run(TOKEN))
     try:
         ready = asyncio.ensure_future(bot.client.wait_until_ready())

@@ -112,6 +112,7 @@ class DiscordStandIn:
         self.posted: list[Posted] = []
         self.identifies: list[dict[str, Any]] = []
         self.resumes: list[dict[str, Any]] = []
+        self.session_shards: dict[str, int] = {}  # gateway session id -> its shard, for RESUME
         self.heartbeats = 0
         self.synced: list[dict[str, Any]] | None = None
         self.refuse_sync: dict[str, Any] | None = None
@@ -436,6 +437,11 @@ class DiscordStandIn:
             self.dispatched_at[data["id"]] = self._loop_time()
         await session.dispatch(event, data)
 
+    async def ask_to_reconnect(self, shard: int = 0) -> None:
+        """Op 7 RECONNECT, as Discord sends before moving a session: the bot should come back and RESUME."""
+        session = await self.wait_for(lambda: next((s for s in self.sockets if s.ready and s.shard == shard), None))
+        await session.send({"op": 7, "d": None})
+
     def answers_to(self, interaction: dict[str, Any]) -> list[Posted]:
         return [p for p in self.posted if p.interaction == interaction["id"]]
 
@@ -495,6 +501,7 @@ class _Session:
         shard, count = data.get("shard", [0, 1])
         self.shard = shard
         self.session_id = f"session-{snowflake()}"
+        self.standin.session_shards[self.session_id] = shard
         await self.dispatch("READY", {
             "v": 10, "user": BOT_USER, "guilds": [{"id": GUILD_ID, "unavailable": True}],
             "session_id": self.session_id, "resume_gateway_url": f"ws://127.0.0.1:{self.standin.port}/gateway",
@@ -505,6 +512,11 @@ class _Session:
 
     async def _resume(self, data: dict[str, Any]) -> None:
         self.standin.resumes.append(data)
+        if data.get("token") != TOKEN or data.get("session_id") not in self.standin.session_shards:
+            await self.send({"op": 9, "d": False})  # INVALID_SESSION, not resumable: identify afresh
+            return
+        self.session_id = data["session_id"]
+        self.shard = self.standin.session_shards[self.session_id]
         self.sequence = int(data.get("seq") or 0)
         self.ready = True
         await self.dispatch("RESUMED", {"_trace": ["stand-in"]})

@@ -105,13 +105,3 @@ async def test_an_expired_interaction_still_reaches_the_channel(discord_bot):
     assert "∂f/∂x = 2*x*y" in plain(shown(posted[0]).text)
     assert posted[0].body["content"].startswith("<@")  # addressed to the learner
 
-
-async def test_after_a_gateway_reconnect_the_session_resumes_and_answers_continue(discord_bot):
-    standin = discord_bot.standin
-    session = standin.sockets[0].session_id
-    await standin.ask_to_reconnect()
-    resumed = await standin.wait_for(lambda: standin.resumes)
-    assert resumed[0]["session_id"] == session and resumed[0]["seq"] >= 2  # READY and GUILD_CREATE were seen
-    assert len(standin.identifies) == 1  # resumed, not identified again
-    answer = await discord_bot.say("/partial x^2 y wrt x")
-    assert "∂f/∂x = 2*x*y" in plain(shown(answer).text)

@@ -22,6 +22,7 @@ from bot.adapters.discord.buttons import ChoiceButton
 from bot.adapters.discord.commands import autocomplete_kind, command_text, tree_payload
 from bot.adapters.discord.render import Rendered, Typeset, render
 from bot.core.commands import Registry
+from bot.core.errors import error_reply
 from bot.core.message import Action, ChannelRef, Message, UserRef
 from bot.core.reply import Reply
 
@@ -188,7 +189,10 @@ class CalcbotClient(discord.AutoShardedClient):
     async def _rendered(self, message: Message | None, known: Reply | None) -> Rendered:
         reply = await self.handle(message) if message is not None else known
         assert reply is not None
-        return await render(reply, self.typeset)
+        try:
+            return await render(reply, self.typeset)
+        except Exception as exc:  # a reply we cannot show is a bug: the learner gets its incident id
+            return await render(error_reply(exc))
 
     async def _expired(self, interaction: discord.Interaction[Any], rendered: Rendered, context: str) -> None:
         """Discord no longer takes a response: a public answer still reaches the channel if we may post."""

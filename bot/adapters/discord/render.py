@@ -154,6 +154,8 @@ async def render(reply: Reply, typeset: Typeset | None = None) -> Rendered:
         rendered.embeds[-1].set_image(url=f"attachment://{FORMULA_NAME}")
         rendered.files.append((FORMULA_NAME, formula))
     _attach_figures(rendered, reply)
+    if not rendered.embeds and not rendered.files and not rendered.buttons:
+        rendered.content = "✓"  # Discord refuses an empty message; a reply with nothing to show is done
     return rendered
 
 

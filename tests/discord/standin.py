@@ -281,10 +281,10 @@ class DiscordStandIn:
         return message
 
     async def _callback(self, request: web.Request) -> web.Response:
+        call = await self._read(request)  # the whole body first, as a server must before answering
         limited = self._limited(request)
         if limited is not None:
             return limited
-        call = await self._read(request)
         interaction = self.interactions.get(request.match_info["id"])
         if self.expire_next > 0:
             self.expire_next -= 1
@@ -317,10 +317,10 @@ class DiscordStandIn:
         return next((i for i in self.interactions.values() if i["token"] == token), None)
 
     async def _edit_original(self, request: web.Request) -> web.Response:
+        call = await self._read(request)  # the whole body first, as a server must before answering
         limited = self._limited(request)
         if limited is not None:
             return limited
-        call = await self._read(request)
         interaction = self._by_token(request.match_info["token"])
         if interaction is None or request.match_info["token"] not in self.originals:
             return _json({"message": "Unknown Webhook", "code": 10015}, status=404)
@@ -335,10 +335,10 @@ class DiscordStandIn:
         return web.Response(status=204)
 
     async def _followup(self, request: web.Request) -> web.Response:
+        call = await self._read(request)  # the whole body first, as a server must before answering
         limited = self._limited(request)
         if limited is not None:
             return limited
-        call = await self._read(request)
         interaction = self._by_token(request.match_info["token"])
         if interaction is None or not interaction.get("answered"):
             return _json({"message": "Unknown Webhook", "code": 10015}, status=404)
@@ -346,10 +346,10 @@ class DiscordStandIn:
 
     async def _channel_message(self, request: web.Request) -> web.Response:
         self._check_auth(request)
+        call = await self._read(request)  # the whole body first, as a server must before answering
         limited = self._limited(request)
         if limited is not None:
             return limited
-        call = await self._read(request)
         channel = request.match_info["channel"]
         if channel in self.deleted_channels:
             return _json({"message": "Unknown Channel", "code": 10003}, status=404)

@@ -11,6 +11,7 @@ async def test_a_process_runs_only_its_shards_on_the_gateway_the_api_names(stand
     async with running_bot(standin, tmp_path, worker_pool, shard_count=2, shard_ids="1") as harness:
         assert [i["shard"] for i in standin.identifies] == [[1, 2]]
         assert any(c.path == "/api/v10/gateway/bot" for c in standin.calls)
+        assert not [c for c in standin.calls if c.method == "PUT"]  # the shard-0 process syncs, once for all
         answer = await harness.answer(await standin.slash("partial", {"expr": "x^2 y", "wrt": "y"}, shard=1))
         assert "∂f/∂y = x^2" in plain(shown(answer).text)
 

@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from tests.conftest import FakeClock
 from tests.conversation.script import plain
 from tests.discord.harness import running_bot, shown
 from tests.discord.standin import CHANNEL_ID
 
 DUE = "09:05"  # the harness clock starts at 09:00 UTC
+
+
+async def run_due(harness):
+    """One scheduler round, as the bot's own loop runs it, through the bot's DiscordDelivery."""
+    return await asyncio.wait_for(harness.bot.app.scheduler.run_due(harness.bot.delivery, "discord"), 60)
 
 
 def channel_messages(standin):
@@ -34,7 +41,7 @@ async def test_a_rate_limited_push_is_retried_and_delivered_once(discord_bot):
     await harness.answer(await standin.slash("daily", {"request": f"on {DUE}"}, admin=True))
     standin.rate_limit_next["/channels/"] = 1
     harness.clock.advance(minutes=6)
-    sent = await harness.bot.app.scheduler.run_due(harness.bot.delivery, "discord")
+    sent = await run_due(harness)
     assert [s.kind for s in sent] == ["daily"]
     assert len(channel_messages(standin)) == 1 and standin.rate_limit_next["/channels/"] == 0
 
@@ -44,12 +51,12 @@ async def test_a_channel_the_bot_may_not_post_in_pauses_the_schedule_and_says_wh
     await harness.answer(await standin.slash("daily", {"request": f"on {DUE}"}, admin=True))
     standin.forbidden_channels.add(CHANNEL_ID)
     harness.clock.advance(minutes=6)
-    sent = await harness.bot.app.scheduler.run_due(harness.bot.delivery, "discord")
+    sent = await run_due(harness)
     assert sent == [] and not channel_messages(standin)
     status = await harness.say("/daily status")
     assert "Paused" in plain(shown(status).text) and "may not post" in plain(shown(status).text)
     harness.clock.advance(days=1)
-    assert await harness.bot.app.scheduler.run_due(harness.bot.delivery, "discord") == []  # paused: no retries
+    assert await run_due(harness) == []  # paused: no retries
 
 
 async def test_a_deleted_channel_pauses_the_schedule(discord_bot):
@@ -57,6 +64,6 @@ async def test_a_deleted_channel_pauses_the_schedule(discord_bot):
     await harness.answer(await standin.slash("daily", {"request": f"on {DUE}"}, admin=True))
     standin.deleted_channels.add(CHANNEL_ID)
     harness.clock.advance(minutes=6)
-    await harness.bot.app.scheduler.run_due(harness.bot.delivery, "discord")
+    await run_due(harness)
     status = await harness.say("/daily status")
     assert "no longer exists" in plain(shown(status).text)

@@ -72,7 +72,13 @@ class CalcbotClient(discord.AutoShardedClient):
         log.info("gateway: %s", url)
 
     async def sync_commands(self) -> None:
-        """One bulk overwrite of the generated commands; a refusal is logged and the bot stays up."""
+        """One bulk overwrite of the generated commands; a refusal is logged and the bot stays up.
+
+        With shards split over processes, the process that runs shard 0 syncs, once for all.
+        """
+        if self.shard_ids is not None and 0 not in self.shard_ids:
+            log.info("commands are synced by the process running shard 0")
+            return
         payload = tree_payload(self.registry)
         application_id = self.application_id
         assert application_id is not None  # known after login

@@ -75,9 +75,11 @@ class Scheduler:
         self._tasks.append(asyncio.create_task(loop(), name=f"scheduler-{platform}"))
 
     async def stop(self) -> None:
-        for task in self._tasks:
+        """Cancel the loops and wait for them to unwind, so the store is not closed under a round."""
+        tasks, self._tasks = self._tasks, []
+        for task in tasks:
             task.cancel()
-        self._tasks.clear()
+        await asyncio.gather(*tasks, return_exceptions=True)
 
     # -- one round ---------------------------------------------------------------------------
 

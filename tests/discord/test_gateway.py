@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
+
+import pytest
+from pydantic import SecretStr
+
+from bot.adapters.discord.runner import ConfigurationError, run_discord
 from tests.conversation.script import plain
-from tests.discord.harness import running_bot, shown
+from tests.discord.harness import bot_settings, running_bot, shown
 
 
 async def test_a_process_runs_only_its_shards_on_the_gateway_the_api_names(standin, tmp_path, worker_pool):
@@ -30,3 +36,11 @@ async def test_after_a_gateway_reconnect_the_session_resumes_and_answers_continu
     assert len(standin.identifies) == 1  # resumed, not identified again
     answer = await discord_bot.say("/partial x^2 y wrt x")
     assert "∂f/∂x = 2*x*y" in plain(shown(answer).text)
+
+
+async def test_a_token_discord_refuses_stops_the_bot_with_a_message_naming_it(standin, tmp_path):
+    settings = bot_settings(standin, tmp_path, workers=1, database_url=f"sqlite+aiosqlite:///{tmp_path / 'b.db'}")
+    settings.discord_token = SecretStr("not-the-token")
+    with pytest.raises(ConfigurationError, match="DISCORD_TOKEN"):
+        await asyncio.wait_for(run_discord(settings), 60)
+    assert not standin.identifies and not [c for c in standin.calls if c.method == "PUT"]  # stopped at login

@@ -136,7 +136,7 @@ class DiscordStandIn:
         return f"http://127.0.0.1:{self.port}/api/v10"
 
     async def start(self) -> DiscordStandIn:
-        app = web.Application(client_max_size=64 * 1024 * 1024)
+        app = web.Application(client_max_size=64 * 1024 * 1024, middlewares=[self._authorised])
         api = "/api/v10"
         app.router.add_get("/gateway", self._gateway)
         app.router.add_get(f"{api}/users/@me", self._me)
@@ -206,10 +206,14 @@ class DiscordStandIn:
         self._touch()
         return call
 
-    def _check_auth(self, request: web.Request) -> None:
-        if request.headers.get("Authorization") != f"Bot {TOKEN}":
-            raise web.HTTPUnauthorized(body=json.dumps({"message": "401: Unauthorized", "code": 0}).encode(),
-                                       headers={"Content-Type": "application/json"})
+    @web.middleware
+    async def _authorised(self, request: web.Request, handler: Any) -> web.StreamResponse:
+        """The bot token on every bot route; interaction callbacks and webhooks carry their own token."""
+        bot_route = not request.path.startswith(("/api/v10/interactions/", "/api/v10/webhooks/", "/gateway"))
+        if bot_route and request.headers.get("Authorization") != f"Bot {TOKEN}":
+            await self._read(request)
+            return _json({"message": "401: Unauthorized", "code": 0}, status=401)
+        return await handler(request)
 
     def _limited(self, request: web.Request) -> web.Response | None:
         for prefix, left in self.rate_limit_next.items():
@@ -222,12 +226,10 @@ class DiscordStandIn:
         return None
 
     async def _me(self, request: web.Request) -> web.Response:
-        self._check_auth(request)
         await self._read(request)
         return _json({**BOT_USER, "verified": True, "mfa_enabled": False, "locale": "en-US"})
 
     async def _application(self, request: web.Request) -> web.Response:
-        self._check_auth(request)
         await self._read(request)
         return _json({
             "id": APP_ID, "name": "calcbot", "icon": None, "description": "", "rpc_origins": [],
@@ -237,14 +239,12 @@ class DiscordStandIn:
         })
 
     async def _gateway_bot(self, request: web.Request) -> web.Response:
-        self._check_auth(request)
         await self._read(request)
         return _json({"url": f"ws://127.0.0.1:{self.port}/gateway", "shards": 1,
                                   "session_start_limit": {"total": 1000, "remaining": 999,
                                                           "reset_after": 0, "max_concurrency": 1}})
 
     async def _sync(self, request: web.Request) -> web.Response:
-        self._check_auth(request)
         call = await self._read(request)
         if self.refuse_sync is not None:
             return _json(self.refuse_sync, status=400)
@@ -345,7 +345,6 @@ class DiscordStandIn:
         return _json(self._post("followup", interaction, call.json or {}, call.files))
 
     async def _channel_message(self, request: web.Request) -> web.Response:
-        self._check_auth(request)
         call = await self._read(request)  # the whole body first, as a server must before answering
         limited = self._limited(request)
         if limited is not None:

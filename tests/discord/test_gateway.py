@@ -43,4 +43,4 @@ async def test_a_token_discord_refuses_stops_the_bot_with_a_message_naming_it(st
     settings.discord_token = SecretStr("not-the-token")
     with pytest.raises(ConfigurationError, match="DISCORD_TOKEN"):
         await asyncio.wait_for(run_discord(settings), 60)
-    assert not standin.identifies and not [c for c in standin.calls if c.method == "PUT"]  # stopped at login
+    assert [c.path for c in standin.calls] == ["/api/v10/users/@me"]  # refused at login, nothing else tried

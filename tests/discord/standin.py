@@ -117,6 +117,7 @@ class DiscordStandIn:
         self.synced: list[dict[str, Any]] | None = None
         self.refuse_sync: dict[str, Any] | None = None
         self.rate_limit_next: dict[str, int] = {}  # route prefix -> how many 429s to answer first
+        self.refuse_next: dict[str, int] = {}  # route prefix -> how many 400 Invalid Form Body to answer
         self.expire_next = 0  # how many interaction callbacks to refuse as expired (10062)
         self.forbidden_channels: set[str] = set()
         self.deleted_channels: set[str] = set()
@@ -216,6 +217,10 @@ class DiscordStandIn:
         return await handler(request)
 
     def _limited(self, request: web.Request) -> web.Response | None:
+        for prefix, left in self.refuse_next.items():
+            if left > 0 and request.path.startswith(f"/api/v10{prefix}"):
+                self.refuse_next[prefix] = left - 1
+                return _json({"message": "Invalid Form Body", "code": 50035, "errors": {}}, status=400)
         for prefix, left in self.rate_limit_next.items():
             if left > 0 and request.path.startswith(f"/api/v10{prefix}"):
                 self.rate_limit_next[prefix] = left - 1

@@ -101,3 +101,11 @@ async def test_an_expired_interaction_still_reaches_the_channel(discord_bot):
     assert "∂f/∂x = 2*x*y" in plain(shown(posted[0]).text)
     assert posted[0].body["content"].startswith("<@")  # addressed to the learner
 
+
+
+async def test_an_answer_discord_refuses_is_followed_by_a_private_apology(discord_bot):
+    await discord_bot.say("/partial x y wrt x")  # warm: the next answer is ready before any defer
+    discord_bot.standin.refuse_next["/interactions/"] = 1
+    interaction = await discord_bot.standin.slash("partial", {"expr": "x^2 y", "wrt": "y"})
+    answer = await discord_bot.answer(interaction)
+    assert answer.ephemeral and "Discord would not let me show the answer" in answer.body["content"]

@@ -168,29 +168,32 @@ class CalcbotClient(discord.AutoShardedClient):
         job = asyncio.ensure_future(self._rendered(message, known))
         done, _ = await asyncio.wait({job}, timeout=ANSWER_AT_ONCE)
         context = f"/{message.text[1:40]!s}" if message else "an unknown command"
-        if done:
-            rendered = job.result()
+        if not done:
             try:
-                await interaction.response.send_message(ephemeral=rendered.ephemeral, **rendered.send_kwargs())
-            except discord.NotFound:
-                await self._expired(interaction, rendered, context)
-            except discord.HTTPException as failed:
-                log.error("answer to %s not sent: %s", context, failed)
-            return
-        try:
-            await interaction.response.defer(thinking=True)
-        except discord.NotFound:  # the interaction expired before we could acknowledge it
-            await self._expired(interaction, await job, context)
-            return
+                await interaction.response.defer(thinking=True)
+            except discord.NotFound:  # the interaction expired before we could acknowledge it
+                await self._expired(interaction, await job, context)
+                return
+            except discord.HTTPException as failed:  # not deferred: the answer goes out as the response
+                log.error("defer of %s refused by Discord: HTTP %s, code %s: %s", context, failed.status,
+                          failed.code, failed.text)
         rendered = await job
         try:
-            if rendered.ephemeral:
+            if not interaction.response.is_done():
+                await interaction.response.send_message(ephemeral=rendered.ephemeral, **rendered.send_kwargs())
+            elif rendered.ephemeral:
                 await interaction.delete_original_response()
                 await interaction.followup.send(ephemeral=True, **rendered.send_kwargs())
             else:
                 await interaction.edit_original_response(**rendered.edit_kwargs())
+        except discord.NotFound:
+            if interaction.response.is_done():
+                log.warning("the deferred message for %s was gone (deleted, or the token expired)", context)
+            await self._expired(interaction, rendered, context)
         except discord.HTTPException as failed:
-            log.error("deferred answer to %s not delivered: %s", context, failed)
+            log.error("answer to %s refused by Discord: HTTP %s, code %s: %s", context, failed.status,
+                      failed.code, failed.text)
+            await self._apologise(interaction)
 
     async def _rendered(self, message: Message | None, known: Reply | None) -> Rendered:
         reply = await self.handle(message) if message is not None else known
@@ -199,6 +202,18 @@ class CalcbotClient(discord.AutoShardedClient):
             return await render(reply, self.typeset)
         except Exception as exc:  # a reply we cannot show is a bug: the learner gets its incident id
             return await render(error_reply(exc))
+
+    async def _apologise(self, interaction: discord.Interaction[Any]) -> None:
+        """Discord refused the answer itself: tell the asker, privately, rather than leave them waiting."""
+        note = ("⚠️ I worked this out, but Discord would not let me show the answer here. "
+                "Please try again, or ask me in a DM.")
+        try:
+            if interaction.response.is_done():
+                await interaction.followup.send(note, ephemeral=True)
+            else:
+                await interaction.response.send_message(note, ephemeral=True)
+        except discord.HTTPException as failed:
+            log.warning("and the apology was refused too: %s", failed)
 
     async def _expired(self, interaction: discord.Interaction[Any], rendered: Rendered, context: str) -> None:
         """Discord no longer takes a response: a public answer still reaches the channel if we may post."""

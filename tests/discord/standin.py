@@ -12,70 +12,32 @@ sync Discord refuses.
 from __future__ import annotations
 
 import asyncio
-import itertools
 import json
-import zlib
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import Any
 
-from aiohttp import WSMsgType, web
+from aiohttp import web
 
-APP_ID = "1100000000000000001"
-BOT_ID = APP_ID
-GUILD_ID = "1200000000000000001"
-CHANNEL_ID = "1300000000000000001"
-TOKEN = "stand-in-token.not-a-secret"
-ADMINISTRATOR, MANAGE_CHANNELS, MANAGE_GUILD = 1 << 3, 1 << 4, 1 << 5
-MEMBER_PERMISSIONS = (1 << 10) | (1 << 11) | (1 << 31)  # view channel, send messages, use app commands
-EPHEMERAL = 1 << 6
-
-_ids = itertools.count(1400000000000000001)
-
-
-def snowflake() -> str:
-    return str(next(_ids))
-
-
-def now_iso() -> str:
-    return datetime.now(UTC).isoformat()
-
-
-def _json(data: Any, *, status: int = 200, headers: dict[str, str] | None = None) -> web.Response:
-    """JSON as Discord sends it: discord.py decodes a body only under exactly ``application/json``."""
-    return web.Response(body=json.dumps(data).encode(), status=status,
-                        headers={**(headers or {}), "Content-Type": "application/json"})
-
-
-def user_object(user_id: str, name: str, *, bot: bool = False) -> dict[str, Any]:
-    return {"id": user_id, "username": name, "global_name": name.title(), "discriminator": "0",
-            "avatar": None, "bot": bot, "public_flags": 0, "flags": 0}
-
-
-BOT_USER = user_object(BOT_ID, "calcbot", bot=True)
-
-
-def channel_object(channel_id: str = CHANNEL_ID, name: str = "study") -> dict[str, Any]:
-    return {"id": channel_id, "type": 0, "guild_id": GUILD_ID, "name": name, "position": 0,
-            "permission_overwrites": [], "nsfw": False, "parent_id": None, "topic": None,
-            "last_message_id": None, "rate_limit_per_user": 0, "flags": 0}
-
-
-def guild_object() -> dict[str, Any]:
-    everyone = {"id": GUILD_ID, "name": "@everyone", "permissions": str(MEMBER_PERMISSIONS), "position": 0,
-                "color": 0, "hoist": False, "managed": False, "mentionable": False, "flags": 0}
-    return {
-        "id": GUILD_ID, "name": "Calculus study group", "icon": None, "splash": None, "discovery_splash": None,
-        "owner_id": "1500000000000000001", "afk_channel_id": None, "afk_timeout": 300, "verification_level": 0,
-        "default_message_notifications": 0, "explicit_content_filter": 0, "roles": [everyone], "emojis": [],
-        "features": [], "mfa_level": 0, "application_id": None, "system_channel_id": None,
-        "system_channel_flags": 0, "rules_channel_id": None, "vanity_url_code": None, "description": None,
-        "banner": None, "premium_tier": 0, "preferred_locale": "en-US", "public_updates_channel_id": None,
-        "nsfw_level": 0, "stickers": [], "premium_progress_bar_enabled": False, "joined_at": now_iso(),
-        "large": False, "unavailable": False, "member_count": 3, "voice_states": [], "members": [],
-        "channels": [channel_object()], "threads": [], "presences": [], "stage_instances": [],
-        "guild_scheduled_events": [], "soundboard_sounds": [],
-    }
+from tests.discord.gateway import GatewaySession
+from tests.discord.payloads import (  # noqa: F401  (tests import the ids and limits from here)
+    ADMINISTRATOR,
+    APP_ID,
+    BOT_ID,
+    BOT_USER,
+    CHANNEL_ID,
+    EPHEMERAL,
+    GUILD_ID,
+    MANAGE_CHANNELS,
+    MANAGE_GUILD,
+    MEMBER_PERMISSIONS,
+    TOKEN,
+    channel_object,
+    guild_object,
+    now_iso,
+    snowflake,
+    user_object,
+)
+from tests.discord.payloads import json_response as _json
 
 
 @dataclass
@@ -121,7 +83,7 @@ class DiscordStandIn:
         self.expire_next = 0  # how many interaction callbacks to refuse as expired (10062)
         self.forbidden_channels: set[str] = set()
         self.deleted_channels: set[str] = set()
-        self.sockets: list[_Session] = []
+        self.sockets: list[GatewaySession] = []
         self.interactions: dict[str, dict[str, Any]] = {}  # interaction id -> its payload (token, channel)
         self.dispatched_at: dict[str, float] = {}  # interaction id -> when the gateway sent it
         self.originals: dict[str, dict[str, Any]] = {}  # interaction token -> its original response message
@@ -181,7 +143,7 @@ class DiscordStandIn:
             except TimeoutError:
                 pass
 
-    async def ready(self, timeout: float = 30.0) -> _Session:
+    async def ready(self, timeout: float = 30.0) -> GatewaySession:
         return await self.wait_for(lambda: next((s for s in self.sockets if s.ready), None), timeout)
 
     def _touch(self) -> None:
@@ -367,7 +329,7 @@ class DiscordStandIn:
     async def _gateway(self, request: web.Request) -> web.WebSocketResponse:
         socket = web.WebSocketResponse()
         await socket.prepare(request)
-        session = _Session(self, socket, zlib_stream=request.query.get("compress") == "zlib-stream")
+        session = GatewaySession(self, socket, zlib_stream=request.query.get("compress") == "zlib-stream")
         self.sockets.append(session)
         try:
             await session.serve()
@@ -456,71 +418,3 @@ class DiscordStandIn:
         return callback.at - self.dispatched_at[interaction["id"]]
 
 
-class _Session:
-    """One gateway connection: HELLO, then IDENTIFY -> READY + GUILD_CREATE, or RESUME -> RESUMED."""
-
-    HEARTBEAT_MS = 41250
-
-    def __init__(self, standin: DiscordStandIn, socket: web.WebSocketResponse, *, zlib_stream: bool):
-        self.standin = standin
-        self.socket = socket
-        self.compressor = zlib.compressobj() if zlib_stream else None
-        self.sequence = 0
-        self.ready = False
-        self.shard = 0
-        self.session_id = ""
-
-    async def send(self, payload: dict[str, Any]) -> None:
-        text = json.dumps(payload)
-        if self.compressor is None:
-            await self.socket.send_str(text)
-        else:
-            await self.socket.send_bytes(self.compressor.compress(text.encode()) + self.compressor.flush(zlib.Z_SYNC_FLUSH))
-
-    async def dispatch(self, event: str, data: dict[str, Any]) -> None:
-        self.sequence += 1
-        await self.send({"op": 0, "t": event, "s": self.sequence, "d": data})
-
-    async def serve(self) -> None:
-        await self.send({"op": 10, "d": {"heartbeat_interval": self.HEARTBEAT_MS, "_trace": ["stand-in"]}})
-        async for frame in self.socket:
-            if frame.type is not WSMsgType.TEXT:
-                continue
-            message = json.loads(frame.data)
-            op = message.get("op")
-            if op == 1:
-                self.standin.heartbeats += 1
-                await self.send({"op": 11})
-            elif op == 2:
-                await self._identify(message["d"])
-            elif op == 6:
-                await self._resume(message["d"])
-            self.standin._touch()
-
-    async def _identify(self, data: dict[str, Any]) -> None:
-        self.standin.identifies.append(data)
-        if data.get("token") != TOKEN:
-            await self.socket.close(code=4004, message=b"Authentication failed.")
-            return
-        shard, count = data.get("shard", [0, 1])
-        self.shard = shard
-        self.session_id = f"session-{snowflake()}"
-        self.standin.session_shards[self.session_id] = shard
-        await self.dispatch("READY", {
-            "v": 10, "user": BOT_USER, "guilds": [{"id": GUILD_ID, "unavailable": True}],
-            "session_id": self.session_id, "resume_gateway_url": f"ws://127.0.0.1:{self.standin.port}/gateway",
-            "shard": [shard, count], "application": {"id": APP_ID, "flags": 0}, "_trace": ["stand-in"],
-        })
-        self.ready = True
-        await self.dispatch("GUILD_CREATE", guild_object())
-
-    async def _resume(self, data: dict[str, Any]) -> None:
-        self.standin.resumes.append(data)
-        if data.get("token") != TOKEN or data.get("session_id") not in self.standin.session_shards:
-            await self.send({"op": 9, "d": False})  # INVALID_SESSION, not resumable: identify afresh
-            return
-        self.session_id = data["session_id"]
-        self.shard = self.standin.session_shards[self.session_id]
-        self.sequence = int(data.get("seq") or 0)
-        self.ready = True
-        await self.dispatch("RESUMED", {"_trace": ["stand-in"]})

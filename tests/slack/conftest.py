@@ -21,8 +21,6 @@ async def standin() -> AsyncIterator[SlackStandIn]:
     loopback.add_user("U0BEN", "ben")
     yield loopback
     await loopback.stop()
-
-
 async def open_world(standin: SlackStandIn, tmp_path: Path, worker_pool: object, mode: str,
                      clock: FakeClock | None = None) -> SlackWorld:
     from bot.app import build_app

@@ -1,0 +1,62 @@
+"""Socket Mode: apps.connections.open on the Web API base, the loopback websocket, acks, reconnects."""
+
+from __future__ import annotations
+
+import asyncio
+
+from tests.slack.standin import APP_TOKEN, BOT_USER
+from tests.slack.world import event, slash
+
+
+async def test_start_checks_both_tokens_on_the_api_base_then_connects(socket_world):
+    standin = socket_world.standin
+    methods = [c.method for c in standin.calls]
+    assert methods[:2] == ["auth.test", "apps.connections.open"]
+    assert standin.called("apps.connections.open")[0].token == APP_TOKEN
+    assert len(standin.sockets) == 1 and standin.connections_opened == 1
+
+
+async def test_a_slash_command_envelope_is_acked_then_answered(socket_world):
+    answer = await socket_world.command("/partial x^2 y wrt y")
+    assert answer.ack["envelope_id"].startswith("env-")
+    assert "∂f/∂y = x^2" in answer.seen().text.replace("`", "")
+
+
+async def test_a_direct_message_and_a_mention_run_the_same_commands(socket_world):
+    dm = await socket_world.turn("events_api", event({
+        "type": "message", "channel_type": "im", "channel": "D0ANA", "user": "U0ANA",
+        "text": "derive x^2 sin x", "ts": "1.1"}))
+    [shown] = dm.messages
+    assert shown.via == "chat.postMessage" and shown.channel == "D0ANA"
+    assert "x^2*cos(x) + 2*x*sin(x)" in shown.shown_text
+    mention = await socket_world.turn("events_api", event({
+        "type": "app_mention", "channel": "C0GEN", "user": "U0BEN", "ts": "2.2",
+        "text": f"<@{BOT_USER}> /partial x^2 y wrt y"}))
+    assert mention.messages[0].channel == "C0GEN"
+    assert "∂f/∂y = x^2" in mention.seen().text.replace("`", "")
+
+
+async def test_the_apps_own_messages_are_not_answered(socket_world):
+    quiet = await socket_world.turn("events_api", event({
+        "type": "message", "channel_type": "im", "channel": "D0ANA", "user": BOT_USER, "bot_id": "B0BOT",
+        "text": "derive x", "ts": "3.3"}))
+    assert quiet.messages == []
+
+
+async def test_after_slack_asks_for_a_reconnect_the_app_takes_a_fresh_url_and_keeps_answering(socket_world):
+    standin = socket_world.standin
+    await standin.ask_to_reconnect()
+    for _ in range(300):
+        if standin.connections_opened == 2 and len([w for w in standin.sockets if not w.closed]) == 1 \
+                and not standin.sockets[0].closed is False:
+            break
+        await asyncio.sleep(0.02)
+    assert standin.connections_opened == 2
+    assert standin.called("apps.connections.open")[-1].token == APP_TOKEN
+    for _ in range(100):
+        if len(standin.sockets) == 2:
+            break
+        await asyncio.sleep(0.02)
+    answer = await socket_world.turn("slash_commands", slash(
+        "/partial x^2 y wrt y", user="U0ANA", channel="C0GEN", response_url=standin.hook_url()))
+    assert "∂f/∂y = x^2" in answer.seen().text.replace("`", "")

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import json
 import time
 
 import sympy
 
-from bot.core.message import ChannelRef
-from tests.slack.standin import TEAM
-from tests.slack.world import SIGNING_SECRET, slash
+from tests.slack.world import slash
 
 
 async def test_a_signed_slash_command_is_acked_and_answered_in_channel(http_world):

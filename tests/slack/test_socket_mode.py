@@ -46,17 +46,17 @@ async def test_the_apps_own_messages_are_not_answered(socket_world):
 async def test_after_slack_asks_for_a_reconnect_the_app_takes_a_fresh_url_and_keeps_answering(socket_world):
     standin = socket_world.standin
     await standin.ask_to_reconnect()
-    for _ in range(300):
-        if standin.connections_opened == 2 and len([w for w in standin.sockets if not w.closed]) == 1 \
-                and not standin.sockets[0].closed is False:
+    for _ in range(300):  # a fresh URL from apps.connections.open, and a second websocket on it
+        if standin.connections_opened == 2 and len(standin.sockets) == 2:
             break
         await asyncio.sleep(0.02)
-    assert standin.connections_opened == 2
+    assert standin.connections_opened == 2 and len(standin.sockets) == 2
     assert standin.called("apps.connections.open")[-1].token == APP_TOKEN
-    for _ in range(100):
-        if len(standin.sockets) == 2:
+    for _ in range(300):  # the old one is given up
+        if standin.sockets[0].closed:
             break
         await asyncio.sleep(0.02)
+    assert standin.sockets[0].closed and not standin.sockets[1].closed
     answer = await socket_world.turn("slash_commands", slash(
         "/partial x^2 y wrt y", user="U0ANA", channel="C0GEN", response_url=standin.hook_url()))
     assert "∂f/∂y = x^2" in answer.seen().text.replace("`", "")

@@ -9,7 +9,9 @@ connection itself.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+import signal
 from dataclasses import dataclass
 from typing import Any
 
@@ -141,13 +143,18 @@ async def run_slack(settings: Settings, *, http_port: int | None = None, db_path
         log.setLevel(logging.INFO)  # which workspace and bot, and how it connected: always shown at start
     app = await build_app(settings, db_path=db_path, shared_platform=True)
     runner = SlackRunner(app, settings)
+    stopping = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    with contextlib.suppress(NotImplementedError):  # no signal handlers on Windows
+        loop.add_signal_handler(signal.SIGTERM, stopping.set)  # docker stop: finish what is in flight
     try:
-        await app.warm()
         if http_port is None:
             await runner.start_socket_mode()
         else:
             await runner.start_http(http_port)
-        await asyncio.Event().wait()
+        await app.warm()
+        await stopping.wait()
+        log.info("Slack: stopping; sending the answers in flight")
     finally:
         await runner.stop()
         await app.close()

@@ -22,10 +22,10 @@ async def standin() -> AsyncIterator[SlackStandIn]:
     yield loopback
     await loopback.stop()
 async def open_world(standin: SlackStandIn, tmp_path: Path, worker_pool: object, mode: str,
-                     clock: FakeClock | None = None) -> SlackWorld:
+                     clock: FakeClock | None = None, **settings_extra: object) -> SlackWorld:
     from bot.app import build_app
 
-    settings = settings_for(standin, tmp_path)
+    settings = settings_for(standin, tmp_path, **settings_extra)
     app = await build_app(settings, db_path=str(tmp_path / "slack.db"), clock=clock or FakeClock(),
                           workers=worker_pool, shared_platform=True)  # type: ignore[arg-type]
     runner = SlackRunner(app, settings)

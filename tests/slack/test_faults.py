@@ -7,6 +7,8 @@ import time
 
 import sqlalchemy as sa
 
+from tests.slack.world import slash
+
 
 async def _attempts(world) -> int:
     from bot.store.models import attempts
@@ -73,3 +75,37 @@ async def test_an_answer_nobody_could_be_shown_is_still_recorded(http_world, cap
     assert any("could not be delivered" in r.getMessage() for r in caplog.records)
     again = await http_world.command("/derive x^3")  # and the app is still answering
     assert "3*x^2" in again.seen().text
+
+
+async def test_a_private_answers_pictures_go_to_the_askers_dm(http_world):
+    from bot.adapters.slack.outbound import Where
+    from bot.core.reply import Image, Reply
+    from plotting.formula import render_latex
+
+    png = render_latex("x^2")
+    where = Where(team="T0LOOP", channel="C0GEN", user="U0BEN", response_url=http_world.standin.hook_url())
+    calls = len(http_world.standin.calls)
+    await http_world.runner.bot.outbox.send(Reply(text="your map", latex="x^2", private=True,
+                                                  images=(Image("map.png", png, "your dips"),)), where)
+    answer = http_world.since(calls, 0)
+    assert [s.params["channel_id"] for s in answer.shares] == ["D0BEN"]  # not shared into the channel
+    assert [f["title"] for f in answer.files] == ["your dips"]  # the figure; no typeset result
+    assert all(m.ephemeral for m in answer.messages)
+    assert "direct messages" in answer.messages[-1].text
+
+
+async def test_one_user_may_have_only_so_many_answers_in_flight(standin, tmp_path, worker_pool):
+    from tests.slack.conftest import close_world, open_world
+
+    world = await open_world(standin, tmp_path, worker_pool, "http", in_flight=1)
+    try:
+        await world.deliver("slash_commands", slash(
+            "/taylor e^(sin x) * cos(5x) at 0 order 12", user="U0ANA", channel="C0GEN",
+            response_url=standin.hook_url("first")))
+        await world.command("/derive x^2", hook="second")
+        [refused] = [r["body"] for r in standin.responses if r["hook"] == "second"]
+        assert refused["response_type"] == "ephemeral" and "still working" in refused["text"]
+        [first] = [r["body"] for r in standin.responses if r["hook"] == "first"]
+        assert first["response_type"] == "in_channel" and "Maclaurin" in first["text"]
+    finally:
+        await close_world(world)

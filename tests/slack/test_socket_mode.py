@@ -60,3 +60,19 @@ async def test_after_slack_asks_for_a_reconnect_the_app_takes_a_fresh_url_and_ke
     answer = await socket_world.turn("slash_commands", slash(
         "/partial x^2 y wrt y", user="U0ANA", channel="C0GEN", response_url=standin.hook_url()))
     assert "∂f/∂y = x^2" in answer.seen().text.replace("`", "")
+
+
+async def test_a_dropped_connection_is_logged_and_reopened(socket_world, caplog):
+    import logging
+
+    standin = socket_world.standin
+    with caplog.at_level(logging.INFO, logger="slack_bolt.AsyncApp"):
+        await standin.drop_connection()
+        for _ in range(400):
+            if standin.connections_opened == 2 and len(standin.sockets) == 2:
+                break
+            await asyncio.sleep(0.02)
+    assert standin.connections_opened == 2 and not standin.sockets[-1].closed
+    assert any("Reconnecting" in r.getMessage() for r in caplog.records)
+    answer = await socket_world.command("/partial x^2 y wrt y")
+    assert "∂f/∂y = x^2" in answer.seen().text.replace("`", "")

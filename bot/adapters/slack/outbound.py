@@ -62,7 +62,8 @@ class Outbox:
         private = (reply.private or reply.error is not None) and not where.app_dm
         for message in render(reply):
             await self.post(message, where, private=private)
-        uploads = await self.uploads(reply)
+        # a private answer's figures go to the DM; its typeset result would only be noise there
+        uploads = await self.uploads(reply, typeset=not private)
         if uploads:
             await self._share(uploads, where, private=private)
 
@@ -118,11 +119,12 @@ class Outbox:
         opened = await self.client.conversations_open(users=user)
         return str(opened["channel"]["id"])
 
-    async def uploads(self, reply: Reply) -> list[dict[str, Any]]:
-        """The reply's pictures for files_upload_v2: its typeset result first, then its figures."""
+    async def uploads(self, reply: Reply, *, typeset: bool = True) -> list[dict[str, Any]]:
+        """The reply's pictures for files_upload_v2: its typeset result first (unless the reply
+        carries its formula picture already, as /latex does), then its figures."""
         files: list[dict[str, Any]] = []
         has_formula = any(image.name.startswith("formula") for image in reply.images)
-        if self.formulas and reply.latex and reply.error is None and not has_formula:
+        if typeset and self.formulas and reply.latex and reply.error is None and not has_formula:
             try:
                 png = await self.workers.run(render_latex, reply.latex)
                 files.append({"file": png, "filename": "result.png", "title": "The result, typeset",

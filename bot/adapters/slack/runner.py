@@ -139,8 +139,9 @@ async def run_slack(settings: Settings, *, http_port: int | None = None, db_path
     """``calcbot slack [--http PORT]``: run until interrupted."""
     from bot.app import build_app
 
-    if log.getEffectiveLevel() > logging.INFO:
-        log.setLevel(logging.INFO)  # which workspace and bot, and how it connected: always shown at start
+    for name in ("calcbot.slack", "slack_bolt.AsyncApp"):  # the workspace and bot; (re)connections
+        if logging.getLogger(name).getEffectiveLevel() > logging.INFO:
+            logging.getLogger(name).setLevel(logging.INFO)
     app = await build_app(settings, db_path=db_path, shared_platform=True)
     runner = SlackRunner(app, settings)
     stopping = asyncio.Event()

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from bot.adapters.slack.inbound import People
 from bot.adapters.slack.app import web_client
+from bot.adapters.slack.inbound import People
 from tests.slack.standin import BOT_TOKEN, TEAM
 
 

@@ -76,3 +76,12 @@ async def test_a_dropped_connection_is_logged_and_reopened(socket_world, caplog)
     assert any("Reconnecting" in r.getMessage() for r in caplog.records)
     answer = await socket_world.command("/partial x^2 y wrt y")
     assert "∂f/∂y = x^2" in answer.seen().text.replace("`", "")
+
+
+async def test_every_client_the_app_holds_points_at_the_configured_api_base(socket_world):
+    bot, base = socket_world.runner.bot, socket_world.standin.api_url
+    socket_client = socket_world.runner._socket.client  # the aiohttp SocketModeClient bolt drives
+    clients = [bot.client, bot.bolt.client, bot.outbox.client, bot.people.client, bot.delivery.client,
+               socket_client.web_client]
+    assert {c.base_url for c in clients} == {base}
+    assert all(c.token for c in clients[:-1])

@@ -112,11 +112,8 @@ class SlackRunner:
         site_app.router.add_get("/healthz", _healthy)
         self._site_runner = web.AppRunner(site_app, access_log=None)
         await self._site_runner.setup()
-        site = web.TCPSite(self._site_runner, host, port)
-        await site.start()
-        server = site._server
-        sockets = getattr(server, "sockets", None) or []
-        self.port = sockets[0].getsockname()[1] if sockets else port
+        await web.TCPSite(self._site_runner, host, port).start()
+        self.port = int(self._site_runner.addresses[0][1])  # the one bound, when asked for port 0
         log.info("Slack: HTTP mode on %s:%s%s", host, self.port, EVENTS_PATH)
         await self.app.start_pushes(self.bot.delivery, "slack")
         return self.port

@@ -76,10 +76,8 @@ class SlackBot:
 
     async def _on_button(self, ack: Any, body: dict[str, Any], action: dict[str, Any]) -> None:
         await ack()
-        channel = (body.get("channel") or {}).get("id") or (body.get("container") or {}).get("channel_id") or ""
-        container = body.get("container") or {}
-        where = Where(team=inbound.team_of(body), channel=str(channel), user=str(body["user"]["id"]),
-                      response_url=body.get("response_url"), thread_ts=container.get("thread_ts"),
+        where = Where(team=inbound.team_of(body), channel=inbound.channel_of(body), user=str(body["user"]["id"]),
+                      response_url=body.get("response_url"), thread_ts=(body.get("container") or {}).get("thread_ts"),
                       context=f"button {action.get('value', '')[:60]}")
 
         async def answer() -> None:

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+import aiohttp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
@@ -63,8 +64,10 @@ class People:
             return cached[1]
         try:
             found = (await self.client.users_info(user=user))["user"]
-        except SlackApiError as error:  # not an admin until Slack says so; asked again soon
-            log.warning("users.info for %s in %s failed: %s", user, team, error.response.get("error"))
+        except (SlackApiError, aiohttp.ClientError, TimeoutError) as error:
+            # not an admin until Slack says so; asked again soon
+            reason = error.response.get("error") if isinstance(error, SlackApiError) else repr(error)
+            log.warning("users.info for %s in %s failed: %s", user, team, reason)
             person = Person(fallback_name or user, admin=False)
             self._known[key] = (self.clock() + min(self.ttl, 30.0), person)
             return person
@@ -91,10 +94,9 @@ def from_command(body: dict[str, Any], person: Person) -> Message:
 
 def from_button(body: dict[str, Any], action: dict[str, Any], person: Person) -> Message:
     command = str(action.get("value") or "")
-    channel = (body.get("channel") or {}).get("id") or (body.get("container") or {}).get("channel_id") or ""
     return Message(
         user=UserRef("slack", str(body["user"]["id"]), person.name, admin=person.admin),
-        channel=ChannelRef("slack", team_of(body), str(channel)),
+        channel=ChannelRef("slack", team_of(body), channel_of(body)),
         text=command,
         action=Action(id=str(action.get("action_id", "")), payload=command),
     )
@@ -106,6 +108,11 @@ def from_event(event: dict[str, Any], team: str, person: Person, *, bot_user_id:
         channel=ChannelRef("slack", team, str(event["channel"])),
         text=command_text(str(event.get("text") or ""), bot_user_id=bot_user_id),
     )
+
+
+def channel_of(body: dict[str, Any]) -> str:
+    """The conversation a button was pressed in (``channel``, or the message's container)."""
+    return str((body.get("channel") or {}).get("id") or (body.get("container") or {}).get("channel_id") or "")
 
 
 def team_of(body: dict[str, Any]) -> str:

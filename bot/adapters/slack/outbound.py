@@ -10,7 +10,6 @@ The answer record was committed by the core before any of this, so nothing a lea
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from dataclasses import dataclass, field
 from typing import Any
@@ -37,7 +36,7 @@ UNREACHABLE = frozenset({"not_in_channel", "channel_not_found", "is_archived", "
                          "cannot_dm_bot", "user_not_in_channel", "messages_tab_disabled"})
 PERMANENT = UNREACHABLE | {"invalid_auth", "not_authed", "account_inactive", "token_revoked",
                            "missing_scope", "no_permission", "team_access_not_granted"}
-NETWORK_ERRORS = (aiohttp.ClientError, asyncio.TimeoutError, SlackRequestError)
+NETWORK_ERRORS = (aiohttp.ClientError, TimeoutError, SlackRequestError)
 
 
 @dataclass
@@ -84,6 +83,10 @@ class Outbox:
                         where.user, code, where.context)
             if code not in UNREACHABLE:
                 return
+        except NETWORK_ERRORS as error:
+            log.error("slack: Slack unreachable posting to %s in %s for %s: %r (%s)", where.channel, where.team,
+                      where.user, error, where.context)
+            return
         await self._to_dm(message, where)
 
     async def _respond(self, message: SlackMessage, where: Where, private: bool) -> bool:
@@ -111,9 +114,9 @@ class Outbox:
         try:
             dm = await self.dm_channel(where.user)
             await self.client.chat_postMessage(channel=dm, text=message.text, blocks=[note, *message.blocks])
-        except SlackApiError as error:
+        except (SlackApiError, *NETWORK_ERRORS) as error:
             log.error("slack: answer for %s in %s/%s could not be delivered anywhere: %s (%s)", where.user,
-                      where.team, where.channel, _code(error), where.context)
+                      where.team, where.channel, _reason(error), where.context)
 
     async def dm_channel(self, user: str) -> str:
         opened = await self.client.conversations_open(users=user)
@@ -142,15 +145,16 @@ class Outbox:
             try:
                 await self.client.files_upload_v2(file_uploads=files, channel=where.channel, thread_ts=where.thread_ts)
                 return
-            except SlackApiError as error:
+            except (SlackApiError, *NETWORK_ERRORS) as error:
                 log.warning("slack: sharing %d picture(s) into %s failed: %s (%s)", len(files), where.channel,
-                            _code(error), where.context)
-                if _code(error) not in UNREACHABLE:
+                            _reason(error), where.context)
+                if _reason(error) not in UNREACHABLE:
                     return
         try:
             await self.client.files_upload_v2(file_uploads=files, channel=await self.dm_channel(where.user))
-        except SlackApiError as error:
-            log.error("slack: pictures for %s could not be shared: %s (%s)", where.user, _code(error), where.context)
+        except (SlackApiError, *NETWORK_ERRORS) as error:
+            log.error("slack: pictures for %s could not be shared: %s (%s)", where.user, _reason(error),
+                      where.context)
             return
         note = "🖼 The pictures are in your direct messages with me" + (
             "." if private else f" — invite me to <#{where.channel}> (`/invite @calcbot`) to show them here.")
@@ -177,8 +181,8 @@ class SlackDelivery:
                 log.warning("slack: part %d of the %s push to %s failed: %s", n + 1, kind, channel.id, _code(error))
             except NETWORK_ERRORS as error:
                 if n == 0:
-                    raise DeliveryFailed(f"network: {error}") from error
-                log.warning("slack: part %d of the %s push to %s failed: %s", n + 1, kind, channel.id, error)
+                    raise DeliveryFailed(f"network: {error!r}") from error
+                log.warning("slack: part %d of the %s push to %s failed: %r", n + 1, kind, channel.id, error)
         files = await self.outbox.uploads(reply)
         if files:
             try:
@@ -196,6 +200,10 @@ def failure(error: SlackApiError) -> DeliveryFailed:
     if code == "not_in_channel":
         reason = "not_in_channel: invite the app to the channel (/invite @calcbot), then /daily on again"
     return DeliveryFailed(reason, permanent=code in PERMANENT)
+
+
+def _reason(error: Exception) -> str:
+    return _code(error) if isinstance(error, SlackApiError) else repr(error)
 
 
 def _code(error: SlackApiError) -> str:

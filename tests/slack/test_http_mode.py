@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import time
 
 import sympy
 
-from tests.slack.world import slash
+from tests.slack.world import signed, slash
 
 
 async def test_a_signed_slash_command_is_acked_and_answered_in_channel(http_world):
@@ -43,3 +44,23 @@ async def test_block_actions_run_the_buttons_command_through_the_router(http_wor
     assert quiz.ack.status == 200
     assert "Quiz" in quiz.messages[0].shown_text
     assert {"Hint", "Skip"} <= set(quiz.messages[-1].buttons)
+
+
+async def test_slacks_url_verification_and_the_health_check_answer(http_world):
+    body = json.dumps({"token": "x", "challenge": "c-123", "type": "url_verification"})
+    async with http_world.http.post(http_world.events_url, data=body,
+                                    headers=signed(body, content_type="application/json")) as response:
+        assert response.status == 200 and "c-123" in await response.text()
+    async with http_world.http.get(f"http://127.0.0.1:{http_world.runner.port}/healthz") as response:
+        assert response.status == 200 and await response.text() == "ok"
+
+
+async def test_an_unreachable_response_url_falls_back_to_the_web_api(http_world):
+    form = slash("/partial x^2 y wrt y", user="U0ANA", channel="C0GEN",
+                 response_url="http://127.0.0.1:9/hooks/nobody-listens")
+    calls = len(http_world.standin.calls)
+    await http_world.post_form(form)
+    await http_world.runner.bot.idle()
+    answer = http_world.since(calls, len(http_world.standin.responses))
+    [shown] = answer.messages
+    assert shown.via == "chat.postMessage" and "∂f/∂y = x^2" in shown.shown_text.replace("`", "")

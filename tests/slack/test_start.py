@@ -33,6 +33,13 @@ async def test_a_bad_bot_token_is_refused_with_a_clear_message(standin, tmp_path
     assert "xoxb-wrong" not in err
 
 
+async def test_a_bad_app_token_is_refused_after_the_bot_token_passes(standin, tmp_path):
+    code, err = await _run(_env(standin, tmp_path, SLACK_BOT_TOKEN=BOT_TOKEN, SLACK_APP_TOKEN="xapp-wrong"))
+    assert code == 1 and "Slack refused SLACK_APP_TOKEN (invalid_auth)" in err
+    assert [c.method for c in standin.calls] == ["auth.test", "apps.connections.open"]
+    assert "workspace Loopback Academy" in err  # the bot token was fine, and said whose it is
+
+
 async def test_http_mode_without_a_signing_secret_says_what_is_missing(standin, tmp_path):
     code, err = await _run(_env(standin, tmp_path, SLACK_BOT_TOKEN=BOT_TOKEN), "--http", "0")
     assert code == 1 and "SLACK_SIGNING_SECRET is not set" in err

@@ -98,6 +98,9 @@ class SlackRunner:
             raise SlackStartError(f"Slack refused SLACK_APP_TOKEN ({error.response.get('error')}). Create an "
                                   "app-level token with the connections:write scope under Basic Information, "
                                   "and turn Socket Mode on.") from None
+        except NETWORK_ERRORS as error:
+            raise SlackStartError(f"cannot open a Socket Mode connection through {self.bot.client.base_url} "
+                                  f"({error!r})") from None
         handler.client.wss_uri = str(first["url"])  # the client reconnects with fresh URLs by itself
         await handler.connect_async()
         self._socket = handler

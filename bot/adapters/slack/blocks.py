@@ -8,11 +8,14 @@ The reply's choices become buttons whose value is the command the button sends.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from typing import Any
 
 from bot.adapters.slack.mrkdwn import to_mrkdwn, to_plain
 from bot.core.reply import Choice, Reply
+
+log = logging.getLogger("calcbot.slack")
 
 MAX_BLOCKS = 50
 MAX_SECTION_TEXT = 3000
@@ -63,8 +66,9 @@ def button_blocks(choices: tuple[Choice, ...]) -> list[dict[str, Any]]:
     buttons = []
     for n, choice in enumerate(choices):
         label = choice.label if len(choice.label) <= MAX_BUTTON_LABEL else choice.label[: MAX_BUTTON_LABEL - 1] + "…"
-        if len(choice.command) > MAX_BUTTON_VALUE:
-            raise ValueError(f"button {choice.id!r} carries a command over {MAX_BUTTON_VALUE} characters")
+        if len(choice.command) > MAX_BUTTON_VALUE:  # Slack would refuse the whole message
+            log.warning("slack: button %r left off: its command is over %d characters", choice.id, MAX_BUTTON_VALUE)
+            continue
         buttons.append({
             "type": "button",
             "text": {"type": "plain_text", "text": label, "emoji": True},

@@ -33,6 +33,10 @@ async def test_a_badly_signed_request_is_refused_before_anything_runs(http_world
     assert response.status == 401
     stale = await http_world.post_form(form, timestamp=int(time.time()) - 6 * 60)
     assert stale.status == 401
+    press = {"payload": json.dumps({"type": "block_actions", "team": {"id": "T0LOOP"}, "user": {"id": "U0ANA"},
+                                    "actions": [{"action_id": "calcbot.0.skip", "value": "/skip"}]})}
+    forged = await http_world.post_form(press, secret="not-the-secret")
+    assert forged.status == 401
     await http_world.runner.bot.idle()
     assert http_world.standin.calls[before:] == [] and http_world.standin.responses == []
 

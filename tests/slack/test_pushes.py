@@ -34,6 +34,8 @@ async def _pushes(world) -> list[dict]:
 
 async def test_the_daily_question_is_pushed_at_its_time_with_buttons_and_answered_by_one(timed):
     world, clock = timed
+    assert not (await world.command("/cohort create Calc Crew")).seen().error
+    assert not (await world.command("/cohort join Calc Crew", user="U0BEN")).seen().error
     refused = await world.command("/daily on 09:30 UTC", user="U0BEN")  # users.info: not an admin
     assert refused.seen().error and "admin" in refused.seen().text.lower()
     scheduled = await world.command("/daily on 09:30 UTC product-rule")  # users.info: ana is an admin

@@ -1,4 +1,4 @@
-"""`calcbot console | db upgrade`: parse the command line, build the app, hand it to an adapter."""
+"""`calcbot console | slack | db upgrade`: parse the command line, build the app, hand it to an adapter."""
 
 from __future__ import annotations
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 
+from slack_sdk.socket_mode.aiohttp import SocketModeClient
+
 from tests.slack.standin import APP_TOKEN, BOT_USER
 from tests.slack.world import event, slash
 
@@ -80,7 +82,8 @@ async def test_a_dropped_connection_is_logged_and_reopened(socket_world, caplog)
 
 async def test_every_client_the_app_holds_points_at_the_configured_api_base(socket_world):
     bot, base = socket_world.runner.bot, socket_world.standin.api_url
-    socket_client = socket_world.runner._socket.client  # the aiohttp SocketModeClient bolt drives
+    socket_client = socket_world.runner._socket.client
+    assert isinstance(socket_client, SocketModeClient)  # slack_sdk's aiohttp client, as bolt drives it
     clients = [bot.client, bot.bolt.client, bot.outbox.client, bot.people.client, bot.delivery.client,
                socket_client.web_client]
     assert {c.base_url for c in clients} == {base}

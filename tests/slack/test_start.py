@@ -7,6 +7,7 @@ import asyncio
 import os
 import signal
 import sys
+import time
 
 from tests.slack.standin import APP_TOKEN, BOT_TOKEN
 
@@ -62,3 +63,27 @@ async def test_socket_mode_logs_the_workspace_and_bot_and_stops_cleanly(standin,
     assert "workspace Loopback Academy (T0LOOP), bot @calcbot" in err
     assert BOT_TOKEN not in err and APP_TOKEN not in err
     assert process.returncode == 0, err[-2000:]
+
+
+async def test_sigterm_lets_the_answers_in_flight_go_out(standin, tmp_path):
+    from tests.slack.world import slash
+
+    env = _env(standin, tmp_path, SLACK_BOT_TOKEN=BOT_TOKEN, SLACK_APP_TOKEN=APP_TOKEN)
+    process = await asyncio.create_subprocess_exec(sys.executable, "-m", "bot", "slack", env=env,
+                                                   stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+    try:
+        for _ in range(600):
+            if standin.sockets:
+                break
+            await asyncio.sleep(0.05)
+        await standin.envelope("slash_commands", slash("/taylor e^(sin x) * cos(7x) at 0 order 12", user="U0ANA",
+                                                       channel="C0GEN", response_url=standin.hook_url("late")),
+                               timeout=10)
+    finally:
+        signalled = time.monotonic()
+        process.send_signal(signal.SIGTERM)  # while the answer is still being worked out
+        _, err = await asyncio.wait_for(process.communicate(), 90)
+    [answer] = [r for r in standin.responses if r["hook"] == "late"]
+    assert answer["at"] > signalled  # it was still in flight when the signal came
+    assert "Maclaurin" in answer["body"]["text"] and answer["body"]["response_type"] == "in_channel"
+    assert process.returncode == 0, err.decode()[-2000:]

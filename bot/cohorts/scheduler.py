@@ -77,6 +77,8 @@ class Scheduler:
     async def stop(self) -> None:
         for task in self._tasks:
             task.cancel()
+        # wait for a round cut short to unwind before the caller closes the store under it
+        await asyncio.gather(*self._tasks, return_exceptions=True)
         self._tasks.clear()
 
     # -- one round ---------------------------------------------------------------------------

@@ -24,7 +24,9 @@ from typing import Any, TypeVar
 
 from bot.errors import CalcbotError, CannotEvaluate, NumberTooLarge
 from bot.present.answer import Answer
+from bot.present.notes import with_reading_notes
 from bot.present.numbers import shorten_answer
+from bot.solver.ambiguities import noting
 
 log = logging.getLogger("calcbot.guard")
 T = TypeVar("T")
@@ -43,8 +45,11 @@ def guarded(fn: Callable[..., T], *args: Any) -> T:
     """Run ``fn(*args)`` (a worker job), turning input-caused library failures into domain errors."""
     sys.set_int_max_str_digits(MAX_INT_DIGITS)
     try:
-        result = fn(*args)
-        return shorten_answer(result) if isinstance(result, Answer) else result  # type: ignore[return-value]
+        with noting() as notes:  # how the parser read anything ambiguous, for the reply to say
+            result = fn(*args)
+        if isinstance(result, Answer):
+            return with_reading_notes(shorten_answer(result), notes)  # type: ignore[return-value]
+        return result
     except CalcbotError:
         raise
     except (MemoryError, RecursionError):

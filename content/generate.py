@@ -8,6 +8,7 @@ engine can show them and not count the attempt.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import zlib
 from collections.abc import Sequence
@@ -17,6 +18,7 @@ import sympy
 from bot.errors import BadArgument, EmptyInput
 from bot.present.diagnosis import gradient_diagnosis, quiz_diagnosis
 from bot.present.format import fmt_number, plain
+from bot.solver.ambiguities import noting
 from bot.solver.equivalence import Equivalence, equivalent
 from bot.solver.parser import parse, parse_list
 from content.catalog import curriculum
@@ -59,6 +61,14 @@ def grade_answer(question_json: str, answer_text: str) -> Grade:
     text = answer_text.strip()
     if not text:
         raise EmptyInput("type your answer after the command, e.g. `2*x*cos(x^2)` or `(1, 2)`")
+    with noting() as notes:  # how an ambiguous answer was read (canonical answers never are)
+        grade = _grade(question, text)
+    if not notes:
+        return grade
+    return dataclasses.replace(grade, feedback="\n".join([grade.feedback, *(note.text for note in notes)]))
+
+
+def _grade(question: Question, text: str) -> Grade:
     if question.kind == "choice":
         return _grade_choice(question, text)
     if question.kind == "matrix":

@@ -26,6 +26,7 @@ from bot.errors import (
     Undefined,
     WrongArity,
 )
+from bot.solver.ambiguities import record_ambiguities
 from bot.solver.lexer import MAX_LENGTH, Kind, Token, tokenize
 from bot.solver.variables import symbol
 
@@ -53,7 +54,10 @@ NOTATION_HELP = """\
 • Multiplication can be left out: `2x`, `3x^2 y`, `(x+1)(x-1)`, `2 sin x`, `(x+1)2`. It binds \
 like `*`, left to right: `1/2x` is ½·x (as Wolfram|Alpha reads it); write `1/(2x)` for the other.
 • `-x^2` is −(x²); `2^3^2` is 2⁹; an exponent is one factor: `e^2x` is e²·x, so write `e^(2x)`, \
-`e^(-x)` (`e^-x` works too).
+`e^(-x)` (`e^-x` works too); `x^-1/2` is x⁻¹/2 and `x^1/2` is x/2, so write `x^(-1/2)`, `x^(1/2)`.
+• When you type one of the readings this help calls out (`e^2x`, `x^-1/2`, `1/2x`, `√2x`, `sin x^2`, \
+`sin x/2`, `sin^-1 x`, `2^3^2`), the reply keeps that reading and adds a one-line note saying so \
+and how to write the other.
 • Names: `x`, `x1`, `x_1`, `w₁`, Greek `theta` or `θ`. Other runs of letters are split: `xy` is \
 x·y, `xy2` is x·y2; function names, `pi` and Greek names in a run are read first, longest first: \
 `sinx` is sin x, `xsinx` is x·sin x, `2pir` is 2πr. A run that is a word (`about`, `the`) or a \
@@ -67,7 +71,8 @@ command's keyword (`at`, `to`, `wrt`) is never split: calcbot asks what you mean
 `ln`, `log`, `sqrt`/`√`, `cbrt`, `abs`, `sign`, `floor`, `ceil`, `n!`, `n!!`, `max(a, b)`, `min(a, b)`, \
 `relu`, `sigmoid(x)` = `σ(x)` = 1/(1+e^-x).
 • Without brackets a function takes the product after it: `sin 2x` = sin(2x), `sin x^2` = \
-sin(x²), `sin x cos x` = sin x·cos x; it stops at `+ - * /` and at the next function. `√2x` is √2·x.
+sin(x²), `sin x cos x` = sin x·cos x; it stops at `+ - * /` (`sin x/2` is (sin x)/2) and at the \
+next function. `√2x` is √2·x.
 • `sin^2 x` and `sin²x` are (sin x)²; `sin^-1 x` is arcsin x.
 • Logs: `ln x` = `log x` (natural); `log(x, b)`, `log_2 x`, `log2(x)`, `log10(x)` for other bases.
 • Decimals are exact: `0.1` is 1/10. `1e-3` is 1/1000 (a digit must follow the e: `2e` is 2·e).
@@ -823,10 +828,13 @@ def _finished(expr: sympy.Expr) -> sympy.Expr:
 
 def parse(text: str) -> sympy.Expr:
     """One expression, e.g. ``x^2 sin x``; ``=`` is refused with a pointer to /check."""
-    parser = _Parser(tokenize(text))
+    tokens = tokenize(text)
+    parser = _Parser(tokens)
     expr = parser.expression()
     parser.expect_end()
-    return _finished(expr)
+    finished = _finished(expr)
+    record_ambiguities(text, tokens)
+    return finished
 
 
 def parse_equation(text: str) -> tuple[sympy.Expr, sympy.Expr]:
@@ -848,12 +856,17 @@ def parse_equation(text: str) -> tuple[sympy.Expr, sympy.Expr]:
     parser.advance()
     right = parser.expression()
     parser.expect_end()
-    return _finished(left), _finished(right)
+    sides = _finished(left), _finished(right)
+    record_ambiguities(text, tokens)
+    return sides
 
 
 def parse_list(text: str) -> list[sympy.Expr]:
     """``[f1, f2, f3]``, ``(a, b)`` or ``f1, f2``: the expressions separated by top-level commas."""
-    return [expr for expr, _ in _Parser(tokenize(text)).items()]
+    tokens = tokenize(text)
+    found = [expr for expr, _ in _Parser(tokens).items()]
+    record_ambiguities(text, tokens)
+    return found
 
 
 def parse_point(text: str) -> tuple[sympy.Expr, ...]:
@@ -911,7 +924,8 @@ def parse_variable(text: str) -> sympy.Symbol:
 
 def parse_assignments(text: str) -> dict[sympy.Symbol, sympy.Expr]:
     """``x = cos t, y = sin t`` or ``A=1, w=2``: variables and their values, in order."""
-    parser = _Parser(tokenize(text), equation=True)
+    tokens = tokenize(text)
+    parser = _Parser(tokens, equation=True)
     found: dict[sympy.Symbol, sympy.Expr] = {}
     while True:
         token = parser.peek()
@@ -959,6 +973,7 @@ def parse_assignments(text: str) -> dict[sympy.Symbol, sympy.Expr]:
         found[variable] = _finished(parser.expression())
         separator = parser.peek()
         if separator.kind is Kind.END:
+            record_ambiguities(text, tokens)
             return found
         if separator.kind is not Kind.COMMA:
             raise parser.unexpected(separator)

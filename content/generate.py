@@ -55,17 +55,27 @@ def generate_from(topic_id: str, generator_name: str, seed: int) -> Question:
     )
 
 
-def grade_answer(question_json: str, answer_text: str) -> Grade:
-    """Mark a learner's answer: right or wrong, with feedback that says where a wrong one goes astray."""
+def grade_answer(question_json: str, answer_text: str, reveal: bool = True) -> Grade:
+    """Mark a learner's answer: right or wrong, with feedback that says where a wrong one goes astray.
+
+    With ``reveal`` false (a first try, with a retry to come) the feedback points at the mistake but
+    does not give the corrected answer away.
+    """
     question = Question.from_json(question_json)
     text = answer_text.strip()
     if not text:
         raise EmptyInput("type your answer after the command, e.g. `2*x*cos(x^2)` or `(1, 2)`")
     with noting() as notes:  # how an ambiguous answer was read (canonical answers never are)
         grade = _grade(question, text)
-    if not notes:
-        return grade
-    return dataclasses.replace(grade, feedback="\n".join([grade.feedback, *(note.text for note in notes)]))
+    feedback = grade.feedback
+    if not reveal:
+        feedback = "\n".join(line for line in feedback.split("\n") if not line.startswith(_REVEALING))
+    if notes:
+        feedback = "\n".join([feedback, *(note.text for note in notes)])
+    return dataclasses.replace(grade, feedback=feedback)
+
+
+_REVEALING = ("**Corrected answer:**",)  # the diagnosis's last line: kept back until the retry is used
 
 
 def _grade(question: Question, text: str) -> Grade:

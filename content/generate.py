@@ -11,7 +11,7 @@ from __future__ import annotations
 import dataclasses
 import re
 import zlib
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 import sympy
 
@@ -21,6 +21,7 @@ from bot.present.format import fmt_number, plain
 from bot.solver.ambiguities import noting
 from bot.solver.equivalence import Equivalence, equivalent
 from bot.solver.parser import parse, parse_list
+from bot.solver.terms import compare_terms
 from content.catalog import curriculum
 from content.generators import GENERATORS
 from content.questions import Grade, Question, choice_labels
@@ -105,11 +106,34 @@ def _grade_expression(question: Question, text: str) -> Grade:
     readable = plain(expected)
     if verdict.equivalent:
         return Grade(True, "✅ Correct!" + _domain_note(verdict), readable)
-    feedback = "❌ Not quite. " + _difference(given, expected, verdict)
+    feedback = "❌ Not quite. " + _terms_feedback(text, given, expected) + _difference(given, expected, verdict)
     explanation, diagnosis = quiz_diagnosis(question.solution_command, given, expected, _equivalence_seed(question))
     if explanation:
         feedback += "\n" + "\n".join(explanation)
     return Grade(False, feedback, readable, diagnosis)
+
+
+def _terms_feedback(text: str, given: sympy.Expr, expected: sympy.Expr) -> str:
+    """Where both are sums: which of the learner's terms are right and which is wrong, in their words."""
+    found = compare_terms(text, given, expected)
+    if found is None or not found.helpful:
+        return ""
+    parts = []
+    if found.right:
+        names = _and(f"`{term.text}`" for term in found.right)
+        parts.append(f"your {names} {'is' if len(found.right) == 1 else 'are'} right")
+    parts += [f"your `{term.text}` should be `{plain(should)}`" for term, should in found.wrong]
+    parts += [f"your `{term.text}` should not be there" for term in found.extra]
+    if found.missing:
+        count = len(found.missing)
+        parts.append("a term is missing" if count == 1 else f"{count} terms are missing")
+    sentence = "; ".join(parts)
+    return f"Term by term: {sentence}.\n"
+
+
+def _and(items: Iterable[str]) -> str:
+    listed = list(items)
+    return listed[0] if len(listed) == 1 else ", ".join(listed[:-1]) + " and " + listed[-1]
 
 
 def _domain_note(verdict: Equivalence) -> str:

@@ -9,6 +9,7 @@ engine can show them and not count the attempt.
 from __future__ import annotations
 
 import dataclasses
+import math
 import re
 import zlib
 from collections.abc import Iterable, Sequence
@@ -53,6 +54,7 @@ def generate_from(topic_id: str, generator_name: str, seed: int) -> Question:
         solution=draft.solution,
         solution_command=draft.solution_command,
         tolerance=draft.tolerance,
+        significant_figures=draft.significant_figures,
     )
 
 
@@ -185,6 +187,35 @@ def _close(given: float, expected: float, tolerance: float) -> bool:
     return abs(given - expected) <= tolerance * abs(expected) + 1e-12
 
 
+def agreeing_figures(given: float, expected: float) -> int:
+    """How many significant figures of ``expected`` ``given`` gets right: it is within half a unit
+    of the last of them (1.235 and 1.2346 agree with 1.23456 to 4; 1.234 only to 3)."""
+    if given == expected:
+        return _ALL_FIGURES
+    if expected == 0:
+        return 0
+    leading = math.floor(math.log10(abs(expected)))
+    for figures in range(1, _ALL_FIGURES):
+        if abs(given - expected) > 0.5 * 10 ** (leading - figures + 1) * (1 + 1e-9):
+            return figures - 1
+    return _ALL_FIGURES
+
+
+_ALL_FIGURES = 16  # as many as a float holds
+
+
+def _relative_slack(question: Question) -> float:
+    """The question's leeway as a relative tolerance (half a unit in the last asked-for figure)."""
+    return 0.5 * 10 ** (1 - question.significant_figures) if question.significant_figures else question.tolerance
+
+
+def _accepted(given: float, expected: float, question: Question) -> bool:
+    """Right as the prompt asked: to its significant figures, else within the tolerance."""
+    if question.significant_figures:
+        return agreeing_figures(given, expected) >= question.significant_figures
+    return _close(given, expected, question.tolerance)
+
+
 def _readable_number(expr: sympy.Expr) -> str:
     exact = plain(expr)
     if isinstance(expr, sympy.Integer):
@@ -196,13 +227,21 @@ def _readable_number(expr: sympy.Expr) -> str:
     return f"{exact} ≈ {approximate}"
 
 
-def _number_feedback(given: float, expected: float, tolerance: float) -> str:
+def _number_feedback(given: float, expected: float, question: Question) -> str:
     gap = abs(given - expected)
     relative = f" ({gap / abs(expected):.2%})" if expected else ""
     text = f"You gave {fmt_number(given, 6)}; that is off by {fmt_number(gap, 3)}{relative}."
-    if gap <= _CLOSE_FACTOR * tolerance * abs(expected) and gap > 0:
+    wanted = question.significant_figures
+    agreeing = agreeing_figures(given, expected) if expected else 0
+    if wanted and agreeing >= 1:
+        text += f" It agrees with the answer to {agreeing} significant figure{'s' if agreeing > 1 else ''}; {wanted} are asked for"
+        leading = math.floor(math.log10(abs(expected)))
+        unit = 10 ** (leading - wanted + 1)
+        truncated = abs(given) < abs(expected) and abs(expected) - abs(given) < unit and given * expected > 0
+        text += " — round the last figure rather than cutting the rest off." if truncated else "."
+    elif not wanted and gap <= _CLOSE_FACTOR * question.tolerance * abs(expected) and gap > 0:
         text += " Very close — keep more significant figures."
-    elif expected and abs(given + expected) <= tolerance * abs(expected) + 1e-12:
+    elif expected and _accepted(-given, expected, question):
         text += " The size is right but the sign is wrong."
     return text
 
@@ -218,9 +257,9 @@ def _grade_number(question: Question, text: str) -> Grade:
     if given is None:
         names = ", ".join(sorted(str(s) for s in given_expr.free_symbols)) or "a non-real value"
         return Grade(False, f"❌ The answer should be a single number, but yours contains {names}. Substitute the values given.", readable)
-    if _close(given, expected, question.tolerance):
+    if _accepted(given, expected, question):
         return Grade(True, "✅ Correct!", readable)
-    return Grade(False, "❌ Not quite. " + _number_feedback(given, expected, question.tolerance), readable)
+    return Grade(False, "❌ Not quite. " + _number_feedback(given, expected, question), readable)
 
 
 # --- vectors and matrices -----------------------------------------------------------------------
@@ -233,7 +272,7 @@ def _entry_matches(given: sympy.Expr, expected: sympy.Expr, question: Question, 
         given_value = _number_value(given)
         if given_value is None:
             return False, f"you gave {plain(given)}, which is not a number"
-        if _close(given_value, expected_value, question.tolerance):
+        if _accepted(given_value, expected_value, question):
             return True, ""
         return False, f"you gave {fmt_number(given_value, 6)}, off by {fmt_number(abs(given_value - expected_value), 3)}"
     verdict = equivalent(given, expected, seed=_equivalence_seed(question) + index)
@@ -291,7 +330,7 @@ def _grade_matrix(question: Question, text: str) -> Grade:
     grade = _grade_entries(question, flat_given, flat_expected, names, readable)
     if not grade.correct and expected_shape[0] == expected_shape[1]:
         transposed = [given[c][r] for r in range(expected_shape[0]) for c in range(expected_shape[1])]
-        if all(_probably_equal(mine, theirs, question.tolerance) for mine, theirs in zip(transposed, flat_expected, strict=True)):
+        if all(_probably_equal(mine, theirs, _relative_slack(question)) for mine, theirs in zip(transposed, flat_expected, strict=True)):
             return Grade(False, grade.feedback + " It is the transpose of the answer: rows and columns are swapped.", readable)
     return grade
 

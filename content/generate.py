@@ -16,7 +16,7 @@ from collections.abc import Iterable, Sequence
 
 import sympy
 
-from bot.errors import BadArgument, EmptyInput
+from bot.errors import BadArgument, CalcbotError, EmptyInput
 from bot.present.diagnosis import gradient_diagnosis, quiz_diagnosis
 from bot.present.format import fmt_number, plain
 from bot.solver.ambiguities import noting
@@ -435,6 +435,24 @@ def _normalise_choice(text: str) -> str:
     return re.sub(r"\s+", "", text.strip().strip("`").replace("**", "^")).lower()
 
 
+def _equivalent_choice(question: Question, text: str) -> int | None:
+    """The one option that is the same expression as the learner's (``2x cos x`` for
+    ``2*x*cos(x)``); None when the text is no expression or matches no single option."""
+    try:
+        given = parse(text)
+    except CalcbotError:
+        return None
+    found = []
+    for index, choice in enumerate(question.choices):
+        try:
+            option = parse(choice.strip("`$ "))
+        except CalcbotError:
+            continue  # an option in words
+        if equivalent(given, option, seed=_equivalence_seed(question) + index).equivalent:
+            found.append(index)
+    return found[0] if len(found) == 1 else None
+
+
 def _grade_choice(question: Question, text: str) -> Grade:
     labels = choice_labels(len(question.choices))
     correct_index = labels.index(question.answer)
@@ -448,6 +466,8 @@ def _grade_choice(question: Question, text: str) -> Grade:
         matches = [i for i, choice in enumerate(question.choices) if _normalise_choice(choice) == wanted]
         if matches:
             index = matches[0]
+        else:
+            index = _equivalent_choice(question, text)
     if index is None:
         raise BadArgument(f"answer with one of the letters {', '.join(labels)} (or copy the option's text)")
     if index == correct_index:

@@ -7,6 +7,7 @@ import sympy
 from bot.errors import BadArgument, Undefined
 from bot.present.answer import Answer
 from bot.present.format import LearnerNotation, fmt_latex, fmt_number, fmt_table, result_str
+from bot.solver.logistic import logistic_form
 from bot.solver.numeric import realise
 from bot.solver.parser import parse, parse_point, parse_variable
 from bot.solver.steps import RULES, Derivation, Step, derive_with_steps
@@ -84,6 +85,11 @@ def _derive(expr_text: str, wrt: str | None, order: int) -> Answer:
         "",
         f"**Result**: {_operator_text(var, order, writer.partial)}({writer.text(expr)}) = `{writer.text(derivation.result)}`",
     ]
+    sigmoid = logistic_form(expr, derivation.result)
+    if sigmoid is not None:
+        lines.append(
+            f"With the logistic function σ(u) = 1/(1 + e^(−u)), this is `{sigmoid.text(writer.text)}`."
+        )
     return Answer(
         text="\n".join(lines),
         result=result_str(derivation.result),

@@ -7,6 +7,7 @@ import sympy
 from bot.errors import BadArgument, Undefined
 from bot.present.answer import Answer
 from bot.present.format import LearnerNotation, fmt_latex, fmt_number, fmt_table, result_str
+from bot.present.taylor import join_terms, shift_symbol
 from bot.solver.logistic import logistic_form
 from bot.solver.numeric import realise
 from bot.solver.parser import parse, parse_point, parse_variable
@@ -135,6 +136,8 @@ def slope(expr_text: str, at_text: str, wrt: str | None = None) -> Answer:
         f"The forward quotient closes in on f'({a}) as h shrinks; the symmetric one usually gets there faster.",
         f"By the rules of differentiation, f'({var}) = `{writer.text(derivation.result)}` "
         "(/derive shows the steps).",
+        f"The tangent line, the linearisation of f at a = {a}: L({var}) = f(a) + f'(a)({var} − a) = "
+        f"`{join_terms([sympy.simplify(realise(expr).xreplace({var: point})), exact * shift_symbol(var, point)])}`",
         "",
         f"**Result**: f'({a}) = `{writer.text(exact)}`{approx}",
     ]

@@ -58,7 +58,7 @@ def join_terms(terms: Sequence[sympy.Expr], show: Callable[[sympy.Expr], str] = 
     return text
 
 
-def _shift_symbol(var: sympy.Symbol, a: sympy.Expr, notation: str = "plain") -> sympy.Symbol:
+def shift_symbol(var: sympy.Symbol, a: sympy.Expr, notation: str = "plain") -> sympy.Symbol:
     """A display-only symbol printed as ``(x - a)``, so ``2*(x - 1)`` is not expanded to ``2*x - 2``:
     in the learner's notation, in SymPy syntax (for ``result``) or in LaTeX."""
     if a == 0:
@@ -77,7 +77,7 @@ def _in_powers_of_the_shift(
     form f(a) + f′(a)(x − a) + … that SymPy's own printing would expand or reorder."""
     written = []
     for notation, show in (("sympy", sympy.sstr), ("latex", sympy.latex)):
-        shifts = [_shift_symbol(v, c, notation) for v, c in zip(variables, point, strict=True)]
+        shifts = [shift_symbol(v, c, notation) for v, c in zip(variables, point, strict=True)]
         ordered = sorted(coefficients, key=lambda item: sum(item[1]))
         terms = [c * sympy.Mul(*(u**k for u, k in zip(shifts, alpha, strict=True))) for c, alpha in ordered]
         written.append(join_terms(terms, show))
@@ -104,7 +104,7 @@ def _one_variable(series: Taylor1D) -> Answer:
         f"General term: f⁽ⁿ⁾(a)/n! · ({x} − a)ⁿ, for n = 0 … {n_max}, with a = {a}.",
         "",
     ]
-    shift = _shift_symbol(series.variable, series.point)
+    shift = shift_symbol(series.variable, series.point)
     shown_terms = [term.coefficient * shift**term.n for term in series.terms]
     rows = []
     for term, shown in zip(series.terms, shown_terms, strict=True):
@@ -207,7 +207,7 @@ def _several_variables(series: TaylorND) -> Answer:
             "Beyond degree 2, each degree k adds Σ ∂^α f(a)/α! · Δx^α over the exponent patterns α "
             f"with |α| = k (α! = α₁!·α₂!·…), up to k = {series.order}."
         )
-    shifts = [_shift_symbol(v, c) for v, c in zip(series.variables, series.point, strict=True)]
+    shifts = [shift_symbol(v, c) for v, c in zip(series.variables, series.point, strict=True)]
     by_degree: list[list[sympy.Expr]] = [[] for _ in range(series.order + 1)]
     for alpha, coefficient in series.coefficients:
         monomial = sympy.Mul(*(u**k for u, k in zip(shifts, alpha, strict=True)))

@@ -34,3 +34,15 @@ def test_the_legend_is_in_powers_of_x_minus_a():
     assert shifted_latex(polynomial, x, sympy.Integer(1)) == r"e + e(x - 1) + \frac{e}{2}(x - 1)^{2}"
     assert shifted_latex(sympy.expand(2 * (x + 2) ** 2 - 3), x, sympy.Integer(-2)) == "-3 + 2(x + 2)^{2}"
     assert shifted_latex(1 - x**2 / 2, x, sympy.Integer(0)) == r"1 - \frac{1}{2} x^{2}"
+
+
+@pytest.mark.parametrize(("command", "function", "a", "line"), [
+    ("/slope x^2 at 3", x**2, 3, "9 + 6*(x - 3)"),
+    ("/slope x^3 at -1", x**3, -1, "-1 + 3*(x + 1)"),
+    ("/slope cbrt(x) at -8", -((-x) ** sympy.Rational(1, 3)), -8, "-2 + (x + 8)/12"),
+])
+async def test_slope_gives_the_linearisation_in_powers_of_x_minus_a(bot, command, function, a, line):
+    reply = await bot.say(command)
+    assert f"f(a) + f'(a)(x − a) = `{line}`" in reply.text
+    tangent = function.subs(x, a) + sympy.diff(function, x).subs(x, a) * (x - a)  # for x < 0, ∛x = −∛(−x)
+    assert sympy.simplify(sympy.sympify(line.replace("^", "**"), locals={"x": x}) - tangent) == 0

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sympy
 
-from bot.errors import BadArgument, Undefined
+from bot.errors import BadArgument, CalcbotError, Undefined
 from bot.present.answer import Answer
 from bot.present.format import LearnerNotation, fmt_latex, fmt_number, fmt_table, result_str
 from bot.present.taylor import join_terms, shift_symbol
@@ -12,6 +12,7 @@ from bot.solver.logistic import logistic_form
 from bot.solver.numeric import realise
 from bot.solver.parser import parse, parse_point, parse_variable
 from bot.solver.steps import RULES, Derivation, Step, derive_with_steps
+from bot.solver.terms import ordered_like, typed_terms
 from bot.solver.variables import default_variable, ordered_variables
 
 SLOPE_STEPS = (1, 10, 100, 1000, 10000)  # h = 1/n: the run shrinks tenfold each row
@@ -76,6 +77,11 @@ def _derive(expr_text: str, wrt: str | None, order: int) -> Answer:
     var = _choose_variable(expr, wrt)
     derivation = derive_with_steps(expr, var, order)
     writer = _MathWriter(var, partial=_is_partial(expr, var))
+    typed = [term.expr for term in typed_terms(expr_text) or []]
+    try:
+        writer.order_like(expr, typed, [derive_with_steps(t, var, order).result for t in typed])
+    except CalcbotError:
+        pass  # a term that cannot be differentiated alone: SymPy's order it is
     read_as = f"I read this as: `{writer.text(expr)}`" + (" (call it f)" if order > 1 else "")
     lines = [read_as, _variable_remark(expr, var), ""]
     if order == 1:
@@ -239,8 +245,21 @@ class _MathWriter:
         self.partial = partial
         self._printer = _StepPrinter({"order": None})
         self._printer.partial_in = var if partial else None
+        self._orders: dict[sympy.Expr, list[sympy.Expr]] = {}
+        self._references: list[sympy.Expr] = []
+
+    def order_like(self, expr: sympy.Expr, typed: list[sympy.Expr], derivatives: list[sympy.Expr]) -> None:
+        """Write ``expr`` (a sum the learner typed) with its terms in their order, and any sum
+        later shown whose terms come from theirs (the derivative) in the same order."""
+        if len(typed) < 2 or sympy.expand(sympy.Add(*typed) - expr) != 0:
+            return
+        self._orders[expr] = typed
+        self._references = derivatives
 
     def text(self, expr: sympy.Basic) -> str:
+        if isinstance(expr, sympy.Add) and self._orders:
+            terms = ordered_like(expr, self._orders.get(expr, self._references))
+            return join_terms(terms, lambda term: self._printer.doprint(term).replace("**", "^"))
         return self._printer.doprint(expr).replace("**", "^")
 
 

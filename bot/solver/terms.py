@@ -132,3 +132,19 @@ def _same(a: sympy.Expr, b: sympy.Expr) -> bool:
     if sympy.count_ops(difference) > _MAX_OPS:
         return False
     return bool(sympy.simplify(difference) == 0)
+
+
+def ordered_like(expr: sympy.Expr, references: list[sympy.Expr]) -> list[sympy.Expr]:
+    """The terms of ``expr`` in the order of ``references`` (the learner's terms, or what each
+    became): a term goes where the first reference containing it stands; others go last."""
+    terms = list(sympy.Add.make_args(expr))
+    pieces = [set(sympy.Add.make_args(sympy.expand(reference))) | {reference} for reference in references]
+
+    def place(term: sympy.Expr) -> int:
+        for index, found in enumerate(pieces):
+            if term in found or sympy.expand(term) in found:
+                return index
+        return len(pieces)
+
+    return sorted(terms, key=place)  # stable: SymPy's order within one place
+

@@ -288,7 +288,7 @@ class QuizEngine:
         outcome = await self._record(
             user,
             open_question,
-            answer_text="",
+            answer_text=open_question.first_answer or "",  # a wrong first try, if there was one
             correct=False,
             rating=rating,
             xp_gained=0,

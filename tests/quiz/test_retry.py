@@ -114,3 +114,12 @@ def test_first_try_feedback_names_the_mistake_but_keeps_the_answer_back():
     assert not first.correct and first.diagnosis is not None and first.diagnosis.code == final.diagnosis.code
     assert "Corrected answer" in final.feedback and "Corrected answer" not in first.feedback
     assert "mistake" in first.feedback.lower()
+
+
+async def test_skipping_after_a_wrong_first_try_keeps_that_answer(quiz: Quiz) -> None:
+    question = await _expression_question(quiz)
+    await quiz.engine.answer(ANA, CHANNEL, wrong_answer(question))
+    result = await quiz.engine.skip(ANA, CHANNEL)
+    assert result.solution == question.solution
+    _, still_open, [attempt] = await _stored(quiz)
+    assert still_open is None and attempt.skipped and attempt.answer_text == wrong_answer(question)

@@ -27,6 +27,7 @@ from bot.present.answer import Answer
 from bot.present.notes import with_reading_notes
 from bot.present.numbers import shorten_answer
 from bot.solver.ambiguities import noting
+from bot.solver.terms import keeping_typed_order
 
 log = logging.getLogger("calcbot.guard")
 T = TypeVar("T")
@@ -45,7 +46,7 @@ def guarded(fn: Callable[..., T], *args: Any) -> T:
     """Run ``fn(*args)`` (a worker job), turning input-caused library failures into domain errors."""
     sys.set_int_max_str_digits(MAX_INT_DIGITS)
     try:
-        with noting() as notes:  # how the parser read anything ambiguous, for the reply to say
+        with noting() as notes, keeping_typed_order():  # how the parser read the learner's text
             result = fn(*args)
         if isinstance(result, Answer):
             return with_reading_notes(shorten_answer(result), notes)  # type: ignore[return-value]

@@ -18,6 +18,7 @@ from bot.solver.construction import MAX_RESULT_DIGITS, brief, finished
 from bot.solver.grammar import MAX_DEPTH, Parser
 from bot.solver.lexer import MAX_LENGTH, Kind, tokenize
 from bot.solver.notation import NOTATION_HELP
+from bot.solver.terms import record_typed_order
 from bot.solver.variables import symbol
 
 __all__ = [
@@ -42,6 +43,7 @@ def parse(text: str) -> sympy.Expr:
     parser.expect_end()
     read = finished(expr)
     record_ambiguities(text, tokens)
+    record_typed_order(text, read)
     return read
 
 
@@ -66,6 +68,8 @@ def parse_equation(text: str) -> tuple[sympy.Expr, sympy.Expr]:
     parser.expect_end()
     sides = finished(left), finished(right)
     record_ambiguities(text, tokens)
+    record_typed_order(text[: equals[0].column - 1], sides[0])
+    record_typed_order(text[equals[0].column :], sides[1])
     return sides
 
 

@@ -8,13 +8,17 @@ be 6x" instead of only naming a point where the two values differ.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 
 import sympy
 
 from bot.errors import CalcbotError
+from bot.solver.construction import finished
+from bot.solver.grammar import Parser
 from bot.solver.lexer import Kind, tokenize
-from bot.solver.parser import parse
 
 _OPERAND_ENDS = (Kind.NUMBER, Kind.VARIABLE, Kind.CONSTANT, Kind.CLOSE, Kind.SUPERSCRIPT)
 _MAX_TERMS = 12
@@ -72,7 +76,7 @@ def typed_terms(text: str) -> list[TypedTerm] | None:
         first, last = tokens[start], tokens[end - 1]
         piece = text[first.column - 1 : last.column - 1 + len(last.text)].strip()
         try:
-            expr = parse(piece)
+            expr = _read_term(piece)
         except CalcbotError:
             return None
         shown = piece.lstrip("+").strip()
@@ -80,6 +84,48 @@ def typed_terms(text: str) -> list[TypedTerm] | None:
             shown = "-" + shown[1:].lstrip()
         terms.append(TypedTerm(shown, expr))
     return terms
+
+
+def _read_term(text: str) -> sympy.Expr:
+    parser = Parser(tokenize(text))
+    expr = parser.expression()
+    parser.expect_end()
+    return finished(expr)
+
+
+# --- the learner's order, kept for printing ----------------------------------------------------
+
+_TYPED: ContextVar[dict[sympy.Expr, list[sympy.Expr]] | None] = ContextVar("calcbot_typed_order", default=None)
+
+
+@contextmanager
+def keeping_typed_order() -> Iterator[None]:
+    """While open (``bot/guard.py`` opens it around every worker job), each sum the parser reads is
+    remembered with its terms in the order typed, and the learner-notation printer writes it so."""
+    token = _TYPED.set({})
+    try:
+        yield
+    finally:
+        _TYPED.reset(token)
+
+
+def record_typed_order(text: str, expr: sympy.Expr) -> None:
+    """Called by the parser on each text it reads (a no-op outside the scope or for a single term)."""
+    orders = _TYPED.get()
+    if orders is None or not isinstance(expr, sympy.Add) or expr in orders:
+        return
+    terms = typed_terms(text)
+    if terms is None or len(terms) < 2:
+        return
+    typed = [term.expr for term in terms]
+    if sympy.Add(*typed) == expr:  # exactly these terms, not merged or cancelled
+        orders[expr] = typed
+
+
+def typed_order(expr: sympy.Expr) -> list[sympy.Expr] | None:
+    """The terms of ``expr`` in the order the learner typed them, if it is a sum they typed."""
+    orders = _TYPED.get()
+    return None if not orders else orders.get(expr)
 
 
 def compare_terms(text: str, given: sympy.Expr, expected: sympy.Expr) -> TermComparison | None:

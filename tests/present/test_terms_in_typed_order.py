@@ -32,3 +32,19 @@ async def test_derive_echoes_and_answers_in_the_learners_order(bot, typed, echo,
 async def test_sympys_order_stays_where_the_learner_typed_it_that_way(bot):
     reply = await bot.say("/derive x^2 + 3x")
     assert _code_after("**Result**:", reply.text) == "2*x + 3"
+
+
+@pytest.mark.parametrize(("command", "echo"), [
+    ("/grad y^2 + x^3", "y^2 + x^3"),
+    ("/hessian y^3 + x^2 y", "y^3 + x^2*y"),
+    ("/taylor sin x + e^x order 2", "sin(x) + e^x"),
+])
+async def test_every_command_echoes_a_sum_in_the_learners_order(bot, command, echo):
+    reply = await bot.say(command)
+    assert f"= `{echo}`" in reply.text.splitlines()[0]
+
+
+async def test_check_echoes_both_sides_in_the_learners_order(bot):
+    reply = await bot.say("/check 3x + x^2 = x(x + 3)")
+    assert "(I read this as `3*x + x^2` = `x*(x + 3)`.)" in reply.text
+    assert reply.result == "True"

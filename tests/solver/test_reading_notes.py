@@ -8,9 +8,14 @@ from __future__ import annotations
 
 import pytest
 import sympy
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from bot.solver.ambiguities import noting
+from bot.errors import CalcbotError
+from bot.solver.ambiguities import find_ambiguities, noting
+from bot.solver.lexer import tokenize
 from bot.solver.parser import parse, parse_equation, parse_list
+from bot.solver.terms import typed_terms
 
 x, y, z, a, b, c = sympy.symbols("x y z a b c", real=True)
 E = sympy.E
@@ -98,3 +103,19 @@ def test_outside_a_scope_nothing_is_kept_and_a_failed_parse_notes_nothing():
         with pytest.raises(Exception):  # noqa: B017 — any parse error
             parse("1/2x +")
     assert notes == []
+
+
+_ALPHABET = "xye2130/^*-+()√² sin|!.,="
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.lists(st.sampled_from([*_ALPHABET, "sin ", "sqrt", "ln ", "e^", "^-1", "1/2", "σ"]), max_size=16).map("".join))
+def test_finding_notes_never_fails_on_anything_the_lexer_reads(text):
+    try:
+        tokens = tokenize(text)
+    except CalcbotError:
+        return
+    for note in find_ambiguities(text, tokens):
+        assert note.typed and note.typed in text
+    terms = typed_terms(text)  # also read on every parse, for the learner's order of terms
+    assert terms is None or all(term.text for term in terms)

@@ -11,6 +11,10 @@ errors here, once, instead of ``internal`` crash reports:
 
 Anything else is our bug and stays one (the core logs it with an incident id). Library failures are
 logged too, at warning level with their traceback, so they can still be reported upstream.
+
+Each job also runs in the parser's reading scope: the documented ambiguities it met come back as
+notes in the job's Answer (``bot/solver/ambiguities.py``), and sums the learner typed print in their
+order of terms (``bot/solver/terms.py``).
 """
 
 from __future__ import annotations

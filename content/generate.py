@@ -69,7 +69,7 @@ def grade_answer(question_json: str, answer_text: str, reveal: bool = True) -> G
     if not text:
         raise EmptyInput("type your answer after the command, e.g. `2*x*cos(x^2)` or `(1, 2)`")
     with noting() as notes:  # how an ambiguous answer was read (canonical answers never are)
-        grade = _grade(question, text)
+        grade = _grade(question, text, reveal)
     feedback = grade.feedback
     if not reveal:
         feedback = "\n".join(line for line in feedback.split("\n") if not line.startswith(_REVEALING))
@@ -81,15 +81,15 @@ def grade_answer(question_json: str, answer_text: str, reveal: bool = True) -> G
 _REVEALING = ("**Corrected answer:**",)  # the diagnosis's last line: kept back until the retry is used
 
 
-def _grade(question: Question, text: str) -> Grade:
+def _grade(question: Question, text: str, reveal: bool) -> Grade:
     if question.kind == "choice":
         return _grade_choice(question, text)
     if question.kind == "matrix":
-        return _grade_matrix(question, text)
+        return _grade_matrix(question, text, reveal)
     if question.kind == "vector":
-        return _grade_vector(question, text)
+        return _grade_vector(question, text, reveal)
     if question.kind == "number":
-        return _grade_number(question, text)
+        return _grade_number(question, text, reveal)
     return _grade_expression(question, text)
 
 
@@ -227,10 +227,19 @@ def _readable_number(expr: sympy.Expr) -> str:
     return f"{exact} ≈ {approximate}"
 
 
-def _number_feedback(given: float, expected: float, question: Question) -> str:
+def _miss(given: float, expected: float, reveal: bool) -> str:
+    """How far off a number is — or, before the retry, only which way (the gap would give the
+    answer away)."""
     gap = abs(given - expected)
+    if not reveal:
+        return "that is too large" if given > expected else "that is too small"
     relative = f" ({gap / abs(expected):.2%})" if expected else ""
-    text = f"You gave {fmt_number(given, 6)}; that is off by {fmt_number(gap, 3)}{relative}."
+    return f"that is off by {fmt_number(gap, 3)}{relative}"
+
+
+def _number_feedback(given: float, expected: float, question: Question, reveal: bool) -> str:
+    gap = abs(given - expected)
+    text = f"You gave {fmt_number(given, 6)}; {_miss(given, expected, reveal)}."
     wanted = question.significant_figures
     agreeing = agreeing_figures(given, expected) if expected else 0
     if wanted and agreeing >= 1:
@@ -246,7 +255,7 @@ def _number_feedback(given: float, expected: float, question: Question) -> str:
     return text
 
 
-def _grade_number(question: Question, text: str) -> Grade:
+def _grade_number(question: Question, text: str, reveal: bool) -> Grade:
     expected_expr = parse(question.answer)
     expected = _number_value(expected_expr)
     if expected is None:
@@ -259,13 +268,15 @@ def _grade_number(question: Question, text: str) -> Grade:
         return Grade(False, f"❌ The answer should be a single number, but yours contains {names}. Substitute the values given.", readable)
     if _accepted(given, expected, question):
         return Grade(True, "✅ Correct!", readable)
-    return Grade(False, "❌ Not quite. " + _number_feedback(given, expected, question), readable)
+    return Grade(False, "❌ Not quite. " + _number_feedback(given, expected, question, reveal), readable)
 
 
 # --- vectors and matrices -----------------------------------------------------------------------
 
 
-def _entry_matches(given: sympy.Expr, expected: sympy.Expr, question: Question, index: int) -> tuple[bool, str]:
+def _entry_matches(
+    given: sympy.Expr, expected: sympy.Expr, question: Question, index: int, reveal: bool
+) -> tuple[bool, str]:
     """Compare one vector/matrix entry: numerically with the tolerance, else as functions."""
     expected_value = _number_value(expected)
     if expected_value is not None:
@@ -274,7 +285,7 @@ def _entry_matches(given: sympy.Expr, expected: sympy.Expr, question: Question, 
             return False, f"you gave {plain(given)}, which is not a number"
         if _accepted(given_value, expected_value, question):
             return True, ""
-        return False, f"you gave {fmt_number(given_value, 6)}, off by {fmt_number(abs(given_value - expected_value), 3)}"
+        return False, f"you gave {fmt_number(given_value, 6)}: {_miss(given_value, expected_value, reveal)}"
     verdict = equivalent(given, expected, seed=_equivalence_seed(question) + index)
     if verdict.equivalent:
         return True, ""
@@ -282,11 +293,16 @@ def _entry_matches(given: sympy.Expr, expected: sympy.Expr, question: Question, 
 
 
 def _grade_entries(
-    question: Question, given: Sequence[sympy.Expr], expected: Sequence[sympy.Expr], names: Sequence[str], readable: str
+    question: Question,
+    given: Sequence[sympy.Expr],
+    expected: Sequence[sympy.Expr],
+    names: Sequence[str],
+    readable: str,
+    reveal: bool,
 ) -> Grade:
     problems = []
     for index, (mine, theirs, name) in enumerate(zip(given, expected, names, strict=True)):
-        ok, why = _entry_matches(mine, theirs, question, index)
+        ok, why = _entry_matches(mine, theirs, question, index, reveal)
         if not ok:
             problems.append(f"{name}: {why.rstrip('.')}")
     if not problems:
@@ -295,14 +311,14 @@ def _grade_entries(
     return Grade(False, f"❌ Not quite — {right} of {len(expected)} entries are right. " + "; ".join(problems) + ".", readable)
 
 
-def _grade_vector(question: Question, text: str) -> Grade:
+def _grade_vector(question: Question, text: str, reveal: bool) -> Grade:
     expected = parse_list(question.answer)
     given = parse_list(text)
     readable = "(" + ", ".join(_readable_entry(e) for e in expected) + ")"
     if len(given) != len(expected):
         return Grade(False, f"❌ The answer has {len(expected)} entries; yours has {len(given)}.", readable)
     names = [f"entry {i}" for i in range(1, len(expected) + 1)]
-    grade = _grade_entries(question, given, expected, names, readable)
+    grade = _grade_entries(question, given, expected, names, readable, reveal)
     if grade.correct:
         return grade
     explanation, diagnosis = gradient_diagnosis(question.solution_command, given, expected, _equivalence_seed(question))
@@ -311,7 +327,7 @@ def _grade_vector(question: Question, text: str) -> Grade:
     return Grade(False, grade.feedback + "\n" + "\n".join(explanation), readable, diagnosis)
 
 
-def _grade_matrix(question: Question, text: str) -> Grade:
+def _grade_matrix(question: Question, text: str, reveal: bool) -> Grade:
     expected = read_matrix(question.answer)
     given = read_matrix(text)
     readable = "[" + ", ".join("[" + ", ".join(_readable_entry(e) for e in row) + "]" for row in expected) + "]"
@@ -327,7 +343,7 @@ def _grade_matrix(question: Question, text: str) -> Grade:
     names = [f"row {r + 1}, column {c + 1}" for r in range(expected_shape[0]) for c in range(expected_shape[1])]
     flat_given = [entry for row in given for entry in row]
     flat_expected = [entry for row in expected for entry in row]
-    grade = _grade_entries(question, flat_given, flat_expected, names, readable)
+    grade = _grade_entries(question, flat_given, flat_expected, names, readable, reveal)
     if not grade.correct and expected_shape[0] == expected_shape[1]:
         transposed = [given[c][r] for r in range(expected_shape[0]) for c in range(expected_shape[1])]
         if all(_probably_equal(mine, theirs, _relative_slack(question)) for mine, theirs in zip(transposed, flat_expected, strict=True)):

@@ -123,3 +123,21 @@ async def test_skipping_after_a_wrong_first_try_keeps_that_answer(quiz: Quiz) ->
     assert result.solution == question.solution
     _, still_open, [attempt] = await _stored(quiz)
     assert still_open is None and attempt.skipped and attempt.answer_text == wrong_answer(question)
+
+
+def _number_question() -> str:
+    return Question(id="t/n/1", topic_id="t", prompt="f(2)?", kind="number", answer="13/4",
+                    tolerance=1e-9, significant_figures=4).to_json()
+
+
+def test_first_try_feedback_on_a_number_says_which_way_not_how_far():
+    first = grade_answer(_number_question(), "3", False)
+    final = grade_answer(_number_question(), "3", True)
+    assert "too small" in first.feedback and "0.25" not in first.feedback and "off by" not in first.feedback
+    assert "off by 0.25" in final.feedback  # 13/4 − 3, once the answer is shown anyway
+
+
+def test_first_try_feedback_on_a_vector_entry_says_which_way_not_how_far():
+    question = Question(id="t/v/1", topic_id="t", prompt="∇f?", kind="vector", answer="(2, 7)").to_json()
+    first = grade_answer(question, "(2, 9)", False)
+    assert "entry 2: you gave 9: that is too large" in first.feedback and "off by" not in first.feedback

@@ -485,7 +485,7 @@ def _grade_choice(question: Question, text: str) -> Grade:
         else:
             index = _equivalent_choice(question, text)
     if index is None:
-        raise BadArgument(f"answer with one of the letters {', '.join(labels)} (or copy the option's text)")
+        raise BadArgument(f"answer with one of the letters {', '.join(labels)} (or the option's text, or an expression equal to it)")
     if index == correct_index:
         return Grade(True, "✅ Correct!", readable)
     return Grade(False, f"❌ Not quite — you chose {labels[index]}: {question.choices[index]}. The answer is {readable}.", readable)

@@ -158,8 +158,9 @@ class _Reader:
             index += 1
         return self.atom_end(index)
 
-    def factor_start(self, end: int) -> int:
-        """The start of the factor that ends just before token ``end`` (walking back over a power)."""
+    def factor_start(self, end: int, with_function: bool = False) -> int:
+        """The start of the factor that ends just before token ``end`` (walking back over a power);
+        ``with_function``: a function written without brackets before it belongs to it."""
         index = end - 1
         kind = self.kind(index)
         if kind is Kind.CLOSE:
@@ -174,8 +175,8 @@ class _Reader:
             if base < 0:
                 break
             index = base
-        if index > 0 and self.kind(index - 1) is Kind.FUNCTION and kind is not Kind.CLOSE:
-            index -= 1  # sin x/2: the bare argument belongs to its function
+        if with_function and index > 0 and self.kind(index - 1) is Kind.FUNCTION and kind is not Kind.CLOSE:
+            index -= 1  # sin x/2y: the bare argument belongs to its function
         return index
 
     def starts_product(self, index: int) -> bool:
@@ -184,7 +185,7 @@ class _Reader:
     # --- one pattern each ----------------------------------------------------------------------
 
     def after_power(self, caret: int) -> list[ReadingNote]:
-        """``e^2x``, ``e^-x y``… (an exponent is one factor), ``x^-1/2`` and ``2^3^2``."""
+        """``e^2x``, ``e^-2x``, ``e^xy`` (an exponent is one factor), ``x^-1/2`` and ``2^3^2``."""
         if self.kind(caret - 1) is Kind.FUNCTION:
             return []  # sin^2 x: a power of the function, read in after_function
         base_start = self.factor_start(caret)
@@ -254,7 +255,7 @@ class _Reader:
 
     def after_division(self, slash: int) -> list[ReadingNote]:
         """``1/2x``, ``a/b c``, ``1/2(x+1)``: implicit multiplication binds like ``*``, left to right."""
-        numerator_start = self.factor_start(slash)
+        numerator_start = self.factor_start(slash, with_function=True)
         divisor_end = self.factor_end(slash + 1)
         if numerator_start < 0 or divisor_end < 0 or not self.starts_product(divisor_end):
             return []
@@ -315,8 +316,8 @@ class _Reader:
         argument = self.tokens[following].text
         if self.is_op(after, "^") or self.kind(after) is Kind.SUPERSCRIPT:
             power_end = self.exponent_end(after + 1) if self.is_op(after, "^") else after + 1
-            if power_end < 0:
-                return []
+            if power_end < 0 or self.starts_product(power_end):
+                return []  # sin x^2 y is sin(x²·y): the argument goes on, so it is no case of sin x^2
             power = self.text(after, power_end)
             raised = argument + power
             if self.is_op(after, "^") and not _raised(argument, power[1:]).startswith("("):

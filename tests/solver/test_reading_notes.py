@@ -119,3 +119,15 @@ def test_finding_notes_never_fails_on_anything_the_lexer_reads(text):
         assert note.typed and note.typed in text
     terms = typed_terms(text)  # also read on every parse, for the learner's order of terms
     assert terms is None or all(term.text for term in terms)
+
+
+@pytest.mark.parametrize(("typed", "reading", "notes"), [
+    ("sin e^2x", sympy.sin(E**2 * x), ["e^2x"]),  # not "sin e^2": the argument is the whole product
+    ("sin x^2 y", sympy.sin(x**2 * y), []),
+    ("2 sin x/2y", sympy.sin(x) * y, ["sin x/2", "sin x/2y"]),
+])
+def test_a_note_describes_the_whole_reading_not_a_piece_of_it(typed, reading, notes):
+    with noting() as found:
+        expr = parse(typed)
+    assert sympy.simplify(expr - reading) == 0
+    assert [note.typed for note in found] == notes

@@ -7,7 +7,8 @@ Run by hand:
 
 The attempts are inserted in one statement (generate_series) into a scratch database, dropped at
 the end. Standings are the real code path (``bot.cohorts.leaderboard.standings``): the members'
-attempts with the retention look-back (a window function), scored in Python.
+ids first, then their attempts through the (user_id, answered_at) index with the retention look-back
+(a window function), scored and summed in SQL.
 """
 
 from __future__ import annotations

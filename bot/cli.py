@@ -1,4 +1,4 @@
-"""`calcbot console | discord | db upgrade`: parse the command line, build the app, hand it to an adapter."""
+"""`calcbot console | discord | slack | db upgrade`: parse the command line, build the app, hand it to an adapter."""
 
 from __future__ import annotations
 
@@ -27,6 +27,7 @@ def _parser() -> argparse.ArgumentParser:
                          'moved by "at" in input objects')
     console.add_argument("--admins", metavar="NAME[,NAME…]", help="only these users are admins (default: everyone)")
     sub.add_parser("discord", help="run the Discord bot (DISCORD_TOKEN; see README \"Run on Discord\")")
+    _slack_parser(sub)
     db = sub.add_parser("db", help="database maintenance")
     db_sub = db.add_subparsers(dest="db_command", required=True)
     upgrade = db_sub.add_parser("upgrade", help="apply migrations (the bot also does this at start)")
@@ -50,6 +51,8 @@ def main(argv: list[str] | None = None) -> None:
             runtime.run(_console(settings, args))
         elif args.command == "discord":
             runtime.run(_discord(settings))
+        elif args.command == "slack":
+            _slack(settings, args)
         elif args.command == "db":
             runtime.run(_db_upgrade(settings, args.db))
     except KeyboardInterrupt:
@@ -105,6 +108,34 @@ async def _discord(settings: object) -> None:
         await run_discord(settings)
     except ConfigurationError as problem:
         sys.exit(f"calcbot: {problem}")
+
+
+def _slack_parser(sub: argparse._SubParsersAction) -> None:
+    slack = sub.add_parser("slack", help="run on Slack: Socket Mode (SLACK_BOT_TOKEN, SLACK_APP_TOKEN), or "
+                           "HTTP mode with --http (SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET)")
+    slack.add_argument("--http", metavar="PORT", type=int, help="HTTP mode: serve /slack/events on this port")
+    slack.add_argument("--db", metavar="PATH", help="SQLite file (default: CALCBOT_DATABASE_URL or the data directory)")
+    slack_sub = slack.add_subparsers(dest="slack_command")
+    manifest = slack_sub.add_parser("manifest", help="print the Slack app manifest (YAML), made from the commands")
+    manifest.add_argument("--url", metavar="URL", help="HTTP mode: the public base URL (requests go to URL/slack/events)")
+    manifest.add_argument("--name", default="calcbot", help="the app's name in Slack (default: calcbot)")
+
+
+def _slack(settings: object, args: argparse.Namespace) -> None:
+    if args.slack_command == "manifest":
+        from bot.adapters.slack.manifest import manifest_yaml
+        from bot.commands import all_commands
+
+        print(manifest_yaml(all_commands(), name=args.name, public_url=args.url), end="")
+        return
+    from bot.adapters.slack.runner import SlackStartError, run_slack
+    from bot.core.config import Settings
+
+    assert isinstance(settings, Settings)
+    try:
+        runtime.run(run_slack(settings, http_port=args.http, db_path=args.db))
+    except SlackStartError as error:
+        sys.exit(f"calcbot: {error}")
 
 
 async def _db_upgrade(settings: object, db_path: str | None) -> None:

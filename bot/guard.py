@@ -11,6 +11,10 @@ errors here, once, instead of ``internal`` crash reports:
 
 Anything else is our bug and stays one (the core logs it with an incident id). Library failures are
 logged too, at warning level with their traceback, so they can still be reported upstream.
+
+Each job also runs in the parser's reading scope: the documented ambiguities it met come back as
+notes in the job's Answer (``bot/solver/ambiguities.py``), and sums the learner typed print in their
+order of terms (``bot/solver/terms.py``).
 """
 
 from __future__ import annotations
@@ -24,7 +28,10 @@ from typing import Any, TypeVar
 
 from bot.errors import CalcbotError, CannotEvaluate, NumberTooLarge
 from bot.present.answer import Answer
+from bot.present.notes import with_reading_notes
 from bot.present.numbers import shorten_answer
+from bot.solver.ambiguities import noting
+from bot.solver.terms import keeping_typed_order
 
 log = logging.getLogger("calcbot.guard")
 T = TypeVar("T")
@@ -43,8 +50,11 @@ def guarded(fn: Callable[..., T], *args: Any) -> T:
     """Run ``fn(*args)`` (a worker job), turning input-caused library failures into domain errors."""
     sys.set_int_max_str_digits(MAX_INT_DIGITS)
     try:
-        result = fn(*args)
-        return shorten_answer(result) if isinstance(result, Answer) else result  # type: ignore[return-value]
+        with noting() as notes, keeping_typed_order():  # how the parser read the learner's text
+            result = fn(*args)
+        if isinstance(result, Answer):
+            return with_reading_notes(shorten_answer(result), notes)  # type: ignore[return-value]
+        return result
     except CalcbotError:
         raise
     except (MemoryError, RecursionError):

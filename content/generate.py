@@ -8,17 +8,21 @@ engine can show them and not count the attempt.
 
 from __future__ import annotations
 
+import dataclasses
+import math
 import re
 import zlib
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 import sympy
 
-from bot.errors import BadArgument, EmptyInput
+from bot.errors import BadArgument, CalcbotError, EmptyInput
 from bot.present.diagnosis import gradient_diagnosis, quiz_diagnosis
 from bot.present.format import fmt_number, plain
+from bot.solver.ambiguities import noting
 from bot.solver.equivalence import Equivalence, equivalent
 from bot.solver.parser import parse, parse_list
+from bot.solver.terms import compare_terms
 from content.catalog import curriculum
 from content.generators import GENERATORS
 from content.questions import Grade, Question, choice_labels
@@ -50,23 +54,42 @@ def generate_from(topic_id: str, generator_name: str, seed: int) -> Question:
         solution=draft.solution,
         solution_command=draft.solution_command,
         tolerance=draft.tolerance,
+        significant_figures=draft.significant_figures,
     )
 
 
-def grade_answer(question_json: str, answer_text: str) -> Grade:
-    """Mark a learner's answer: right or wrong, with feedback that says where a wrong one goes astray."""
+def grade_answer(question_json: str, answer_text: str, reveal: bool = True) -> Grade:
+    """Mark a learner's answer: right or wrong, with feedback that says where a wrong one goes astray.
+
+    With ``reveal`` false (a first try, with a retry to come) the feedback points at the mistake but
+    does not give the corrected answer away.
+    """
     question = Question.from_json(question_json)
     text = answer_text.strip()
     if not text:
         raise EmptyInput("type your answer after the command, e.g. `2*x*cos(x^2)` or `(1, 2)`")
+    with noting() as notes:  # how an ambiguous answer was read (canonical answers never are)
+        grade = _grade(question, text, reveal)
+    feedback = grade.feedback
+    if not reveal:
+        feedback = "\n".join(line for line in feedback.split("\n") if not line.startswith(_REVEALING))
+    if notes:
+        feedback = "\n".join([feedback, *(note.text for note in notes)])
+    return dataclasses.replace(grade, feedback=feedback)
+
+
+_REVEALING = ("**Corrected answer:**",)  # the diagnosis's last line: kept back until the retry is used
+
+
+def _grade(question: Question, text: str, reveal: bool) -> Grade:
     if question.kind == "choice":
         return _grade_choice(question, text)
     if question.kind == "matrix":
-        return _grade_matrix(question, text)
+        return _grade_matrix(question, text, reveal)
     if question.kind == "vector":
-        return _grade_vector(question, text)
+        return _grade_vector(question, text, reveal)
     if question.kind == "number":
-        return _grade_number(question, text)
+        return _grade_number(question, text, reveal)
     return _grade_expression(question, text)
 
 
@@ -85,11 +108,34 @@ def _grade_expression(question: Question, text: str) -> Grade:
     readable = plain(expected)
     if verdict.equivalent:
         return Grade(True, "✅ Correct!" + _domain_note(verdict), readable)
-    feedback = "❌ Not quite. " + _difference(given, expected, verdict)
+    feedback = "❌ Not quite. " + _terms_feedback(text, given, expected) + _difference(given, expected, verdict)
     explanation, diagnosis = quiz_diagnosis(question.solution_command, given, expected, _equivalence_seed(question))
     if explanation:
         feedback += "\n" + "\n".join(explanation)
     return Grade(False, feedback, readable, diagnosis)
+
+
+def _terms_feedback(text: str, given: sympy.Expr, expected: sympy.Expr) -> str:
+    """Where both are sums: which of the learner's terms are right and which is wrong, in their words."""
+    found = compare_terms(text, given, expected)
+    if found is None or not found.helpful:
+        return ""
+    parts = []
+    if found.right:
+        names = _and(f"`{term.text}`" for term in found.right)
+        parts.append(f"your {names} {'is' if len(found.right) == 1 else 'are'} right")
+    parts += [f"your `{term.text}` should be `{plain(should)}`" for term, should in found.wrong]
+    parts += [f"your `{term.text}` should not be there" for term in found.extra]
+    if found.missing:
+        count = len(found.missing)
+        parts.append("a term is missing" if count == 1 else f"{count} terms are missing")
+    sentence = "; ".join(parts)
+    return f"Term by term: {sentence}.\n"
+
+
+def _and(items: Iterable[str]) -> str:
+    listed = list(items)
+    return listed[0] if len(listed) == 1 else ", ".join(listed[:-1]) + " and " + listed[-1]
 
 
 def _domain_note(verdict: Equivalence) -> str:
@@ -141,6 +187,35 @@ def _close(given: float, expected: float, tolerance: float) -> bool:
     return abs(given - expected) <= tolerance * abs(expected) + 1e-12
 
 
+def agreeing_figures(given: float, expected: float) -> int:
+    """How many significant figures of ``expected`` ``given`` gets right: it is within half a unit
+    of the last of them (1.235 and 1.2346 agree with 1.23456 to 4; 1.234 only to 3)."""
+    if given == expected:
+        return _ALL_FIGURES
+    if expected == 0:
+        return 0
+    leading = math.floor(math.log10(abs(expected)))
+    for figures in range(1, _ALL_FIGURES):
+        if abs(given - expected) > 0.5 * 10 ** (leading - figures + 1) * (1 + 1e-9):
+            return figures - 1
+    return _ALL_FIGURES
+
+
+_ALL_FIGURES = 16  # as many as a float holds
+
+
+def _relative_slack(question: Question) -> float:
+    """The question's leeway as a relative tolerance (half a unit in the last asked-for figure)."""
+    return 0.5 * 10 ** (1 - question.significant_figures) if question.significant_figures else question.tolerance
+
+
+def _accepted(given: float, expected: float, question: Question) -> bool:
+    """Right as the prompt asked: to its significant figures, else within the tolerance."""
+    if question.significant_figures:
+        return agreeing_figures(given, expected) >= question.significant_figures
+    return _close(given, expected, question.tolerance)
+
+
 def _readable_number(expr: sympy.Expr) -> str:
     exact = plain(expr)
     if isinstance(expr, sympy.Integer):
@@ -152,18 +227,35 @@ def _readable_number(expr: sympy.Expr) -> str:
     return f"{exact} ≈ {approximate}"
 
 
-def _number_feedback(given: float, expected: float, tolerance: float) -> str:
+def _miss(given: float, expected: float, reveal: bool) -> str:
+    """How far off a number is — or, before the retry, only which way (the gap would give the
+    answer away)."""
     gap = abs(given - expected)
+    if not reveal:
+        return "that is too large" if given > expected else "that is too small"
     relative = f" ({gap / abs(expected):.2%})" if expected else ""
-    text = f"You gave {fmt_number(given, 6)}; that is off by {fmt_number(gap, 3)}{relative}."
-    if gap <= _CLOSE_FACTOR * tolerance * abs(expected) and gap > 0:
+    return f"that is off by {fmt_number(gap, 3)}{relative}"
+
+
+def _number_feedback(given: float, expected: float, question: Question, reveal: bool) -> str:
+    gap = abs(given - expected)
+    text = f"You gave {fmt_number(given, 6)}; {_miss(given, expected, reveal)}."
+    wanted = question.significant_figures
+    agreeing = agreeing_figures(given, expected) if expected else 0
+    if wanted and agreeing >= 1:
+        text += f" It agrees with the answer to {agreeing} significant figure{'s' if agreeing > 1 else ''}; {wanted} are asked for"
+        leading = math.floor(math.log10(abs(expected)))
+        unit = 10 ** (leading - wanted + 1)
+        truncated = abs(given) < abs(expected) and abs(expected) - abs(given) < unit and given * expected > 0
+        text += " — round the last figure rather than cutting the rest off." if truncated else "."
+    elif not wanted and gap <= _CLOSE_FACTOR * question.tolerance * abs(expected) and gap > 0:
         text += " Very close — keep more significant figures."
-    elif expected and abs(given + expected) <= tolerance * abs(expected) + 1e-12:
+    elif expected and _accepted(-given, expected, question):
         text += " The size is right but the sign is wrong."
     return text
 
 
-def _grade_number(question: Question, text: str) -> Grade:
+def _grade_number(question: Question, text: str, reveal: bool) -> Grade:
     expected_expr = parse(question.answer)
     expected = _number_value(expected_expr)
     if expected is None:
@@ -174,24 +266,26 @@ def _grade_number(question: Question, text: str) -> Grade:
     if given is None:
         names = ", ".join(sorted(str(s) for s in given_expr.free_symbols)) or "a non-real value"
         return Grade(False, f"❌ The answer should be a single number, but yours contains {names}. Substitute the values given.", readable)
-    if _close(given, expected, question.tolerance):
+    if _accepted(given, expected, question):
         return Grade(True, "✅ Correct!", readable)
-    return Grade(False, "❌ Not quite. " + _number_feedback(given, expected, question.tolerance), readable)
+    return Grade(False, "❌ Not quite. " + _number_feedback(given, expected, question, reveal), readable)
 
 
 # --- vectors and matrices -----------------------------------------------------------------------
 
 
-def _entry_matches(given: sympy.Expr, expected: sympy.Expr, question: Question, index: int) -> tuple[bool, str]:
+def _entry_matches(
+    given: sympy.Expr, expected: sympy.Expr, question: Question, index: int, reveal: bool
+) -> tuple[bool, str]:
     """Compare one vector/matrix entry: numerically with the tolerance, else as functions."""
     expected_value = _number_value(expected)
     if expected_value is not None:
         given_value = _number_value(given)
         if given_value is None:
             return False, f"you gave {plain(given)}, which is not a number"
-        if _close(given_value, expected_value, question.tolerance):
+        if _accepted(given_value, expected_value, question):
             return True, ""
-        return False, f"you gave {fmt_number(given_value, 6)}, off by {fmt_number(abs(given_value - expected_value), 3)}"
+        return False, f"you gave {fmt_number(given_value, 6)}: {_miss(given_value, expected_value, reveal)}"
     verdict = equivalent(given, expected, seed=_equivalence_seed(question) + index)
     if verdict.equivalent:
         return True, ""
@@ -199,11 +293,16 @@ def _entry_matches(given: sympy.Expr, expected: sympy.Expr, question: Question, 
 
 
 def _grade_entries(
-    question: Question, given: Sequence[sympy.Expr], expected: Sequence[sympy.Expr], names: Sequence[str], readable: str
+    question: Question,
+    given: Sequence[sympy.Expr],
+    expected: Sequence[sympy.Expr],
+    names: Sequence[str],
+    readable: str,
+    reveal: bool,
 ) -> Grade:
     problems = []
     for index, (mine, theirs, name) in enumerate(zip(given, expected, names, strict=True)):
-        ok, why = _entry_matches(mine, theirs, question, index)
+        ok, why = _entry_matches(mine, theirs, question, index, reveal)
         if not ok:
             problems.append(f"{name}: {why.rstrip('.')}")
     if not problems:
@@ -212,14 +311,14 @@ def _grade_entries(
     return Grade(False, f"❌ Not quite — {right} of {len(expected)} entries are right. " + "; ".join(problems) + ".", readable)
 
 
-def _grade_vector(question: Question, text: str) -> Grade:
+def _grade_vector(question: Question, text: str, reveal: bool) -> Grade:
     expected = parse_list(question.answer)
     given = parse_list(text)
     readable = "(" + ", ".join(_readable_entry(e) for e in expected) + ")"
     if len(given) != len(expected):
         return Grade(False, f"❌ The answer has {len(expected)} entries; yours has {len(given)}.", readable)
     names = [f"entry {i}" for i in range(1, len(expected) + 1)]
-    grade = _grade_entries(question, given, expected, names, readable)
+    grade = _grade_entries(question, given, expected, names, readable, reveal)
     if grade.correct:
         return grade
     explanation, diagnosis = gradient_diagnosis(question.solution_command, given, expected, _equivalence_seed(question))
@@ -228,7 +327,7 @@ def _grade_vector(question: Question, text: str) -> Grade:
     return Grade(False, grade.feedback + "\n" + "\n".join(explanation), readable, diagnosis)
 
 
-def _grade_matrix(question: Question, text: str) -> Grade:
+def _grade_matrix(question: Question, text: str, reveal: bool) -> Grade:
     expected = read_matrix(question.answer)
     given = read_matrix(text)
     readable = "[" + ", ".join("[" + ", ".join(_readable_entry(e) for e in row) + "]" for row in expected) + "]"
@@ -244,10 +343,10 @@ def _grade_matrix(question: Question, text: str) -> Grade:
     names = [f"row {r + 1}, column {c + 1}" for r in range(expected_shape[0]) for c in range(expected_shape[1])]
     flat_given = [entry for row in given for entry in row]
     flat_expected = [entry for row in expected for entry in row]
-    grade = _grade_entries(question, flat_given, flat_expected, names, readable)
+    grade = _grade_entries(question, flat_given, flat_expected, names, readable, reveal)
     if not grade.correct and expected_shape[0] == expected_shape[1]:
         transposed = [given[c][r] for r in range(expected_shape[0]) for c in range(expected_shape[1])]
-        if all(_probably_equal(mine, theirs, question.tolerance) for mine, theirs in zip(transposed, flat_expected, strict=True)):
+        if all(_probably_equal(mine, theirs, _relative_slack(question)) for mine, theirs in zip(transposed, flat_expected, strict=True)):
             return Grade(False, grade.feedback + " It is the transpose of the answer: rows and columns are swapped.", readable)
     return grade
 
@@ -352,6 +451,24 @@ def _normalise_choice(text: str) -> str:
     return re.sub(r"\s+", "", text.strip().strip("`").replace("**", "^")).lower()
 
 
+def _equivalent_choice(question: Question, text: str) -> int | None:
+    """The one option that is the same expression as the learner's (``2x cos x`` for
+    ``2*x*cos(x)``); None when the text is no expression or matches no single option."""
+    try:
+        given = parse(text)
+    except CalcbotError:
+        return None
+    found = []
+    for index, choice in enumerate(question.choices):
+        try:
+            option = parse(choice.strip("`$ "))
+        except CalcbotError:
+            continue  # an option in words
+        if equivalent(given, option, seed=_equivalence_seed(question) + index).equivalent:
+            found.append(index)
+    return found[0] if len(found) == 1 else None
+
+
 def _grade_choice(question: Question, text: str) -> Grade:
     labels = choice_labels(len(question.choices))
     correct_index = labels.index(question.answer)
@@ -365,8 +482,10 @@ def _grade_choice(question: Question, text: str) -> Grade:
         matches = [i for i, choice in enumerate(question.choices) if _normalise_choice(choice) == wanted]
         if matches:
             index = matches[0]
+        else:
+            index = _equivalent_choice(question, text)
     if index is None:
-        raise BadArgument(f"answer with one of the letters {', '.join(labels)} (or copy the option's text)")
+        raise BadArgument(f"answer with one of the letters {', '.join(labels)} (or the option's text, or an expression equal to it)")
     if index == correct_index:
         return Grade(True, "✅ Correct!", readable)
     return Grade(False, f"❌ Not quite — you chose {labels[index]}: {question.choices[index]}. The answer is {readable}.", readable)

@@ -32,6 +32,9 @@ class Question:
     solution: str = ""  # Markdown worked solution
     solution_command: str = ""  # a bot command that shows the full working
     tolerance: float = 1e-6  # relative, for numbers (and numeric vector/matrix entries)
+    # When > 0: a number (or numeric entry) is right if it agrees with the answer to this many
+    # significant figures — what the prompt asks for — and ``tolerance`` is not used.
+    significant_figures: int = 0
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:

@@ -368,11 +368,11 @@ def render_taylor(
     ax.plot(curve.x, f, color=style.INK, linewidth=3, label=style.formula(expr, "f"), zorder=4)
     colours = _order_colours(order)
     for orders, poly, y in _distinct_polynomials(data.polynomials, curve.ys[1:]):
-        latex = style.latex_of(poly, order="rev-lex")
+        latex = style.shifted_latex(poly, curve.var, _exact_point(at))  # in powers of (x − a)
         names = " = ".join(f"P_{{{k}}}" for k in orders)
         label = (
             f"${names} = {latex}$"
-            if len(latex) <= 32 and style.is_mathtext(f"${latex}$")
+            if len(latex) <= 64 and style.is_mathtext(f"${latex}$")
             else f"${names}$"
         )
         ax.plot(curve.x, y, color=colours[orders[-1] - 1], linewidth=1.8, label=label, zorder=3)
@@ -388,8 +388,10 @@ def render_taylor(
     )
     ax.axvline(data.at, color=style.INK, linewidth=0.8, linestyle=":", zorder=2)
     finish_curve_axes(ax, curve)
-    figure.legend(
-        loc="outside right upper", fontsize=style.LEGEND_SIZE, framealpha=0.92, edgecolor=style.GRID
+    longest = max(len(label) for label in ax.get_legend_handles_labels()[1])
+    figure.legend(  # polynomials in powers of (x − a) are long: then the legend goes under the plot
+        loc="outside right upper" if longest <= 40 else "outside lower center",
+        fontsize=style.LEGEND_SIZE, framealpha=0.92, edgecolor=style.GRID,
     )
     style.set_title(
         figure,

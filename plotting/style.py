@@ -106,6 +106,28 @@ def latex_of(expr: sympy.Basic, order: str | None = None) -> str:
     return mathtext_compatible(sympy.latex(expr, order=order))
 
 
+def shifted_latex(poly: sympy.Expr, var: sympy.Symbol, at: sympy.Expr) -> str:
+    """A polynomial in powers of (x − a), lowest first, as Taylor polynomials are written:
+    ``e + e(x - 1) + \\frac{e}{2}(x - 1)^{2}``, not its expansion in powers of x."""
+    shift = sympy.Dummy("t")
+    terms = sympy.Poly(sympy.expand(poly.subs(var, shift + at)), shift).terms()
+    base = latex_of(var) if at == 0 else f"({latex_of(var - at)})"
+    text = ""
+    for (degree,), coefficient in sorted(terms):
+        power = "" if degree == 0 else base if degree == 1 else f"{base}^{{{degree}}}"
+        negative = coefficient.could_extract_minus_sign()
+        size = -coefficient if negative else coefficient
+        if degree and size == 1:
+            piece = power
+        elif degree and size.is_Add:
+            piece = f"({latex_of(size)}){power}"
+        else:
+            piece = f"{latex_of(size)}{' ' if power and not power.startswith('(') else ''}{power}"
+        sign = ("-" if negative else "") if not text else (" - " if negative else " + ")
+        text += sign + piece
+    return text or "0"
+
+
 # SymPy LaTeX that mathtext lacks but can do without, replaced before typesetting.
 _MATHTEXT_REWRITES = (
     (r"\limits", ""),

@@ -208,7 +208,7 @@ class Daily:
         await self.store.put_open_question(  # type: ignore[attr-defined]
             learner.id, key, topic_id=question.topic_id, question_id=question.id,
             question_json=push.question_json, asked_at=push.sent_at or now, expires_at=push.closes_at)
-        result = await self.quiz.answer(user, key, text)  # type: ignore[attr-defined]
+        result = await self.quiz.answer(user, key, text, allow_retry=False)  # type: ignore[attr-defined]
         try:
             async with self.store.transaction() as db:  # type: ignore[attr-defined]
                 await db.execute(sa.insert(daily_answers).values(

@@ -47,29 +47,14 @@ def points_for(correct: bool, module: int, hints: int, daily: bool, previous_gap
 async def standings(store: object, curriculum: object, members: dict[str, str] | None, channel_key: str,
                     period: str, now: datetime) -> list[Standing]:
     """Ranked standings of ``members`` (user key -> name), or of whoever answered in the channel."""
-    previous = sa.func.lag(attempts.c.answered_at, type_=UTCDateTime).over(
-        partition_by=(attempts.c.user_id, attempts.c.topic_id), order_by=attempts.c.answered_at)
-    inner = sa.select(
-        attempts.c.user_id, attempts.c.topic_id, attempts.c.correct, attempts.c.hints_used,
-        attempts.c.channel_key, attempts.c.answered_at, previous.label("previous_at"),
-    )
-    if members is not None:  # only the members' attempts are read (the (user_id, answered_at) index)
-        identities = [tuple(key.split(":", 1)) for key in members]
-        wanted = sa.select(users.c.id).where(sa.tuple_(users.c.platform, users.c.platform_user_id).in_(identities))
-        inner = inner.where(attempts.c.user_id.in_(wanted))
-    ranked = inner.subquery()
-    query = sa.select(ranked, users.c.platform, users.c.platform_user_id, users.c.display_name).join(
-        users, users.c.id == ranked.c.user_id)
-    span = PERIODS[period]
-    if span is not None:
-        query = query.where(ranked.c.answered_at >= now - span)
-    daily_keys = (sa.select(sa.literal("daily:") + sa.cast(daily_pushes.c.id, sa.String))
-                  .join(daily_schedules, daily_schedules.c.id == daily_pushes.c.schedule_id)
-                  .where(daily_schedules.c.channel_key == channel_key))
-    if members is None:
-        query = query.where(sa.or_(ranked.c.channel_key == channel_key, ranked.c.channel_key.in_(daily_keys)))
-    scored = _scored(query.subquery(), curriculum, store.dialect)  # type: ignore[attr-defined]
     async with store.snapshot() as db:  # type: ignore[attr-defined]
+        member_ids = None
+        if members is not None:  # resolved first: a literal id list lets the planner use the index
+            identities = [tuple(key.split(":", 1)) for key in members]
+            found = await db.execute(sa.select(users.c.id).where(
+                sa.tuple_(users.c.platform, users.c.platform_user_id).in_(identities)))
+            member_ids = [row.id for row in found]
+        scored = standings_query(curriculum, store.dialect, member_ids, channel_key, period, now)  # type: ignore[attr-defined]
         rows = (await db.execute(scored)).all()
     totals: dict[str, list] = {key: [name, 0, 0] for key, name in (members or {}).items()}
     for row in rows:  # one row per learner: the points are summed in the database
@@ -82,6 +67,32 @@ async def standings(store: object, curriculum: object, members: dict[str, str] |
     order = sorted(totals.items(), key=lambda kv: (-kv[1][1], -kv[1][2], kv[1][0].lower(), kv[0]))
     return [Standing(rank, key, name, points, correct)
             for rank, (key, (name, points, correct)) in enumerate(order, start=1)]
+
+
+def standings_query(curriculum: object, dialect: str, member_ids: list[int] | None, channel_key: str,
+                    period: str, now: datetime) -> sa.Select:
+    """The points per learner as one SQL statement (``standings`` ranks them): the members' attempts
+    (by user id), or else everyone's in the channel."""
+    previous = sa.func.lag(attempts.c.answered_at, type_=UTCDateTime).over(
+        partition_by=(attempts.c.user_id, attempts.c.topic_id), order_by=attempts.c.answered_at)
+    inner = sa.select(
+        attempts.c.user_id, attempts.c.topic_id, attempts.c.correct, attempts.c.hints_used,
+        attempts.c.channel_key, attempts.c.answered_at, previous.label("previous_at"),
+    )
+    if member_ids is not None:  # only the members' attempts are read (the (user_id, answered_at) index)
+        inner = inner.where(attempts.c.user_id.in_(member_ids))
+    ranked = inner.subquery()
+    query = sa.select(ranked, users.c.platform, users.c.platform_user_id, users.c.display_name).join(
+        users, users.c.id == ranked.c.user_id)
+    span = PERIODS[period]
+    if span is not None:
+        query = query.where(ranked.c.answered_at >= now - span)
+    daily_keys = (sa.select(sa.literal("daily:") + sa.cast(daily_pushes.c.id, sa.String))
+                  .join(daily_schedules, daily_schedules.c.id == daily_pushes.c.schedule_id)
+                  .where(daily_schedules.c.channel_key == channel_key))
+    if member_ids is None:
+        query = query.where(sa.or_(ranked.c.channel_key == channel_key, ranked.c.channel_key.in_(daily_keys)))
+    return _scored(query.subquery(), curriculum, dialect)
 
 
 def _scored(rows: sa.Subquery, curriculum: object, dialect: str) -> sa.Select:

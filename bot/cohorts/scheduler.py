@@ -75,11 +75,11 @@ class Scheduler:
         self._tasks.append(asyncio.create_task(loop(), name=f"scheduler-{platform}"))
 
     async def stop(self) -> None:
-        """Cancel the loops and wait for them to unwind, so the store is not closed under a round."""
-        tasks, self._tasks = self._tasks, []
-        for task in tasks:
+        for task in self._tasks:
             task.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
+        # wait for a round cut short to unwind before the caller closes the store under it
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+        self._tasks.clear()
 
     # -- one round ---------------------------------------------------------------------------
 

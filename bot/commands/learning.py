@@ -152,7 +152,16 @@ async def answer(ctx: Context, args: Args) -> Reply:
 
         return await answer_daily(ctx, text)
     result = await ctx.services.quiz.answer(ctx.message.user, ctx.message.channel.key, text)
+    found = result.diagnosis
+    diagnosis = Diagnosis(found.code, found.where, found.line) if found is not None else None
+    if result.retry_open:
+        lines = [f"**{result.topic.title}**", result.feedback, "",
+                 "🔁 **One more try** — `/answer` again. `/hint` helps; `/skip` shows the worked solution."]
+        retry_choices = (Choice("hint", "Hint", "/hint"), Choice("skip", "Skip", "/skip"))
+        return Reply(text="\n".join(lines), result="False", choices=retry_choices, diagnosis=diagnosis)
     lines = [f"**{result.topic.title}**", result.feedback]
+    if result.second_try and result.correct:
+        lines[1] += " (at the second try — it comes back sooner for review)"
     if not result.correct:
         lines.append(f"**Expected:** {result.expected}")
     if result.solution:
@@ -163,10 +172,9 @@ async def answer(ctx: Context, args: Args) -> Reply:
         ("s" if result.streak_days != 1 else "")
     if result.streak_extended:
         status += " 🔥"
+    assert result.next_review is not None  # an answer that closes the question schedules its card
     lines += ["", status, f"This topic comes back for review {_when(result.next_review, ctx.now)}."]
     choices = (Choice("again", "Another question", f"/quiz {result.topic.id}"),)
-    found = result.diagnosis
-    diagnosis = Diagnosis(found.code, found.where, found.line) if found is not None else None
     return Reply(
         text="\n".join(lines), result="True" if result.correct else "False", choices=choices, diagnosis=diagnosis
     )

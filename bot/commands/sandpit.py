@@ -241,7 +241,8 @@ def _dip_text(game: play.Game, dip: play.Dip) -> str:
     if dip.path is not None:
         ex, ey, ed = dip.path[-1]
         stopped = " — it reached the wall and stopped there" if len(dip.path) < play.RULE_STEPS + 1 else ""
-        lines.append(f"Your rule walked {len(dip.path) - 1} steps{stopped}: you now stand at ({ex:.2f}, {ey:.2f}), "
+        steps = len(dip.path) - 1
+        lines.append(f"Your rule walked {steps} step{'' if steps == 1 else 's'}{stopped}: you now stand at ({ex:.2f}, {ey:.2f}), "
                      f"depth {ed:.2f} m.")
         if ed > dip.depth + 0.01:
             lines.append("↗️ Your rule took you *uphill*: a Newton step −H⁻¹J heads for any stationary point, "

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import sympy
 
-from bot.errors import BadArgument, Undefined
+from bot.errors import BadArgument, CalcbotError, Undefined
 from bot.present.answer import Answer
 from bot.present.format import LearnerNotation, fmt_latex, fmt_number, fmt_table, result_str
+from bot.present.taylor import join_terms, shift_symbol
+from bot.solver.logistic import logistic_form
 from bot.solver.numeric import realise
 from bot.solver.parser import parse, parse_point, parse_variable
 from bot.solver.steps import RULES, Derivation, Step, derive_with_steps
+from bot.solver.terms import ordered_like, typed_terms
 from bot.solver.variables import default_variable, ordered_variables
 
 SLOPE_STEPS = (1, 10, 100, 1000, 10000)  # h = 1/n: the run shrinks tenfold each row
@@ -74,6 +77,11 @@ def _derive(expr_text: str, wrt: str | None, order: int) -> Answer:
     var = _choose_variable(expr, wrt)
     derivation = derive_with_steps(expr, var, order)
     writer = _MathWriter(var, partial=_is_partial(expr, var))
+    typed = [term.expr for term in typed_terms(expr_text) or []]
+    try:
+        writer.order_like(expr, typed, [derive_with_steps(t, var, order).result for t in typed])
+    except CalcbotError:
+        pass  # a term that cannot be differentiated alone: SymPy's order it is
     read_as = f"I read this as: `{writer.text(expr)}`" + (" (call it f)" if order > 1 else "")
     lines = [read_as, _variable_remark(expr, var), ""]
     if order == 1:
@@ -84,6 +92,11 @@ def _derive(expr_text: str, wrt: str | None, order: int) -> Answer:
         "",
         f"**Result**: {_operator_text(var, order, writer.partial)}({writer.text(expr)}) = `{writer.text(derivation.result)}`",
     ]
+    sigmoid = logistic_form(expr, derivation.result)
+    if sigmoid is not None:
+        lines.append(
+            f"With the logistic function σ(u) = 1/(1 + e^(−u)), this is `{sigmoid.text(writer.text)}`."
+        )
     return Answer(
         text="\n".join(lines),
         result=result_str(derivation.result),
@@ -129,6 +142,8 @@ def slope(expr_text: str, at_text: str, wrt: str | None = None) -> Answer:
         f"The forward quotient closes in on f'({a}) as h shrinks; the symmetric one usually gets there faster.",
         f"By the rules of differentiation, f'({var}) = `{writer.text(derivation.result)}` "
         "(/derive shows the steps).",
+        f"The tangent line, the linearisation of f at a = {a}: L({var}) = f(a) + f'(a)({var} − a) = "
+        f"`{join_terms([sympy.simplify(realise(expr).xreplace({var: point})), exact * shift_symbol(var, point)])}`",
         "",
         f"**Result**: f'({a}) = `{writer.text(exact)}`{approx}",
     ]
@@ -230,8 +245,21 @@ class _MathWriter:
         self.partial = partial
         self._printer = _StepPrinter({"order": None})
         self._printer.partial_in = var if partial else None
+        self._orders: dict[sympy.Expr, list[sympy.Expr]] = {}
+        self._references: list[sympy.Expr] = []
+
+    def order_like(self, expr: sympy.Expr, typed: list[sympy.Expr], derivatives: list[sympy.Expr]) -> None:
+        """Write ``expr`` (a sum the learner typed) with its terms in their order, and any sum
+        later shown whose terms come from theirs (the derivative) in the same order."""
+        if len(typed) < 2 or sympy.expand(sympy.Add(*typed) - expr) != 0:
+            return
+        self._orders[expr] = typed
+        self._references = derivatives
 
     def text(self, expr: sympy.Basic) -> str:
+        if isinstance(expr, sympy.Add) and self._orders:
+            terms = ordered_like(expr, self._orders.get(expr, self._references))
+            return join_terms(terms, lambda term: self._printer.doprint(term).replace("**", "^"))
         return self._printer.doprint(expr).replace("**", "^")
 
 

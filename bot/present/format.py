@@ -7,6 +7,8 @@ from collections.abc import Sequence
 import sympy
 from sympy.printing.str import StrPrinter
 
+from bot.solver.terms import typed_order
+
 _ARC = {"asin": "arcsin", "acos": "arccos", "atan": "arctan", "acot": "arccot", "asec": "arcsec",
         "acsc": "arccsc", "asinh": "arsinh", "acosh": "arcosh", "atanh": "artanh"}
 
@@ -29,6 +31,16 @@ class LearnerNotation(StrPrinter):
         power = expr.args[0]
         shown = self._print(power)
         return f"e^{shown}" if power.is_Symbol or (power.is_Integer and power >= 0) else f"e^({shown})"
+
+    def _print_Add(self, expr: sympy.Add, order: str | None = None) -> str:
+        """A sum the learner typed keeps their order of terms (SymPy sorts them)."""
+        typed = typed_order(expr)
+        if typed is None:
+            return super()._print_Add(expr, order)
+        text = self._print(typed[0])
+        for term in typed[1:]:
+            text += f" - {self._print(-term)}" if term.could_extract_minus_sign() else f" + {self._print(term)}"
+        return text
 
     def _print_Function(self, expr: sympy.Function) -> str:
         name = _ARC.get(type(expr).__name__)

@@ -15,6 +15,7 @@ from bot.errors import BadArgument
 from bot.present.answer import Answer
 from bot.present.format import fmt_latex, fmt_number, plain, result_str
 from bot.solver import multivariable as solver
+from bot.solver.factoring import common_factor
 from bot.solver.multivariable import ChainRule, HessianAt
 from bot.solver.parser import parse, parse_assignments, parse_list, parse_point, parse_variable
 from bot.solver.steps import MAX_ORDER, RULES, derive_with_steps
@@ -74,15 +75,36 @@ def exact_and_decimal(value: sympy.Expr) -> str:
     return f"{code(value)} ≈ {fmt_number(value)}"
 
 
-def matrix_block(name: str, matrix: sympy.MatrixBase) -> str:
-    """A matrix as aligned rows in a code block, named on its first row: chat has no matrices."""
+def matrix_block(name: str, matrix: sympy.MatrixBase, factor: sympy.Expr | None = None) -> str:
+    """A matrix as aligned rows in a code block, named on its first row: chat has no matrices.
+    With ``factor``, the block reads ``name = factor · [ … ]``."""
     cells = [[plain(matrix[i, j]) for j in range(matrix.shape[1])] for i in range(matrix.shape[0])]
     widths = [max(len(row[j]) for row in cells) for j in range(matrix.shape[1])]
+    head = f"{name} = " + ("" if factor is None else f"{_bracketed(factor)} · ")
     lines = []
     for i, row in enumerate(cells):
-        prefix = f"{name} = " if i == 0 else " " * (len(name) + 3)
+        prefix = head if i == 0 else " " * len(head)
         lines.append(prefix + "[ " + "  ".join(cell.rjust(widths[j]) for j, cell in enumerate(row)) + " ]")
     return "```\n" + "\n".join(lines) + "\n```"
+
+
+def _bracketed(factor: sympy.Expr) -> str:
+    return f"({plain(factor)})" if factor.is_Add else plain(factor)
+
+
+LONG_ENTRIES = 30  # characters of all entries together: beyond this a common factor is taken out
+
+
+def factored_block(name: str, matrix: sympy.MatrixBase) -> list[str]:
+    """The matrix again with the common factor of its entries taken out, when it is long and
+    has one; else nothing."""
+    if sum(len(plain(entry)) for entry in matrix) <= LONG_ENTRIES:
+        return []
+    found = common_factor(list(matrix))
+    if found is None:
+        return []
+    factor, rest = found
+    return ["Taking out the common factor:", matrix_block(name, sympy.Matrix(matrix.shape[0], matrix.shape[1], rest), factor)]
 
 
 def matrix_result(matrix: sympy.MatrixBase) -> str:
@@ -230,6 +252,7 @@ def gradient(expr_text: str, at_text: str | None = None, vars_text: str | None =
     ]
     lines += [f"- ∂f/∂{var.name} = {code(p)}" for var, p in zip(variables, grad.partials, strict=True)]
     lines += ["", "The gradient stacks these partial derivatives into a column vector:", matrix_block("∇f", grad.vector)]
+    lines += factored_block("∇f", grad.vector)
     latex = f"\\nabla f = {fmt_latex(grad.vector)}"
     result = matrix_result(grad.vector)
     if point is not None:
@@ -344,7 +367,7 @@ def hessian(expr_text: str, at_text: str | None = None, vars_text: str | None = 
     for i, a in enumerate(variables):
         for j, b in enumerate(variables):
             lines.append(f"- {_second_name(a, b)} = {code(hess.matrix[i, j])}")
-    lines += ["", matrix_block("H", hess.matrix)]
+    lines += ["", matrix_block("H", hess.matrix), *factored_block("H", hess.matrix)]
     n = len(variables)
     if n > 1:
         if hess.symmetric:

@@ -6,12 +6,12 @@ variables: f(a) + J(a)·Δx + ½ΔxᵀH(a)Δx + …, built degree by degree.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import sympy
 
 from bot.present.answer import Answer
-from bot.present.format import fmt_latex, fmt_number, fmt_table, plain, result_str
+from bot.present.format import fmt_number, fmt_table, plain
 from bot.present.multivariable import (
     choose_variables,
     code,
@@ -44,23 +44,44 @@ def taylor(expr_text: str, at_text: str | None = None, order: int = 3, vars_text
     return _several_variables(taylor_multivariate(expr, variables, point, order))
 
 
-def join_terms(terms: Sequence[sympy.Expr]) -> str:
+def join_terms(terms: Sequence[sympy.Expr], show: Callable[[sympy.Expr], str] = plain) -> str:
     """Terms in the given (ascending-degree) order as `a + b - c`; SymPy's own order is by size."""
     shown = [term for term in terms if term != 0]
     if not shown:
         return "0"
-    text = plain(shown[0])
+    text = show(shown[0])
     for term in shown[1:]:
         if term.could_extract_minus_sign():
-            text += f" - {plain(-term)}"
+            text += f" - {show(-term)}"
         else:
-            text += f" + {plain(term)}"
+            text += f" + {show(term)}"
     return text
 
 
-def _shift_symbol(var: sympy.Symbol, a: sympy.Expr) -> sympy.Symbol:
-    """A display-only symbol printed as ``(x - a)``, so ``2*(x - 1)`` is not expanded to ``2*x - 2``."""
-    return var if a == 0 else sympy.Symbol(f"({plain(var - a)})")
+def shift_symbol(var: sympy.Symbol, a: sympy.Expr, notation: str = "plain") -> sympy.Symbol:
+    """A display-only symbol printed as ``(x - a)``, so ``2*(x - 1)`` is not expanded to ``2*x - 2``:
+    in the learner's notation, in SymPy syntax (for ``result``) or in LaTeX."""
+    if a == 0:
+        return var
+    if notation == "latex":
+        return sympy.Symbol(rf"\left({sympy.latex(var - a)}\right)")
+    return sympy.Symbol(f"({sympy.sstr(var - a) if notation == 'sympy' else plain(var - a)})")
+
+
+def _in_powers_of_the_shift(
+    coefficients: Sequence[tuple[sympy.Expr, tuple[int, ...]]],
+    variables: Sequence[sympy.Symbol],
+    point: Sequence[sympy.Expr],
+) -> tuple[str, str]:
+    """The polynomial Σ c·Π(xᵢ − aᵢ)^kᵢ, lowest degree first, as (SymPy syntax, LaTeX): the
+    form f(a) + f′(a)(x − a) + … that SymPy's own printing would expand or reorder."""
+    written = []
+    for notation, show in (("sympy", sympy.sstr), ("latex", sympy.latex)):
+        shifts = [shift_symbol(v, c, notation) for v, c in zip(variables, point, strict=True)]
+        ordered = sorted(coefficients, key=lambda item: sum(item[1]))
+        terms = [c * sympy.Mul(*(u**k for u, k in zip(shifts, alpha, strict=True))) for c, alpha in ordered]
+        written.append(join_terms(terms, show))
+    return written[0], written[1]
 
 
 def _p(order: int) -> str:
@@ -83,7 +104,7 @@ def _one_variable(series: Taylor1D) -> Answer:
         f"General term: f⁽ⁿ⁾(a)/n! · ({x} − a)ⁿ, for n = 0 … {n_max}, with a = {a}.",
         "",
     ]
-    shift = _shift_symbol(series.variable, series.point)
+    shift = shift_symbol(series.variable, series.point)
     shown_terms = [term.coefficient * shift**term.n for term in series.terms]
     rows = []
     for term, shown in zip(series.terms, shown_terms, strict=True):
@@ -109,10 +130,13 @@ def _one_variable(series: Taylor1D) -> Answer:
     )
     lines += _error_lines(series, p)
     lines += ["", f"**Result**: {p}({x}) = `{polynomial_text}`"]
+    result, latex = _in_powers_of_the_shift(
+        [(term.coefficient, (term.n,)) for term in series.terms], [series.variable], [series.point]
+    )
     return Answer(
         text="\n".join(lines),
-        result=result_str(series.polynomial),
-        latex=f"{_p_latex(n_max)}({sympy.latex(series.variable)}) = {fmt_latex(series.polynomial)}",
+        result=result,
+        latex=f"{_p_latex(n_max)}({sympy.latex(series.variable)}) = {latex}",
     )
 
 
@@ -183,7 +207,7 @@ def _several_variables(series: TaylorND) -> Answer:
             "Beyond degree 2, each degree k adds Σ ∂^α f(a)/α! · Δx^α over the exponent patterns α "
             f"with |α| = k (α! = α₁!·α₂!·…), up to k = {series.order}."
         )
-    shifts = [_shift_symbol(v, c) for v, c in zip(series.variables, series.point, strict=True)]
+    shifts = [shift_symbol(v, c) for v, c in zip(series.variables, series.point, strict=True)]
     by_degree: list[list[sympy.Expr]] = [[] for _ in range(series.order + 1)]
     for alpha, coefficient in series.coefficients:
         monomial = sympy.Mul(*(u**k for u, k in zip(shifts, alpha, strict=True)))
@@ -211,10 +235,12 @@ def _several_variables(series: TaylorND) -> Answer:
     for skipped in series.skipped_samples:
         lines.append(f"(f is not defined at {point_text(skipped)}, so there is no error to show there.)")
     lines += ["", f"**Result**: {p}({names}) = `{polynomial_text}`"]
+    result, latex = _in_powers_of_the_shift(
+        [(coefficient, alpha) for alpha, coefficient in series.coefficients], series.variables, series.point
+    )
     return Answer(
         text="\n".join(lines),
-        result=result_str(series.polynomial),
-        latex=f"{_p_latex(series.order)}({', '.join(sympy.latex(v) for v in series.variables)}) = "
-        f"{fmt_latex(series.polynomial)}",
+        result=result,
+        latex=f"{_p_latex(series.order)}({', '.join(sympy.latex(v) for v in series.variables)}) = {latex}",
     )
 

@@ -45,13 +45,28 @@ def _operator(working: Working) -> str:
 
 def _link_line(working: Working, link: Link) -> str:
     mark = "✅" if link.right else "❌"
-    before = f"{_operator(working)}({plain(working.function)})" if link.differentiation else plain(link.before)
+    before = link.typed_before or plain(link.before)
+    if link.differentiation:
+        typed = link.typed_before or plain(working.function)
+        before = f"{_operator(working)}{typed if _bracketed(typed) else f'({typed})'}"
     kind = " (differentiation)" if link.differentiation else ""
-    line = f"{link.number}. {mark} `{before} = {plain(link.after)}`{kind}"
+    line = f"{link.number}. {mark} `{before} = {link.typed_after or plain(link.after)}`{kind}"
     if link.right and link.verdict.domain_point is not None:
         where = condition_text(link.verdict.condition) if link.verdict.condition is not None else "where both sides are defined"
         line += f" — valid only for {where}" if link.verdict.condition is not None else f" — valid only {where}"
     return line
+
+
+def _bracketed(text: str) -> bool:
+    """``(…)`` as one bracket pair around the whole text (``(a)(b)`` is not)."""
+    if not (text.startswith("(") and text.endswith(")")):
+        return False
+    depth = 0
+    for i, char in enumerate(text):
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if depth == 0 and i < len(text) - 1:
+            return False
+    return True
 
 
 def _why(working: Working, link: Link) -> str:

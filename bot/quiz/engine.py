@@ -6,7 +6,12 @@ scheduling (``bot.quiz.srs``) and the progress store. Every answer is committed 
 
 Decisions:
 - XP: a right answer earns 10, less 3 per hint used, never below 4; a wrong answer or a skip earns
-  nothing. Streaks count consecutive UTC days with at least one answer (skips do not count).
+  nothing.
+- One retry: a wrong first answer (to anything but multiple choice) gets feedback that points at
+  the mistake without giving the answer away, and the question stays open; the second answer
+  closes it with the worked solution. FSRS rates the first try (Again, since it was wrong), the
+  attempt's ``correct`` is the first try (accuracy and points count that), and a right second try
+  earns 2 XP. Streaks count consecutive UTC days with at least one answer (skips do not count).
 - A skip reveals the answer and rates the card Again (the learner could not recall it), so the
   topic comes back tomorrow; it is recorded as an attempt (``skipped``) but not in accuracy.
 - An expired question is closed when the learner tries to use it, with the reason.
@@ -42,7 +47,7 @@ from bot.quiz.srs import SpacedRepetition, rating_for, topic_mastery
 from bot.store import AnswerOutcome, AnswerRecord, CardChanged, CardUpdate, QuestionGone, Store
 from bot.store.rows import OpenQuestion, User
 from content.generate import generate_question, grade_answer
-from content.questions import Question, choice_labels
+from content.questions import Grade, Question, choice_labels
 
 if TYPE_CHECKING:
     from content.catalog import Curriculum, Topic
@@ -54,6 +59,7 @@ MAX_ANSWER_CHARS = 500
 XP_CORRECT = 10
 XP_PER_HINT = 3
 XP_MIN_CORRECT = 4
+XP_SECOND_TRY = 2  # right at the second try: something for correcting it, far less than knowing it
 _CARD_RETRIES = 3  # concurrent answers on one card: re-read and recompute this many times
 _FRESH_QUESTION_TRIES = 3
 
@@ -69,6 +75,12 @@ class Learner(Protocol):
     def id(self) -> str: ...
     @property
     def name(self) -> str: ...
+
+
+def has_retry(question: Question) -> bool:
+    """Every question but multiple choice gets one retry after feedback: a second pick among the
+    options left would be a guess, not a correction."""
+    return question.kind != "choice"
 
 
 def xp_for(correct: bool, hints_used: int) -> int:
@@ -143,8 +155,15 @@ class QuizEngine:
         topic = self._curriculum.find(topic_text) if topic_text else await self._choose_topic(user, now)
         return await self._ask_topic(user, channel_key, topic, now)
 
-    async def answer(self, learner: Learner, channel_key: str, text: str) -> AnswerResult:
-        """Grade the answer to this channel's open question and record everything it changes."""
+    async def answer(
+        self, learner: Learner, channel_key: str, text: str, *, allow_retry: bool = True
+    ) -> AnswerResult:
+        """Grade the answer to this channel's open question and record everything it changes.
+
+        A wrong first answer to a question with a retry gets feedback and leaves the question open;
+        the second answer closes it. The card is rated on the first try either way. The daily
+        question (``allow_retry`` false) takes one answer.
+        """
         text = text.strip()
         if not text:
             raise EmptyInput("type your answer after the command, e.g. `/answer 2*x*cos(x^2)`")
@@ -157,23 +176,40 @@ class QuizEngine:
         user = await self._user(learner, now)
         open_question = await self._live_question(user, channel_key, now)
         question = Question.from_json(open_question.question_json)
+        first_try = open_question.first_answer is None
+        retry_left = allow_retry and first_try and has_retry(question)
         # A ParseError (or any grading error) propagates from here: nothing has been recorded.
-        grade = await self._run(grade_answer, open_question.question_json, text)
+        grade = await self._run(grade_answer, open_question.question_json, text, not retry_left)
+        if retry_left and not grade.correct:
+            if await self._store.record_first_answer(open_question.id, text):
+                return self._retry_result(question, grade)
+            # A concurrent answer got there first: this one is the second try (or the question is gone).
+            current = await self._store.get_open_question(user.id, channel_key)
+            if current is None or current.id != open_question.id:
+                raise UsageError(
+                    "that question was already answered, skipped or replaced — ask for a new one with /quiz"
+                )
+            open_question, first_try = current, False
+            grade = await self._run(grade_answer, open_question.question_json, text, True)
+        correct_first = grade.correct if first_try else False
         rating = rating_for(
-            correct=grade.correct,
+            correct=correct_first,
             hints_used=open_question.hints_used,
             answer_time=now - open_question.asked_at,
         )
-        xp_gained = xp_for(grade.correct, open_question.hints_used)
+        xp_gained = (
+            xp_for(grade.correct, open_question.hints_used) if first_try else XP_SECOND_TRY if grade.correct else 0
+        )
         outcome = await self._record(
             user,
             open_question,
-            answer_text=text,
-            correct=grade.correct,
+            answer_text=text if first_try else open_question.first_answer or "",
+            correct=correct_first,
             rating=rating,
             xp_gained=xp_gained,
             now=now,
             skipped=False,
+            retry=None if first_try else (text, grade.correct),
         )
         today = now.astimezone(UTC).date()
         return AnswerResult(
@@ -190,6 +226,26 @@ class QuizEngine:
             streak_extended=outcome.user.last_active_day == today and user.last_active_day != today,
             next_review=outcome.card.due,
             diagnosis=grade.diagnosis,
+            second_try=not first_try,
+        )
+
+    def _retry_result(self, question: Question, grade: Grade) -> AnswerResult:
+        """The first wrong answer: feedback only; nothing is scheduled, the question stays open."""
+        return AnswerResult(
+            topic=self._topic_ref(question.topic_id),
+            correct=False,
+            feedback=grade.feedback,
+            expected="",
+            solution="",
+            solution_command="",
+            rating="",
+            xp_gained=0,
+            xp_total=0,
+            streak_days=0,
+            streak_extended=False,
+            next_review=None,
+            diagnosis=grade.diagnosis,
+            retry_open=True,
         )
 
     async def hint(self, learner: Learner, channel_key: str) -> HintResult:
@@ -232,7 +288,7 @@ class QuizEngine:
         outcome = await self._record(
             user,
             open_question,
-            answer_text="",
+            answer_text=open_question.first_answer or "",  # a wrong first try, if there was one
             correct=False,
             rating=rating,
             xp_gained=0,
@@ -409,6 +465,7 @@ class QuizEngine:
         xp_gained: int,
         now: datetime,
         skipped: bool,
+        retry: tuple[str, bool] | None = None,
     ) -> AnswerOutcome:
         """Schedule the card and commit the answer; retried if another answer moved the card."""
         for attempt in range(_CARD_RETRIES):
@@ -433,6 +490,8 @@ class QuizEngine:
                     expected_version=card.version if card else 0,
                 ),
                 skipped=skipped,
+                retry_answer=None if retry is None else retry[0],
+                retry_correct=None if retry is None else retry[1],
             )
             try:
                 return await self._store.record_answer(record)

@@ -59,8 +59,10 @@ class AnswerResult:
     xp_total: int
     streak_days: int
     streak_extended: bool  # the first answer of a new UTC day moved the streak on (or started it)
-    next_review: datetime  # when this topic comes back for review
+    next_review: datetime | None  # when this topic comes back for review (None while a retry is open)
     diagnosis: Diagnosed | None = None  # the misapplied rule behind a wrong derivative
+    retry_open: bool = False  # a wrong first answer: the question stays open for one more try
+    second_try: bool = False  # this answer was the retry
 
 
 @dataclass(frozen=True, slots=True)

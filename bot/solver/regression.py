@@ -67,6 +67,22 @@ def _split_row(row: str) -> list[str]:
     return row.split()
 
 
+_POINT = re.compile(r"[(\[]([^()\[\]]*)[)\]]")
+_POINTS = re.compile(r"\s*(?:[(\[][^()\[\]]*[)\]]\s*,?\s*){2,}")
+
+
+def _rows(text: str) -> list[str]:
+    """The rows of the data: lines or ';'-separated parts, and bracketed points written side by
+    side on one of them — ``(0,1) (1,3) (2,5)`` or ``(0, 1), (1, 3)`` — one row each."""
+    rows: list[str] = []
+    for part in _ROW_SEPARATOR.split(text):
+        if _POINTS.fullmatch(part):
+            rows += [match.group(1) for match in _POINT.finditer(part)]
+        else:
+            rows.append(part)
+    return rows
+
+
 def _is_number(field: str) -> bool:
     return bool(_NUMBER.fullmatch(field.strip().strip("\"'").strip().replace("\u2212", "-")))
 
@@ -80,7 +96,7 @@ def parse_data(text: str) -> tuple[np.ndarray, np.ndarray]:
     xs: list[float] = []
     ys: list[float] = []
     seen_row = False
-    for number, raw in enumerate(_ROW_SEPARATOR.split(text), start=1):
+    for number, raw in enumerate(_rows(text), start=1):
         row = raw.strip()
         if len(row) > 1 and row[0] + row[-1] in ("()", "[]"):
             row = row[1:-1].strip()  # a point written as (x, y)
@@ -91,7 +107,8 @@ def parse_data(text: str) -> tuple[np.ndarray, np.ndarray]:
         if len(fields) != 2 or not all(fields):
             raise BadArgument(
                 f"row {number}: '{row}' is not a pair of numbers",
-                hint="write each point as 'x, y' (or 'x y'); separate points with ';' or new lines",
+                hint="write each point as 'x, y' (or 'x y') and separate points with ';' or new lines, "
+                "or write them bracketed: (0, 1) (1, 3)",
             )
         if first_row and not any(_is_number(field) for field in fields):
             continue  # a CSV header such as "x,y" or "height,count"

@@ -37,6 +37,8 @@ class Link:
     differentiation: bool  # the step from F to its derivative
     restated: sympy.Expr | None = None  # ``A`` of an ``A = B`` line, when it is not the line before
     restated_ok: bool = True
+    typed_before: str = ""  # both sides as the learner typed them (echoed so, never pre-simplified)
+    typed_after: str = ""
 
     @property
     def right(self) -> bool:
@@ -113,12 +115,13 @@ def check_working(var_text: str | None, text: str) -> Working:
     function = parse(rows[0][0])
     correct = sympy.diff(function, var) if var is not None else None
     links: list[Link] = []
-    current = function
+    current, current_text = function, rows[0][0].strip()
     for row_index, row in enumerate(rows):
         restated: sympy.Expr | None = None
+        restated_text = ""
         steps = row[1:]
         if row_index > 0 and row[0].strip():
-            restated = parse(row[0])
+            restated, restated_text = parse(row[0]), row[0].strip()
         for step_text in steps:
             if len(links) >= MAX_LINKS:
                 raise UsageError(f"working is limited to {MAX_LINKS} steps.", hint="check it in parts")
@@ -132,8 +135,9 @@ def check_working(var_text: str | None, text: str) -> Working:
                 before = current
             target = correct if differentiation and correct is not None else before
             verdict = equivalent(after, target)
-            links.append(Link(len(links) + 1, before, after, verdict, differentiation, restated, restated_ok))
-            current, restated = after, None
+            links.append(Link(len(links) + 1, before, after, verdict, differentiation, restated, restated_ok,
+                              typed_before=restated_text or current_text, typed_after=step_text.strip()))
+            current, current_text, restated, restated_text = after, step_text.strip(), None, ""
     if not links:
         raise UsageError("there is no step to check: add `= …` after the expression.", hint="e.g. `d/dx x^2 = 2x`")
     final = links[-1].after

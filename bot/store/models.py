@@ -114,6 +114,9 @@ attempts = Table(
     Column("rating", SmallInteger, nullable=False),  # fsrs.Rating value, 1..4
     Column("xp_gained", Integer, nullable=False, server_default="0"),
     Column("answered_at", UTCDateTime, nullable=False),
+    # The second try, when the first answer was wrong (answer_text and correct are the first).
+    Column("retry_answer", Text, nullable=True),
+    Column("retry_correct", Boolean, nullable=True),
     Index(None, "user_id", "answered_at"),
 )
 
@@ -129,6 +132,7 @@ open_questions = Table(
     Column("hints_used", SmallInteger, nullable=False, server_default="0"),
     Column("asked_at", UTCDateTime, nullable=False),
     Column("expires_at", UTCDateTime, nullable=False),
+    Column("first_answer", Text, nullable=True),  # the wrong first answer, while the retry is open
     UniqueConstraint("user_id", "channel_key"),
     Index(None, "expires_at"),
 )

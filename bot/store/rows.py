@@ -43,6 +43,7 @@ class OpenQuestion:
     hints_used: int
     asked_at: datetime
     expires_at: datetime
+    first_answer: str | None = None  # set after a wrong first answer: the one retry is open
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +60,8 @@ class Attempt:
     rating: int
     xp_gained: int
     answered_at: datetime
+    retry_answer: str | None = None  # the second try, when the first (answer_text) was wrong
+    retry_correct: bool | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,6 +94,8 @@ class AnswerRecord:
     answered_at: datetime
     card: CardUpdate
     skipped: bool = False  # a skip is no answer: it does not extend the streak
+    retry_answer: str | None = None  # the second try; answer_text and correct are the first
+    retry_correct: bool | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -196,7 +196,7 @@ def _single_statement_answer(*, new_card: bool, streak: bool) -> Executable:
     )
     attempt_columns = [
         "user_id", "topic_id", "question_id", "channel_key", "answer_text", "correct", "skipped",
-        "hints_used", "rating", "xp_gained", "answered_at",
+        "hints_used", "rating", "xp_gained", "answered_at", "retry_answer", "retry_correct",
     ]
     attempt = (
         attempts.insert()

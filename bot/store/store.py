@@ -266,6 +266,18 @@ class Store:
         async with self._writing() as connection:
             return (await connection.execute(statement)).scalar_one_or_none()
 
+    async def record_first_answer(self, open_question_id: int, answer_text: str) -> bool:
+        """Keep a wrong first answer and leave the question open for its one retry; False if the
+        question is gone or already had its first answer (a concurrent one won)."""
+        statement = (
+            update(open_questions)
+            .where(open_questions.c.id == open_question_id, open_questions.c.first_answer.is_(None))
+            .values(first_answer=answer_text)
+            .returning(open_questions.c.id)
+        )
+        async with self._writing() as connection:
+            return (await connection.execute(statement)).first() is not None
+
     async def delete_open_question(self, open_question_id: int) -> bool:
         """Close a question without an answer; False if it was already gone."""
         statement = (
@@ -374,6 +386,8 @@ class Store:
             "b_rating": record.rating,
             "b_xp_gained": record.xp_gained,
             "b_answered_at": record.answered_at,
+            "b_retry_answer": record.retry_answer,
+            "b_retry_correct": record.retry_correct,
             "b_today": today,
             "b_yesterday": today - timedelta(days=1),
         }
@@ -450,6 +464,8 @@ class Store:
                 "rating": record.rating,
                 "xp_gained": record.xp_gained,
                 "answered_at": record.answered_at,
+                "retry_answer": record.retry_answer,
+                "retry_correct": record.retry_correct,
             },
         ).scalar_one()
 
@@ -554,4 +570,6 @@ def _attempt(row: Row[Any]) -> Attempt:
         rating=row.rating,
         xp_gained=row.xp_gained,
         answered_at=row.answered_at,
+        retry_answer=row.retry_answer,
+        retry_correct=None if row.retry_correct is None else bool(row.retry_correct),
     )

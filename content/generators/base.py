@@ -22,9 +22,9 @@ from content.questions import choice_labels
 
 x, y, z, t, h = (symbol(name) for name in ("x", "y", "z", "t", "h"))
 
-# Significant figures asked for when an answer is not a whole number; tolerance matches the rounding.
+# Significant figures asked for when an answer is not a whole number: a rounded answer must agree
+# with the exact one to exactly that many (the prompt says so); other numbers must be exact.
 SIG_FIGS = 4
-ROUNDED_TOLERANCE = 1e-3
 EXACT_TOLERANCE = 1e-9
 
 # Real points (all positive, so logs and roots are defined) used to tell choice texts apart.
@@ -46,6 +46,7 @@ class Draft:
     solution: str = ""
     solution_command: str = ""
     tolerance: float = 1e-6
+    significant_figures: int = 0  # see Question.significant_figures
 
 
 Generator = Callable[[int], Draft]
@@ -143,7 +144,6 @@ def number_draft(prompt: str, value: sympy.Expr, *, hints: tuple[str, ...], solu
     """A number question; a non-integer answer may be typed rounded to SIG_FIGS figures."""
     if isinstance(value, sympy.Float):
         value = rounded(value)
-    tolerance = EXACT_TOLERANCE if is_whole(value) else ROUNDED_TOLERANCE
     return Draft(
         prompt=prompt + number_prompt_suffix(value),
         kind="number",
@@ -151,7 +151,8 @@ def number_draft(prompt: str, value: sympy.Expr, *, hints: tuple[str, ...], solu
         hints=hints,
         solution=solution,
         solution_command=command,
-        tolerance=tolerance,
+        tolerance=EXACT_TOLERANCE,
+        significant_figures=0 if is_whole(value) else SIG_FIGS,
     )
 
 
@@ -168,7 +169,8 @@ def vector_draft(
         hints=hints,
         solution=solution,
         solution_command=command,
-        tolerance=ROUNDED_TOLERANCE if rounded else EXACT_TOLERANCE,
+        tolerance=EXACT_TOLERANCE,
+        significant_figures=SIG_FIGS if rounded else 0,
     )
 
 
@@ -182,7 +184,8 @@ def matrix_draft(prompt: str, matrix: sympy.Matrix, *, hints: tuple[str, ...], s
         hints=hints,
         solution=solution,
         solution_command=command,
-        tolerance=ROUNDED_TOLERANCE if rounded else EXACT_TOLERANCE,
+        tolerance=EXACT_TOLERANCE,
+        significant_figures=SIG_FIGS if rounded else 0,
     )
 
 

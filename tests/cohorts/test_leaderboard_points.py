@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 from datetime import UTC, datetime, timedelta
 
+import pytest
 import sqlalchemy as sa
 
 from bot.cohorts.leaderboard import points_for, standings
@@ -14,7 +15,8 @@ from content.catalog import curriculum
 NOW = datetime(2027, 2, 1, 12, 0, tzinfo=UTC)
 
 
-async def test_sql_points_follow_the_rule(database):
+@pytest.mark.parametrize("period, span", [("week", timedelta(days=7)), ("month", timedelta(days=30)), ("all", None)])
+async def test_sql_points_follow_the_rule(database, period, span):
     store = await database.open()
     try:
         topics = list(curriculum().topics())
@@ -32,7 +34,7 @@ async def test_sql_points_follow_the_rule(database):
                 correct, hints, daily = rng.random() < 0.6, rng.choice([0, 0, 1, 3]), rng.random() < 0.3
                 gap = when - last_seen[topic.id] if topic.id in last_seen else None
                 last_seen[topic.id] = when
-                if when >= NOW - timedelta(days=30):  # the month
+                if span is None or when >= NOW - span:  # in the period; the gap may reach back before it
                     total += points_for(correct, topic.module, hints, daily, gap)
                 rows.append(dict(user_id=user.id, topic_id=topic.id, question_id="q", answer_text="x",
                                  channel_key="daily:1" if daily else "console::study", correct=correct,
@@ -40,7 +42,7 @@ async def test_sql_points_follow_the_rule(database):
             async with store.transaction() as db:
                 await db.execute(sa.insert(attempts), rows)
             expected[f"user {n}"] = total
-        table = await standings(store, curriculum(), members, "console::study", "month", NOW)
+        table = await standings(store, curriculum(), members, "console::study", period, NOW)
         assert {s.name: s.points for s in table} == expected
         assert [s.points for s in table] == sorted(expected.values(), reverse=True)
         assert all(s.points >= 0 for s in table)

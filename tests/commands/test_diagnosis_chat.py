@@ -150,3 +150,9 @@ async def test_d_dx_against_a_bracket_is_a_derivative_claim(bot):
     reply = await bot.say("/check d/dx(sin(x^2)) = cos(x^2)")
     assert reply.result == "False"
     assert reply.diagnosis is not None and reply.diagnosis.code == "chain_rule_inner_missing"
+
+
+async def test_working_is_echoed_as_the_learner_typed_it(bot):
+    reply = await bot.say("/check d/dx(x^3 cos x) = 3x^2 cos x - x^3 sin x = x^2(3 cos x + x sin x)")
+    assert "1. ✅ `d/dx(x^3 cos x) = 3x^2 cos x - x^3 sin x`" in reply.text
+    assert "2. ❌ `3x^2 cos x - x^3 sin x = x^2(3 cos x + x sin x)`" in reply.text

@@ -30,12 +30,22 @@ async def test_first_lesson_is_the_start_of_the_course_and_offers_the_next(bot):
     assert any(choice.command.startswith("/quiz") for choice in reply.choices)
 
 
-async def test_a_wrong_answer_gets_feedback_the_worked_solution_and_no_xp(bot):
+async def test_a_wrong_answer_gets_feedback_then_one_more_try(bot):
     await _expression_question(bot, "product rule")
+    reply = await bot.say(f"/answer {WRONG}")
+    assert reply.error is None and reply.result == "False"
+    assert "Not quite" in reply.text and "One more try" in reply.text
+    assert "Expected" not in reply.text and "Worked solution" not in reply.text
+    assert [c.command for c in reply.choices] == ["/hint", "/skip"]
+
+
+async def test_a_second_wrong_answer_gets_the_worked_solution_and_no_xp(bot):
+    await _expression_question(bot, "product rule")
+    await bot.say(f"/answer {WRONG}")
     reply = await bot.say(f"/answer {WRONG}")
     assert reply.error is None
     assert reply.result == "False"
-    assert "Not quite" in reply.text and "Expected" in reply.text
+    assert "Not quite" in reply.text and "Expected" in reply.text and "One more try" not in reply.text
     assert "+0 XP" in reply.text
 
 
@@ -64,6 +74,7 @@ async def test_a_question_belongs_to_its_asker(bot):
 async def test_a_missed_topic_comes_back_for_review_the_next_day_and_progress_survives_a_restart(bot):
     await bot.say("/lesson product rule")
     await _expression_question(bot, "product rule")
+    assert "One more try" in (await bot.say(f"/answer {WRONG}")).text
     assert (await bot.say(f"/answer {WRONG}")).result == "False"
 
     bot.clock.advance(days=1)

@@ -174,3 +174,12 @@ async def test_nn_alias_with_relu(bot):
     reply = await bot.say("/nn 2-1 relu x=(1, 2) y=1 weights W1=[[0.35, 0.82]] b1=[0.1]")
     # relu is the identity here (z = 2.09 > 0): ∂C/∂W = 2(z − y) · x
     assert gradients_of(reply.result)[0].ravel() == pytest.approx([2.18, 4.36])
+
+
+async def test_fit_reads_parenthesised_points_separated_by_spaces(bot):
+    import numpy as np
+
+    reply = await bot.say("/fit line data (0,1) (1,3) (2,5.5)")
+    assert reply.error is None, reply.error
+    slope, intercept = np.polyfit([0, 1, 2], [1, 3, 5.5], 1)
+    assert f"{slope:g}" in reply.text and f"{intercept:g}" in reply.text

@@ -10,7 +10,7 @@ from fsrs.scheduler import DEFAULT_PARAMETERS
 
 from bot.core.message import UserRef
 from bot.errors import InputTooLarge, ParseError, UsageError
-from bot.quiz.engine import QuizEngine
+from bot.quiz.engine import QuizEngine, has_retry
 from content.catalog import curriculum
 from content.generate import grade_answer
 from tests.quiz.conftest import ANA, CHANNEL, Quiz, wrong_answer
@@ -35,7 +35,11 @@ async def test_lesson_quiz_wrong_answer_review_next_day_and_progress_after_resta
 
     answered_at = quiz.clock()
     result = await quiz.engine.answer(ANA, CHANNEL, wrong_answer(question))
-    assert not result.correct and "not quite" in result.feedback.lower()
+    assert result.retry_open == has_retry(question)  # a wrong first try keeps the question open …
+    if result.retry_open:
+        assert await _attempts(quiz) == 0
+        result = await quiz.engine.answer(ANA, CHANNEL, wrong_answer(question))  # … for one more
+    assert not result.correct and not result.retry_open and "not quite" in result.feedback.lower()
     assert (result.xp_gained, result.rating) == (0, "Again")
     assert result.next_review == answered_at + timedelta(days=1)
 

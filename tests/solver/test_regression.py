@@ -344,3 +344,21 @@ def test_model_x_is_recognised_whatever_its_assumptions() -> None:
     plain_x = sympy.Symbol("x")
     model = expression_model(a * plain_x + b)
     assert model.params == (a, b) and model.linear
+
+
+@pytest.mark.parametrize("text", [
+    "(0,1) (1,3) (2,5.5)", "(0, 1), (1, 3), (2, 5.5)", "[0,1] [1,3]; (2,5.5)", "(0,1)(1,3)(2,5.5)",
+    "(0,1) (1,3)\n(2, 5.5)",
+])
+def test_bracketed_points_side_by_side_are_read_as_points(text):
+    from bot.solver.regression import parse_data
+
+    xs, ys = parse_data(text)
+    assert list(xs) == [0.0, 1.0, 2.0] and list(ys) == [1.0, 3.0, 5.5]
+
+
+def test_a_bracketed_point_that_is_not_a_pair_is_still_refused():
+    from bot.solver.regression import parse_data
+
+    with pytest.raises(BadArgument, match="row 2"):
+        parse_data("(0,1) (1,2,3) (2,5)")

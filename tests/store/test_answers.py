@@ -317,3 +317,19 @@ def test_streak_is_the_run_of_consecutive_answer_days_ending_at_the_last(
             await store.close()
 
     assert asyncio.run(replay()) == expected
+
+
+async def test_a_retry_keeps_the_first_answer_on_the_question_then_both_on_the_attempt(store: Store, ana: User) -> None:
+    question = await _ask(store, ana)
+    assert await store.record_first_answer(question.id, "3*x")
+    assert not await store.record_first_answer(question.id, "4*x")  # one retry: the first answer stands
+    reopened = await store.get_open_question(ana.id, "general")
+    assert reopened is not None and reopened.first_answer == "3*x"
+    record = replace(_record(reopened, correct=False, rating=1, xp=2), answer_text="3*x",
+                     retry_answer="2*x", retry_correct=True)
+    await store.record_answer(record)
+    [attempt] = await store.attempts(ana.id)
+    assert (attempt.answer_text, attempt.correct, attempt.retry_answer, attempt.retry_correct) == (
+        "3*x", False, "2*x", True)
+    assert await store.get_open_question(ana.id, "general") is None
+    assert not await store.record_first_answer(question.id, "5*x")  # the question is gone

@@ -1,0 +1,129 @@
+"""The bolt app: every slash command, button, DM and @-mention becomes a Message for the core's
+router, acknowledged at once, answered in a task of its own (one user's slow job never delays
+another's ack), and the Reply sent back by the Outbox."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from slack_bolt.async_app import AsyncApp
+from slack_sdk.http_retry.builtin_async_handlers import (
+    AsyncConnectionErrorRetryHandler,
+    AsyncRateLimitErrorRetryHandler,
+)
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.adapters.slack import inbound
+from bot.adapters.slack.blocks import ACTION_PREFIX
+from bot.adapters.slack.outbound import Outbox, SlackDelivery, Where
+from bot.core.context import Workers
+from bot.core.message import Message
+from bot.core.reply import Reply
+
+log = logging.getLogger("calcbot.slack")
+
+Handle = Callable[[Message], Awaitable[Reply]]
+
+
+def web_client(token: str, base_url: str, *, rate_limit_retries: int = 2) -> AsyncWebClient:
+    """A Web API client on ``base_url`` (CALCBOT_SLACK_API_URL): every call the app makes goes there.
+    With retries, a ``ratelimited`` answer is retried after Slack's Retry-After."""
+    handlers: list[Any] = [AsyncConnectionErrorRetryHandler()]
+    if rate_limit_retries:
+        handlers.append(AsyncRateLimitErrorRetryHandler(max_retry_count=rate_limit_retries))
+    return AsyncWebClient(token=token, base_url=base_url, retry_handlers=handlers, timeout=30)
+
+
+class SlackBot:
+    def __init__(self, handle: Handle, client: AsyncWebClient, workers: Workers, *, bot_user_id: str,
+                 signing_secret: str | None = None, formulas: bool = True):
+        self.handle = handle
+        self.client = client
+        self.bot_user_id = bot_user_id
+        self.people = inbound.People(client)
+        self.outbox = Outbox(client, workers, formulas=formulas)
+        pushes = web_client(str(client.token), client.base_url, rate_limit_retries=0)
+        self.delivery = SlackDelivery(pushes, self.outbox)
+        self._answering: set[asyncio.Task[None]] = set()
+        self.bolt = AsyncApp(
+            client=client,
+            signing_secret=signing_secret or "",
+            request_verification_enabled=signing_secret is not None,
+            raise_error_for_unhandled_request=False,
+        )
+        self.bolt.command(re.compile(r"^/[a-z][a-z0-9]*$"))(self._on_command)
+        self.bolt.action(re.compile("^" + re.escape(ACTION_PREFIX)))(self._on_button)
+        self.bolt.event("app_mention")(self._on_mention)
+        self.bolt.event("message")(self._on_direct_message)
+
+    # -- listeners: acknowledge, then answer in the background ------------------------------
+
+    async def _on_command(self, ack: Any, body: dict[str, Any]) -> None:
+        await ack()
+        where = Where(team=str(body.get("team_id") or ""), channel=str(body["channel_id"]), user=str(body["user_id"]),
+                      response_url=body.get("response_url"),
+                      context=f"{body.get('command')} {str(body.get('text') or '')[:60]}")
+
+        async def answer() -> None:
+            person = await self.people.lookup(where.team, where.user, str(body.get("user_name") or ""))
+            await self._answer(inbound.from_command(body, person), where)
+
+        self._spawn(answer())
+
+    async def _on_button(self, ack: Any, body: dict[str, Any], action: dict[str, Any]) -> None:
+        await ack()
+        where = Where(team=inbound.team_of(body), channel=inbound.channel_of(body), user=str(body["user"]["id"]),
+                      response_url=body.get("response_url"), thread_ts=(body.get("container") or {}).get("thread_ts"),
+                      context=f"button {action.get('value', '')[:60]}")
+
+        async def answer() -> None:
+            person = await self.people.lookup(where.team, where.user, str(body["user"].get("name") or ""))
+            await self._answer(inbound.from_button(body, action, person), where)
+
+        self._spawn(answer())
+
+    async def _on_mention(self, body: dict[str, Any], event: dict[str, Any]) -> None:
+        if str(event.get("channel", "")).startswith("D") or not inbound.is_from_person(event):
+            return  # a DM arrives as message.im too; answer it once
+        self._spawn(self._answer_event(body, event))
+
+    async def _on_direct_message(self, body: dict[str, Any], event: dict[str, Any]) -> None:
+        if event.get("channel_type") != "im" or not inbound.is_from_person(event):
+            return
+        self._spawn(self._answer_event(body, event))
+
+    async def _answer_event(self, body: dict[str, Any], event: dict[str, Any]) -> None:
+        team = str(event.get("team") or body.get("team_id") or "")
+        dm = event.get("channel_type") == "im"
+        where = Where(team=team, channel=str(event["channel"]), user=str(event["user"]),
+                      thread_ts=event.get("thread_ts"), app_dm=dm,
+                      context=f"message {str(event.get('text') or '')[:60]}")
+        person = await self.people.lookup(team, where.user)
+        await self._answer(inbound.from_event(event, team, person, bot_user_id=self.bot_user_id), where)
+
+    async def _answer(self, message: Message, where: Where) -> None:
+        reply = await self.handle(message)  # never raises: errors are replies
+        await self.outbox.send(reply, where)
+
+    # -- the answers in flight ----------------------------------------------------------------
+
+    def _spawn(self, work: Awaitable[None]) -> None:
+        async def guarded() -> None:
+            try:
+                await work
+            except Exception:  # a bug in sending must not take the app down; the record is saved
+                log.exception("slack: sending an answer failed")
+
+        task = asyncio.create_task(guarded())
+        self._answering.add(task)
+        task.add_done_callback(self._answering.discard)
+
+    async def idle(self) -> None:
+        """Wait until every answer in flight has gone out (tests; a clean shutdown)."""
+        while self._answering:
+            await asyncio.gather(*list(self._answering), return_exceptions=True)
+

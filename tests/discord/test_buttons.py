@@ -55,3 +55,11 @@ async def test_a_button_pressed_after_a_restart_is_answered_by_the_new_process(s
     finally:
         await second.stop()
     assert len(standin.identifies) == 2  # two processes, each identified once
+
+
+async def test_a_hint_is_shown_only_to_the_learner_who_asked(discord_bot):
+    quiz = await discord_bot.say("/quiz power-sum-rules")
+    assert not quiz.ephemeral
+    hint = await discord_bot.say("/hint")
+    assert hint.ephemeral and ("Hint" in shown(hint).text or "no hints" in shown(hint).text)
+    assert hint.body["embeds"]  # a private answer is still an answer: the working in an embed, not an error line

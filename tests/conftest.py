@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.core.message import ChannelRef, Message, UserRef
-from bot.core.reply import Reply
+from bot.core.message import Action, ChannelRef, Message, UserRef
+from bot.core.reply import Choice, Reply
 
 
 @dataclass
@@ -46,6 +46,12 @@ class ChatBot:
     async def say(self, text: str, *, user: str = "ana", channel: str = "general", admin: bool = True) -> Reply:
         """As on the console, everyone is an admin unless the test says otherwise."""
         message = Message(UserRef("console", user, user.title(), admin=admin), ChannelRef("console", "", channel), text)
+        return await self.app.handle(message)  # type: ignore[attr-defined, no-any-return]
+
+    async def press(self, choice: Choice, *, user: str = "ana", channel: str = "general") -> Reply:
+        """Press a reply's button, as the platforms send it: the choice's id and command."""
+        message = Message(UserRef("console", user, user.title(), admin=True), ChannelRef("console", "", channel),
+                          choice.command, action=Action(choice.id, choice.command))
         return await self.app.handle(message)  # type: ignore[attr-defined, no-any-return]
 
 

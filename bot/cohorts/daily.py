@@ -132,7 +132,8 @@ class Daily:
         if question.choices:
             labels = choice_labels(len(question.choices))
             lines += [f"**{label}.** {text}" for label, text in zip(labels, question.choices, strict=True)]
-            choices = tuple(Choice(id=f"daily-{label}", label=label, command=f"/daily answer {label}") for label in labels)
+            choices = tuple(Choice(id=f"d{row['id']}.{label}", label=label, command=f"/daily answer {label}")
+                            for label in labels)  # the push's id: an old day's button is told it has closed
         closes = row["closes_at"].astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
         lines.append(f"Everyone answers once with `/daily answer …`; verdicts stay private until {closes}, "
                      "then the solution and the day's standings follow.")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC
 
 from bot.cohorts.leaderboard import PERIODS, RULE, standings
@@ -127,7 +128,17 @@ async def daily(ctx: Context, args: Args) -> Reply:
     raise UsageError(f"unknown daily action '{action}'", hint="on, off, status or answer")
 
 
+DAILY_BUTTON = re.compile(r"d(?P<push>\d+)\.")  # the id of a button on one day's question
+
+
 async def answer_daily(ctx: Context, text: str) -> Reply:
+    action = ctx.message.action
+    pressed = DAILY_BUTTON.match(action.id) if action is not None else None
+    if pressed is not None:
+        push = await ctx.services.cohorts.daily.open_push(ctx.message.channel, ctx.now)
+        if push is None or push.id != int(pressed["push"]):
+            return Reply(text="That button is on a daily question that has closed; "
+                              "`/daily status` says when the next one comes.", private=True)
     result = await ctx.services.cohorts.daily.answer(ctx.message.channel, ctx.message.user, text, ctx.now)
     verdict = result.feedback or ("✅ Right." if result.correct else "❌ Not this time.")
     return Reply(text=f"{verdict}\nYour answer is recorded (only you see this); the solution and the day's "

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from datetime import datetime
 
@@ -32,6 +33,27 @@ def _topic_name(topic: TopicRef) -> str:
     return f"{topic.title} (`{topic.id}`)"
 
 
+QUESTION_BUTTON = re.compile(r"q(?P<tag>[0-9a-f]{8})\.")  # the id of a button on one asking of a question
+STALE_BUTTON = ("That button is on a question that is no longer open for you — it was answered, skipped or "
+                "replaced, or it is someone else's. Ask for your own with `/quiz`.")
+
+
+def _hint_and_skip(tag: str, *, hints: bool = True) -> tuple[Choice, ...]:
+    hint = (Choice(f"q{tag}.hint", "Hint", "/hint"),) if hints else ()
+    return (*hint, Choice(f"q{tag}.skip", "Skip", "/skip"))
+
+
+async def _stale_press(ctx: Context) -> Reply | None:
+    """A press on a question's button answers that question or is told it is closed, privately."""
+    action = ctx.message.action
+    found = QUESTION_BUTTON.match(action.id) if action is not None else None
+    if found is None:
+        return None
+    if await ctx.services.quiz.open_tag(ctx.message.user, ctx.message.channel.key) == found["tag"]:
+        return None
+    return Reply(text=STALE_BUTTON, private=True)
+
+
 def _bar(fraction: float, width: int = 10) -> str:
     filled = round(max(0.0, min(1.0, fraction)) * width)
     return "█" * filled + "░" * (width - filled)
@@ -46,16 +68,15 @@ def _question_reply(question: QuestionResult, now: datetime, heading: str = "") 
     choices: tuple[Choice, ...] = ()
     if question.choices:
         lines += [f"**{c.label}.** {c.text}" for c in question.choices]
-        choices = tuple(Choice(id=c.label, label=c.label, command=f"/answer {c.label}") for c in question.choices)
+        choices = tuple(Choice(id=f"q{question.tag}.{c.label}", label=c.label, command=f"/answer {c.label}")
+                        for c in question.choices)
         lines.append("Answer with `/answer LETTER`.")
     else:
         lines.append("Answer with `/answer …`" + (" — `/hint` if you're stuck" if question.hints_available else "")
                      + ", or `/skip`.")
     lines.append(f"_Closes {_when(question.expires_at, now)}._")
     # Every question can be practised without typing: its options, then Hint (if any) and Skip.
-    if question.hints_available:
-        choices += (Choice("hint", "Hint", "/hint"),)
-    choices += (Choice("skip", "Skip", "/skip"),)
+    choices += _hint_and_skip(question.tag, hints=bool(question.hints_available))
     return Reply(text="\n".join(lines), choices=choices)
 
 
@@ -146,6 +167,8 @@ async def quiz(ctx: Context, args: Args) -> Reply:
     aliases=("a", "ans"),
 )
 async def answer(ctx: Context, args: Args) -> Reply:
+    if (stale := await _stale_press(ctx)) is not None:
+        return stale
     text = strip_answer_name(args.text)  # f'(x) = 2x, dy/dx = 2x, y = 2x: the answer is 2x
     if await _answers_the_daily_question(ctx):
         from bot.commands.cohorts import answer_daily
@@ -157,7 +180,8 @@ async def answer(ctx: Context, args: Args) -> Reply:
     if result.retry_open:
         lines = [f"**{result.topic.title}**", result.feedback, "",
                  "🔁 **One more try** — `/answer` again. `/hint` helps; `/skip` shows the worked solution."]
-        retry_choices = (Choice("hint", "Hint", "/hint"), Choice("skip", "Skip", "/skip"))
+        tag = await ctx.services.quiz.open_tag(ctx.message.user, ctx.message.channel.key)
+        retry_choices = _hint_and_skip(tag) if tag is not None else ()
         return Reply(text="\n".join(lines), result="False", choices=retry_choices, diagnosis=diagnosis)
     lines = [f"**{result.topic.title}**", result.feedback]
     if result.second_try and result.correct:
@@ -188,6 +212,8 @@ async def answer(ctx: Context, args: Args) -> Reply:
     family="learning",
 )
 async def hint(ctx: Context, args: Args) -> Reply:
+    if (stale := await _stale_press(ctx)) is not None:
+        return stale
     result = await ctx.services.quiz.hint(ctx.message.user, ctx.message.channel.key)
     if result.total == 0:
         return Reply(text="This question has no hints — try `/skip` to see the worked answer.", private=True)
@@ -203,6 +229,8 @@ async def hint(ctx: Context, args: Args) -> Reply:
     family="learning",
 )
 async def skip(ctx: Context, args: Args) -> Reply:
+    if (stale := await _stale_press(ctx)) is not None:
+        return stale
     result = await ctx.services.quiz.skip(ctx.message.user, ctx.message.channel.key)
     lines = [f"Skipped ({result.topic.title}). **Answer:** {result.expected}"]
     if result.solution:

@@ -42,6 +42,7 @@ from bot.quiz.results import (
     SkipResult,
     TopicProgress,
     TopicRef,
+    question_tag,
 )
 from bot.quiz.srs import SpacedRepetition, rating_for, topic_mastery
 from bot.store import AnswerOutcome, AnswerRecord, CardChanged, CardUpdate, QuestionGone, Store
@@ -248,6 +249,12 @@ class QuizEngine:
             retry_open=True,
         )
 
+    async def open_tag(self, learner: Learner, channel_key: str) -> str | None:
+        """The question_tag of the learner's open question here, or None."""
+        user = await self._user(learner, self._clock())
+        open_question = await self._store.get_open_question(user.id, channel_key)
+        return None if open_question is None else question_tag(open_question.question_id, open_question.asked_at)
+
     async def hint(self, learner: Learner, channel_key: str) -> HintResult:
         """The next hint for this channel's open question; each one given is counted."""
         now = self._clock()
@@ -452,6 +459,7 @@ class QuizEngine:
             hints_available=len(question.hints),
             expires_at=opened.expires_at,
             replaced=None if replaced is None else self._topic_ref(replaced.topic_id),
+            tag=question_tag(opened.question_id, opened.asked_at),
         )
 
     async def _record(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -34,6 +35,13 @@ class LessonResult:
     complete: bool = False
 
 
+def question_tag(question_id: str, asked_at: datetime) -> str:
+    """A short name for one asking of a question, carried by its buttons: a press on an older
+    question's button (answered, skipped, replaced) or on someone else's is told so, never applied to
+    whatever question the presser has open now."""
+    return hashlib.sha1(f"{question_id}|{asked_at.isoformat()}".encode()).hexdigest()[:8]
+
+
 @dataclass(frozen=True, slots=True)
 class QuestionResult:
     topic: TopicRef
@@ -44,6 +52,7 @@ class QuestionResult:
     hints_available: int
     expires_at: datetime
     replaced: TopicRef | None  # the topic of the open question this one replaced, if any
+    tag: str = ""  # question_tag of this asking
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,6 +18,7 @@ import aiohttp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.adapters.slack.blocks import ACTION_PREFIX
 from bot.core.message import Action, ChannelRef, Message, UserRef
 
 log = logging.getLogger("calcbot.slack")
@@ -92,13 +93,18 @@ def from_command(body: dict[str, Any], person: Person) -> Message:
     )
 
 
+def choice_id(action_id: str) -> str:
+    """The core's Choice id from a button's action_id (``calcbot.N.ID``: N keeps ids unique in a message)."""
+    return action_id.removeprefix(ACTION_PREFIX).split(".", 1)[-1]
+
+
 def from_button(body: dict[str, Any], action: dict[str, Any], person: Person) -> Message:
     command = str(action.get("value") or "")
     return Message(
         user=UserRef("slack", str(body["user"]["id"]), person.name, admin=person.admin),
         channel=ChannelRef("slack", team_of(body), channel_of(body)),
         text=command,
-        action=Action(id=str(action.get("action_id", "")), payload=command),
+        action=Action(id=choice_id(str(action.get("action_id", ""))), payload=command),
     )
 
 

@@ -1,0 +1,70 @@
+"""A question's buttons act on that asking of the question only: a press on an older question's
+button, or on someone else's, is told so privately and changes nothing."""
+
+from __future__ import annotations
+
+from bot.commands.learning import STALE_BUTTON
+
+
+def _button(reply, label):
+    return next(choice for choice in reply.choices if choice.label == label)
+
+
+async def test_a_button_on_the_open_question_works(bot):
+    question = await bot.say("/quiz derivatives")
+    skipped = await bot.press(_button(question, "Skip"))
+    assert skipped.text.startswith("Skipped")
+
+
+async def test_a_button_on_a_question_already_closed_is_told_so_and_changes_nothing(bot):
+    first = await bot.say("/quiz derivatives")
+    await bot.press(_button(first, "Skip"))
+    second = await bot.say("/quiz derivatives")
+    stale = await bot.press(_button(first, "Skip"))  # the old message's button, pressed later
+    assert stale.private and stale.text == STALE_BUTTON
+    assert (await bot.press(_button(second, "Skip"))).text.startswith("Skipped")  # the second was still open
+
+
+async def test_someone_elses_button_does_not_touch_the_pressers_own_question(bot):
+    anas = await bot.say("/quiz derivatives", user="ana")
+    await bot.say("/quiz derivatives", user="bo")
+    stale = await bot.press(_button(anas, "Skip"), user="bo")
+    assert stale.private and stale.text == STALE_BUTTON
+    # bo's own question is still open, and ana's too
+    assert (await bot.say("/skip", user="bo")).text.startswith("Skipped")
+    assert (await bot.press(_button(anas, "Skip"), user="ana")).text.startswith("Skipped")
+
+
+async def test_typed_commands_are_not_buttons(bot):
+    await bot.say("/quiz derivatives")
+    await bot.say("/quiz derivatives")  # replaces the first
+    assert (await bot.say("/skip")).text.startswith("Skipped")
+
+
+class _Channel:
+    """A delivery port that keeps what it is sent."""
+
+    def __init__(self) -> None:
+        self.replies: list = []
+
+    async def deliver(self, channel, reply, *, kind: str) -> None:
+        self.replies.append(reply)
+
+
+async def test_a_daily_button_from_a_day_that_has_closed_is_told_so(bot):
+    from bot.core.message import ChannelRef
+    from bot.core.reply import Choice
+
+    await bot.say("/daily on 10:00 derivatives")
+    bot.clock.advance(hours=1, minutes=1)
+    channel = _Channel()
+    await bot.app.scheduler.run_due(channel, "console", bot.clock())
+    assert channel.replies, "the daily question was posted"
+    push = await bot.app.services.cohorts.daily.open_push(ChannelRef("console", "", "general"), bot.clock())
+    old = Choice(f"d{push.id + 1000}.A", "A", "/daily answer A")  # another day's push
+    stale = await bot.press(old, user="bo")
+    assert stale.private and "closed" in stale.text
+    today = Choice(f"d{push.id}.A", "A", "/daily answer A")
+    answered = await bot.press(today, user="bo")
+    assert "recorded" in answered.text
+    assert "already answered" in (await bot.press(today, user="bo")).text

@@ -32,8 +32,9 @@ def check(claim_text: str) -> Answer:
     else:
         headline = f"{WRONG}: {typed_lhs} ≠ {typed_rhs}"
     lines = [headline]
-    if (fmt_expr(lhs), fmt_expr(rhs)) != (typed_lhs, typed_rhs):
-        lines.append(f"(I read this as {fmt_expr(lhs)} = {fmt_expr(rhs)}.)")
+    read_lhs, read_rhs = _as_read(claim_text, lhs, rhs)
+    if (read_lhs, read_rhs) != (typed_lhs, typed_rhs):
+        lines.append(f"(I read this as {read_lhs} = {read_rhs}.)")
     lines += ["", *_evidence(verdict, "the left side", "the right side")]
     if not verdict.equivalent:
         lines += _agreement(verdict)
@@ -43,6 +44,17 @@ def check(claim_text: str) -> Answer:
         result=str(verdict.equivalent),
         latex=f"{fmt_latex(lhs)} {relation} {fmt_latex(rhs)}",
     )
+
+
+def _as_read(claim_text: str, lhs: sympy.Expr, rhs: sympy.Expr) -> tuple[str, str]:
+    """The sides as read, before SymPy's automatic tidying (``e^(ln x)``, not ``x``): the learner's
+    claim is the thing being checked, so it is never shown pre-simplified into ``x = x``."""
+    try:
+        with sympy.evaluate(False):
+            raw_lhs, raw_rhs = parse_equation(claim_text)
+        return fmt_expr(raw_lhs), fmt_expr(raw_rhs)
+    except Exception:  # an unevaluated tree the printer cannot show: the evaluated reading will do
+        return fmt_expr(lhs), fmt_expr(rhs)
 
 
 def check_derivative(var: str, expr_text: str, answer_text: str) -> Answer:
@@ -124,6 +136,8 @@ def claim_domain(claim_text: str, equivalent_: bool, lhs: sympy.Expr, rhs: sympy
     from bot.solver.equivalence import run_with_budget
 
     free = (lhs.free_symbols | rhs.free_symbols) if isinstance(lhs, sympy.Expr) and isinstance(rhs, sympy.Expr) else set()
+    if len(free) > 1 and equivalent_:
+        return _several_variables_domain(claim_text)
     if len(free) != 1:
         return None
     (var,) = free
@@ -145,6 +159,44 @@ def claim_domain(claim_text: str, equivalent_: bool, lhs: sympy.Expr, rhs: sympy
     except Exception:  # the domain is a refinement: when SymPy cannot find it, the verdict stands alone
         return None
     return None if found is None else set_text(found, var)
+
+
+def _several_variables_domain(claim_text: str) -> str | None:
+    """Where a true claim in several variables is defined, when the sides as typed need more than the
+    reals (``log(xy) = log x + log y`` needs x > 0 and y > 0): the conditions each logarithm, even root
+    and inverse sine asks for, without those the others imply (x·y > 0 when x > 0 and y > 0)."""
+    with sympy.evaluate(False):
+        sides = parse_equation(claim_text)
+    per_side = [_conditions(side) for side in sides]
+    if per_side[0] == per_side[1]:
+        return None  # the same domain on both sides: true wherever it means anything
+    conditions = per_side[0] | per_side[1]
+    kept = [c for c in conditions if not _implied(c, conditions - {c})]
+    return " and ".join(sorted(condition_text(c) for c in kept)) or None
+
+
+def _conditions(expr: sympy.Basic) -> frozenset[sympy.Basic]:
+    found: set[sympy.Basic] = set()
+    for node in sympy.preorder_traversal(expr):
+        if isinstance(node, sympy.log) and node.args[0].free_symbols:
+            found.add(sympy.Gt(node.args[0], 0, evaluate=False))
+        elif (isinstance(node, sympy.Pow) and node.exp.is_Rational and node.exp.q % 2 == 0
+              and node.base.free_symbols):
+            found.add(sympy.Ge(node.base, 0, evaluate=False))
+        elif isinstance(node, sympy.asin | sympy.acos) and node.args[0].free_symbols:
+            found.add(sympy.Le(sympy.Abs(node.args[0]), 1, evaluate=False))
+    return frozenset(found)
+
+
+def _implied(condition: sympy.Basic, others: frozenset[sympy.Basic]) -> bool:
+    """``u·v > 0`` (or ≥) follows from ``u > 0`` and ``v > 0`` (or ≥) among ``others``."""
+    if not isinstance(condition, sympy.Gt | sympy.Ge) or not isinstance(condition.lhs, sympy.Mul):
+        return False
+    strict = isinstance(condition, sympy.Gt)
+    positive = {c.lhs for c in others if isinstance(c, sympy.Gt) or (not strict and isinstance(c, sympy.Ge))}
+    factors = [f.base if isinstance(f, sympy.Pow) else f for f in condition.lhs.args
+               if not (f.is_number and f.is_positive)]  # x^2 and 1/y are positive when x and y are
+    return bool(factors) and all(f in positive for f in factors)
 
 
 def set_text(found: sympy.Set, var: sympy.Symbol) -> str:

@@ -45,3 +45,27 @@ async def test_rounded_decimals_are_not_equal_and_the_reply_says_how_close(bot):
     # independently: 0.66666666666667 vs 2/3 differ by 3.3e-15 relative to 2/3 → 14 significant figures
     rel = abs(sympy.Rational(66666666666667, 10**14) - sympy.Rational(2, 3)) / sympy.Rational(2, 3)
     assert f"agree to {int(sympy.floor(-sympy.log(rel, 10)))} significant figures" in reply.text
+
+
+async def test_a_claim_in_several_variables_says_where_it_holds_on_its_first_line(bot):
+    """log(xy) = log x + log y: both sides agree wherever both are defined, i.e. for x > 0 and y > 0
+    (at x = y = -1 the left side is ln 1 = 0 and the right side is not real)."""
+    import math
+
+    assert math.log((-1) * (-1)) == 0.0  # the left side is defined at (-1, -1) ...
+    with pytest.raises(ValueError):
+        math.log(-1)  # ... the right side is not
+    reply = await bot.say("/check log(xy) = log x + log y")
+    assert reply.text.splitlines()[0].startswith("⚠️ True only for x > 0 and y > 0")
+    reply = await bot.say("/check sqrt(xy) = sqrt x sqrt y")
+    assert reply.text.splitlines()[0].startswith("⚠️ True only for x ≥ 0 and y ≥ 0")
+    reply = await bot.say("/check ln(x/y) = ln x - ln y")
+    assert reply.text.splitlines()[0].startswith("⚠️ True only for x > 0 and y > 0")
+    reply = await bot.say("/check (x+y)^2 = x^2 + 2xy + y^2")
+    assert reply.text.startswith("✅ Correct")
+
+
+async def test_the_claim_as_read_is_never_pre_simplified(bot):
+    reply = await bot.say("/check e^(ln x) = x")
+    assert "`x` = `x`" not in reply.text
+    assert "ln(x)" in reply.text.splitlines()[1]

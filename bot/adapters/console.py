@@ -78,7 +78,8 @@ def render_text(reply: Reply, image_paths: list[str], *, color: bool) -> str:
     text = re.sub(r"(?<![\w`])_([^_\n]+)_(?![\w`])", r"\1", text)
     lines = [text]
     for choice in reply.choices:
-        lines.append(f"  [{choice.label}]  → {choice.command}")
+        then = " then your working, one step per line" if choice.form else ""
+        lines.append(f"  [{choice.label}]  → {choice.command}{then}")
     for path in image_paths:
         lines.append(f"  🖼  {path}")
     return "\n".join(lines)

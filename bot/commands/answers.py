@@ -10,9 +10,18 @@ from bot.core.reply import Choice, Diagnosis, Image, Reply
 from bot.errors import CalcbotError
 from bot.present.answer import Answer, Figure
 
+WORKING_FORM = "Your working, one step per line (each line is the next step; = is optional)"
+
+
+def check_my_working(command: str) -> Choice:
+    """The button that opens a form for the learner's own working, checked line by line by /check."""
+    return Choice("work", "Check my working", command, form=WORKING_FORM)
+
 
 def reply_from(answer: Answer, *extra: Figure, choices: tuple[Choice, ...] = ()) -> Reply:
     images = tuple(Image(f.name, f.png, f.alt) for f in (*answer.images, *extra))
+    if answer.check_working is not None:
+        choices = (*choices, check_my_working(answer.check_working))
     found = answer.diagnosis
     diagnosis = Diagnosis(found.code, found.where, found.line) if found is not None else None
     return Reply(

@@ -6,6 +6,7 @@ import re
 from dataclasses import replace
 from datetime import datetime
 
+from bot.commands.answers import check_my_working
 from bot.core.commands import Args, Registry, Text, command
 from bot.core.context import Context
 from bot.core.message import Message
@@ -181,7 +182,7 @@ async def answer(ctx: Context, args: Args) -> Reply:
         lines = [f"**{result.topic.title}**", result.feedback, "",
                  "🔁 **One more try** — `/answer` again. `/hint` helps; `/skip` shows the worked solution."]
         tag = await ctx.services.quiz.open_tag(ctx.message.user, ctx.message.channel.key)
-        retry_choices = _hint_and_skip(tag) if tag is not None else ()
+        retry_choices = (_hint_and_skip(tag) if tag is not None else ()) + _working_form(result.solution_command)
         return Reply(text="\n".join(lines), result="False", choices=retry_choices, diagnosis=diagnosis)
     lines = [f"**{result.topic.title}**", result.feedback]
     if result.second_try and result.correct:
@@ -198,10 +199,26 @@ async def answer(ctx: Context, args: Args) -> Reply:
         status += " 🔥"
     assert result.next_review is not None  # an answer that closes the question schedules its card
     lines += ["", status, f"This topic comes back for review {_when(result.next_review, ctx.now)}."]
-    choices = (Choice("again", "Another question", f"/quiz {result.topic.id}"),)
+    choices: tuple[Choice, ...] = (Choice("again", "Another question", f"/quiz {result.topic.id}"),)
+    if not result.correct:
+        choices += _working_form(result.solution_command)
     return Reply(
         text="\n".join(lines), result="True" if result.correct else "False", choices=choices, diagnosis=diagnosis
     )
+
+
+DERIVE_SOLUTION = re.compile(r"/derive (?P<expr>[^\n]+?)(?: wrt (?P<var>[a-z]\w*))?")
+
+
+def _working_form(solution_command: str | None) -> tuple[Choice, ...]:
+    """After feedback on a derivative question, a form to check one's own working line by line."""
+    found = DERIVE_SOLUTION.fullmatch(solution_command or "")
+    if found is None or re.search(r"\b(order|at)\b", found["expr"]):
+        return ()
+    var = found["var"] or "x"
+    if not re.search(rf"(?<![a-z]){var}(?![a-z])", found["expr"]):
+        return ()
+    return (check_my_working(f"/check d/d{var} {found['expr']}"),)
 
 
 @command(

@@ -19,6 +19,9 @@ class Choice:
     id: str
     label: str
     command: str
+    # A form: pressing opens a multi-line text box with this prompt (a Discord or Slack modal), and
+    # the message sent is ``command``, a new line, then what was typed there.
+    form: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

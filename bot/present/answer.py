@@ -28,3 +28,4 @@ class Answer:
     latex: str | None = None  # the main answer (or claim) in LaTeX
     images: tuple[Figure, ...] = ()
     diagnosis: Diagnosed | None = None
+    check_working: str | None = None  # the /check a learner's own working of this answer goes to

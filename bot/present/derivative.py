@@ -101,6 +101,7 @@ def _derive(expr_text: str, wrt: str | None, order: int) -> Answer:
         text="\n".join(lines),
         result=result_str(derivation.result),
         latex=f"{_operator_latex(var, order, writer.partial)}\\left({fmt_latex(expr)}\\right) = {fmt_latex(derivation.result)}",
+        check_working=f"/check d/d{var.name} {expr_text.strip()}" if order == 1 else None,
     )
 
 

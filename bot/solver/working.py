@@ -97,6 +97,8 @@ def _rows(text: str) -> list[list[str]]:
     if not rows[0][0].strip():
         raise UsageError("the first line needs the expression you start from.", hint="e.g. `d/dx x^3 cos x`")
     for number, row in enumerate(rows, 1):
+        if number > 1 and len(row) == 1:
+            row[:] = ["", row[0]]  # a line with no '=' is the next step (a form's lines need not start with it)
         if any(not part.strip() for part in row[1:]) or (number > 1 and len(row) < 2):
             raise UsageError(
                 f"line {number} of the working needs the form `= EXPR` or `LHS = RHS`.",

@@ -140,7 +140,7 @@ async def test_malformed_working_gets_a_usage_or_parse_error_never_internal(bot)
         (too_long, "usage"),
         ("/check d/dx x^2 = 2x = 2*(x", "parse"),
         ("/check = 3 = 4", "usage"),
-        ("/check d/dx x^2\n2x", "usage"),
+        ("/check d/dx x^2\n= ", "usage"),
     ]:
         reply = await bot.say(text)
         assert reply.error is not None and reply.error.code == code, (text, reply.text)
@@ -156,3 +156,8 @@ async def test_working_is_echoed_as_the_learner_typed_it(bot):
     reply = await bot.say("/check d/dx(x^3 cos x) = 3x^2 cos x - x^3 sin x = x^2(3 cos x + x sin x)")
     assert "1. ✅ `d/dx(x^3 cos x) = 3x^2 cos x - x^3 sin x`" in reply.text
     assert "2. ❌ `3x^2 cos x - x^3 sin x = x^2(3 cos x + x sin x)`" in reply.text
+
+
+async def test_a_later_line_without_an_equals_sign_is_the_next_step(bot):
+    reply = await bot.say("/check d/dx x^2\n2x")
+    assert reply.error is None and reply.result == "[True]"

@@ -68,3 +68,19 @@ async def test_a_daily_button_from_a_day_that_has_closed_is_told_so(bot):
     answered = await bot.press(today, user="bo")
     assert "recorded" in answered.text
     assert "already answered" in (await bot.press(today, user="bo")).text
+
+
+async def test_a_derivative_answer_offers_a_form_for_the_learners_own_working(bot):
+    """The form's text goes after the command, one step per line; /check marks each step."""
+    import sympy
+
+    reply = await bot.say("/derive x^2 sin x")
+    work = next(choice for choice in reply.choices if choice.label == "Check my working")
+    assert work.form and work.command == "/check d/dx x^2 sin x"
+    x = sympy.Symbol("x")
+    right = sympy.diff(x**2 * sympy.sin(x), x)
+    assert sympy.simplify(right - (2 * x * sympy.sin(x) + x**2 * sympy.cos(x))) == 0  # the steps below, by SymPy
+    checked = await bot.say(f"{work.command}\n2x sin x + x^2 cos x\nx(2 sin x + x cos x)")
+    assert checked.result == "[True, True]"
+    wrong = await bot.say(f"{work.command}\n= 2x cos x\n= 2x cos x")
+    assert wrong.result == "[False, True]" and wrong.diagnosis is not None

@@ -40,6 +40,8 @@ def test_an_identity_chain_has_no_differentiation_step() -> None:
     assert working.finding is None
 
 
-def test_a_line_without_a_step_is_refused() -> None:
+def test_a_line_without_an_equals_sign_is_the_next_step_and_an_empty_step_is_refused() -> None:
+    working = check_working("x", "x^2\n2x")
+    assert [link.right for link in working.links] == [True]
     with pytest.raises(UsageError):
-        check_working("x", "x^2\n2x")
+        check_working("x", "x^2\n= ")

@@ -25,6 +25,9 @@ def check(claim_text: str) -> Answer:
     where = claim_domain(claim_text, verdict.equivalent, lhs, rhs)
     if verdict.equivalent and where is not None:
         headline = f"⚠️ True only for {where}: {typed_lhs} = {typed_rhs} there, but not for every real number"
+        wider = _with_absolute_values(lhs, rhs)
+        if wider is not None:
+            headline += f"; where the left side is defined it is {fmt_expr(lhs)} = {fmt_expr(wider)}"
     elif verdict.equivalent:
         headline = f"{CORRECT}: {typed_lhs} = {typed_rhs}"
     elif where is not None:
@@ -44,6 +47,25 @@ def check(claim_text: str) -> Answer:
         result=str(verdict.equivalent),
         latex=f"{fmt_latex(lhs)} {relation} {fmt_latex(rhs)}",
     )
+
+
+def _with_absolute_values(lhs: sympy.Expr, rhs: sympy.Expr) -> sympy.Expr | None:
+    """What holds beyond the claim's domain, when |x| for x makes it so: ``ln(x^2) = 2 ln x`` holds
+    for x > 0, and ``ln(x^2) = 2 ln|x|`` wherever the left side is defined."""
+    from bot.solver.equivalence import run_with_budget
+
+    free = rhs.free_symbols
+    if len(free) != 1:
+        return None
+    (var,) = free
+    wider = rhs.xreplace({var: sympy.Abs(var)})
+    if wider == rhs:
+        return None
+    try:
+        verdict = run_with_budget(lambda: equivalent(lhs, wider), 1.0)
+    except Exception:  # a refinement only: the verdict stands without it
+        return None
+    return wider if verdict is not None and verdict.equivalent and verdict.domain_point is None else None
 
 
 def _as_read(claim_text: str, lhs: sympy.Expr, rhs: sympy.Expr) -> tuple[str, str]:

@@ -69,3 +69,14 @@ async def test_the_claim_as_read_is_never_pre_simplified(bot):
     reply = await bot.say("/check e^(ln x) = x")
     assert "`x` = `x`" not in reply.text
     assert "ln(x)" in reply.text.splitlines()[1]
+
+
+async def test_a_claim_true_on_half_the_line_says_what_holds_where_the_left_side_is_defined(bot):
+    """ln(x²) = 2 ln|x| for every x ≠ 0 (checked here at x = -3 with math), so that is what is offered."""
+    import math
+
+    assert math.isclose(math.log((-3) ** 2), 2 * math.log(abs(-3)))
+    reply = await bot.say("/check ln(x^2) = 2 ln x")
+    first = reply.text.splitlines()[0]
+    assert first.startswith("⚠️ True only for x > 0") and "2*ln(|x|)" in first
+    assert "|x|" not in (await bot.say("/check e^(ln x) = x")).text.splitlines()[0]

@@ -146,3 +146,22 @@ def test_a_long_label_and_prompt_are_cut_to_slacks_limits_and_the_button_still_s
     assert len(view["title"]["text"]) <= 24 and view["title"]["text"].endswith("…")
     assert len(view["blocks"][0]["label"]["text"]) <= 2000
     assert len(view["private_metadata"]) <= 3000 and json.loads(view["private_metadata"])["response_url"] is None
+
+
+async def test_wrong_quiz_feedback_on_a_derivative_question_carries_the_form_too(http_world):
+    from sympy.parsing.sympy_parser import parse_expr
+
+    await http_world.command("/quiz product_rule")
+    await http_world.command("/answer 0")  # wrong, one more try
+    feedback = await http_world.command("/answer 0")  # wrong again: the worked solution, and the form
+    assert "Worked solution" in feedback.seen().text and "Check my working" in feedback.messages[-1].buttons
+    await http_world.press(feedback, "Check my working")
+    view = http_world.standin.views[next(reversed(http_world.standin.views))]
+    command = json.loads(view["private_metadata"])["command"]
+    assert command.startswith("/check d/dx ")
+    # the derivative of the question's function, by SymPy here (not by calcbot), as the learner's two steps
+    f = parse_expr(command.removeprefix("/check d/dx ").replace("^", "**"), local_dict={"e": sympy.E, "x": x})
+    derivative = sympy.diff(f, x)
+    checked = await http_world.submit(view, f"{derivative}\n{sympy.factor(derivative)}")
+    text = checked.seen().text
+    assert "1. ✅" in text and "2. ✅" in text and "Every step is right" in text

@@ -57,7 +57,7 @@ def modal(button: FormButton, title: str, where: Where) -> dict[str, Any]:
         "type": "modal",
         "callback_id": CALLBACK_ID,
         "title": {"type": "plain_text", "text": _clip(title, MAX_TITLE), "emoji": True},
-        "submit": {"type": "plain_text", "text": "Check", "emoji": True},
+        "submit": {"type": "plain_text", "text": "Send", "emoji": True},
         "close": {"type": "plain_text", "text": "Cancel", "emoji": True},
         "private_metadata": metadata,
         "blocks": [{

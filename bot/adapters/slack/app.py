@@ -80,9 +80,7 @@ class SlackBot:
 
     async def _on_button(self, ack: Any, body: dict[str, Any], action: dict[str, Any]) -> None:
         await ack()
-        where = Where(team=inbound.team_of(body), channel=inbound.channel_of(body), user=str(body["user"]["id"]),
-                      response_url=body.get("response_url"), thread_ts=(body.get("container") or {}).get("thread_ts"),
-                      context=f"button {action.get('value', '')[:60]}")
+        where = _pressed_in(body, f"button {action.get('value', '')[:60]}")
 
         async def answer() -> None:
             person = await self.people.lookup(where.team, where.user, str(body["user"].get("name") or ""))
@@ -93,9 +91,7 @@ class SlackBot:
     async def _on_form_button(self, ack: Any, body: dict[str, Any], action: dict[str, Any]) -> None:
         """A form button opens its modal at once (Slack's trigger_id lasts three seconds)."""
         await ack()
-        where = Where(team=inbound.team_of(body), channel=inbound.channel_of(body), user=str(body["user"]["id"]),
-                      response_url=body.get("response_url"), thread_ts=(body.get("container") or {}).get("thread_ts"),
-                      context=f"form button {action.get('action_id', '')[:60]}")
+        where = _pressed_in(body, f"form button {action.get('action_id', '')[:60]}")
         button = forms.read_button(action)
         title = str((action.get("text") or {}).get("text") or "Your answer")
         try:
@@ -162,3 +158,10 @@ class SlackBot:
         while self._answering:
             await asyncio.gather(*list(self._answering), return_exceptions=True)
 
+
+
+def _pressed_in(body: dict[str, Any], context: str) -> Where:
+    """Where a button press is answered: its conversation (and thread), through its response_url."""
+    return Where(team=inbound.team_of(body), channel=inbound.channel_of(body), user=str(body["user"]["id"]),
+                 response_url=body.get("response_url"), thread_ts=(body.get("container") or {}).get("thread_ts"),
+                 context=context)

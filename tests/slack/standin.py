@@ -1,4 +1,4 @@
-"""A loopback Slack: the Web API, response_url endpoints, file uploads and a Socket Mode websocket.
+"""A loopback Slack: the Web API, response_url endpoints, file uploads, modals and a Socket Mode websocket.
 
 The real slack-bolt / slack_sdk clients talk to it over HTTP on 127.0.0.1; it records every call so
 tests assert on what the app sent. Faults (``not_in_channel``, ``ratelimited`` with Retry-After, an
@@ -46,6 +46,8 @@ class SlackStandIn:
         self.faults: dict[str, list[dict[str, Any]]] = {}  # method -> queued error answers
         self.expired_hooks: set[str] = set()
         self.users: dict[str, dict[str, Any]] = {}
+        self.views: dict[str, dict[str, Any]] = {}  # views.open: view id -> the modal as Slack holds it
+        self.triggers: dict[str, float] = {}  # trigger_id -> when it was issued (good for 3 s, once)
         self.acks: dict[str, asyncio.Future[dict[str, Any]]] = {}
         self.sockets: list[web.WebSocketResponse] = []
         self.connections_opened = 0
@@ -115,7 +117,7 @@ class SlackStandIn:
             return web.json_response({"ok": False, "error": "invalid_auth"})
         answer = getattr(self, "_" + method.replace(".", "_"), None)
         body = answer(params) if answer is not None else {}
-        return web.json_response({"ok": True, **body})
+        return web.json_response({"ok": True, **body})  # an answer may say ok: false itself
 
     def _auth_test(self, params: dict[str, Any]) -> dict[str, Any]:
         return {"url": "https://loopback.slack.test/", "team": "Loopback Academy", "user": "calcbot",
@@ -130,6 +132,30 @@ class SlackStandIn:
         if user is None:
             return {"user": {"id": params.get("user"), "name": "someone", "is_admin": False, "profile": {}}}
         return {"user": user}
+
+    def trigger(self) -> str:
+        """A fresh trigger_id, as Slack puts on an interaction payload."""
+        trigger_id = f"{next(self._ids)}.{int(time.time())}.loop"
+        self.triggers[trigger_id] = time.monotonic()
+        return trigger_id
+
+    def _views_open(self, params: dict[str, Any]) -> dict[str, Any]:
+        """Slack's checks on views.open: a live, unused trigger_id and a modal within Block Kit's limits."""
+        issued = self.triggers.pop(str(params.get("trigger_id")), None)
+        if issued is None:
+            return {"ok": False, "error": "invalid_trigger_id"}
+        if time.monotonic() - issued > 3.0:
+            return {"ok": False, "error": "expired_trigger_id"}
+        view = params.get("view") or {}
+        problems = view_problems(view)
+        if problems:
+            return {"ok": False, "error": "invalid_arguments", "response_metadata": {"messages": problems}}
+        view_id = f"V{next(self._ids):04d}"
+        held = {**view, "id": view_id, "team_id": TEAM, "app_id": "A0LOOP", "bot_id": "B0BOT",
+                "hash": f"{time.time():.6f}.loop", "state": {"values": {}}, "root_view_id": view_id,
+                "previous_view_id": None, "external_id": "", "clear_on_close": False, "notify_on_close": False}
+        self.views[view_id] = held
+        return {"view": held}
 
     def _chat_postMessage(self, params: dict[str, Any]) -> dict[str, Any]:
         return {"channel": params.get("channel"), "ts": f"{time.time():.6f}"}
@@ -200,3 +226,31 @@ class SlackStandIn:
     async def drop_connection(self) -> None:
         for ws in [w for w in self.sockets if not w.closed]:
             await ws.close()
+
+
+def view_problems(view: dict[str, Any]) -> list[str]:
+    """What Slack would refuse in a modal (https://docs.slack.dev/reference/views/modal-views)."""
+    problems = []
+    if view.get("type") != "modal":
+        problems.append("[ERROR] type must be modal")
+    for key in ("title", "submit", "close"):
+        text = (view.get(key) or {}).get("text", "")
+        if view.get(key) and (view[key].get("type") != "plain_text" or not 0 < len(text) <= 24):
+            problems.append(f"[ERROR] {key} must be plain_text of 1-24 characters")
+    if not view.get("title"):
+        problems.append("[ERROR] missing required field: title")
+    if len(view.get("private_metadata") or "") > 3000:
+        problems.append("[ERROR] private_metadata must be at most 3000 characters")
+    if len(view.get("callback_id") or "") > 255:
+        problems.append("[ERROR] callback_id must be at most 255 characters")
+    inputs = [b for b in view.get("blocks") or [] if b.get("type") == "input"]
+    if inputs and not view.get("submit"):
+        problems.append("[ERROR] a modal with input blocks needs submit")
+    for block in inputs:
+        label = (block.get("label") or {}).get("text", "")
+        if not 0 < len(label) <= 2000:
+            problems.append("[ERROR] an input label must be 1-2000 characters")
+        element = block.get("element") or {}
+        if element.get("type") == "plain_text_input" and not 0 <= int(element.get("max_length", 3000)) <= 3000:
+            problems.append("[ERROR] plain_text_input max_length must be at most 3000")
+    return problems

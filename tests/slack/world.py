@@ -44,24 +44,50 @@ def slash(text: str, *, user: str, channel: str, response_url: str) -> dict[str,
 
 
 def button(message_blocks: list[dict[str, Any]], label: str, *, user: str, channel: str,
-           response_url: str) -> dict[str, Any]:
+           response_url: str, trigger_id: str = "1.2.3") -> dict[str, Any]:
     """A block_actions payload for pressing the button labelled ``label`` in a message we were sent."""
     for block in message_blocks:
         for element in block.get("elements", []) if block.get("type") == "actions" else []:
             if element["text"]["text"] == label:
                 return {"type": "block_actions", "team": {"id": TEAM, "domain": "loopback"},
                         "user": {"id": user, "username": user.lower(), "name": user.lower(), "team_id": TEAM},
-                        "api_app_id": "A0LOOP", "token": "deprecated", "trigger_id": "1.2.3",
+                        "api_app_id": "A0LOOP", "token": "deprecated", "trigger_id": trigger_id,
                         "container": {"type": "message", "channel_id": channel, "message_ts": "1.0"},
                         "channel": {"id": channel, "name": "general"}, "response_url": response_url,
                         "actions": [{**element, "block_id": "b1", "action_ts": str(time.time())}]}
     raise AssertionError(f"no {label!r} button in {message_blocks}")
 
 
+def view_submission(view: dict[str, Any], typed: str | None, *, user: str, trigger_id: str) -> dict[str, Any]:
+    """The payload Slack posts when ``user`` submits ``view`` (as views.open returned it) with ``typed``
+    in its text box (None: left empty). Shape: docs.slack.dev, interaction payloads, view_submission."""
+    values = {}
+    for block in view.get("blocks", []):
+        if block.get("type") == "input":
+            element = block["element"]
+            values[block["block_id"]] = {element["action_id"]: {"type": element["type"], "value": typed}}
+    return {"type": "view_submission", "team": {"id": TEAM, "domain": "loopback"},
+            "user": {"id": user, "username": user.lower(), "name": user.lower(), "team_id": TEAM},
+            "api_app_id": "A0LOOP", "token": "deprecated", "trigger_id": trigger_id,
+            "view": {**view, "state": {"values": values}}, "response_urls": [],
+            "enterprise": None, "is_enterprise_install": False}
+
+
 def event(inner: dict[str, Any]) -> dict[str, Any]:
     return {"token": "deprecated", "team_id": TEAM, "api_app_id": "A0LOOP", "event": inner,
             "type": "event_callback", "event_id": f"Ev{time.time_ns()}", "event_time": int(time.time()),
             "authorizations": [{"team_id": TEAM, "user_id": BOT_USER, "is_bot": True}]}
+
+
+@dataclass(frozen=True)
+class HttpAck:
+    """The app's HTTP answer to one request Slack sent it."""
+
+    status: int
+    body: bytes
+
+    def json(self) -> dict[str, Any]:
+        return json.loads(self.body) if self.body else {}
 
 
 @dataclass
@@ -114,11 +140,10 @@ class SlackWorld:
     def events_url(self) -> str:
         return f"http://127.0.0.1:{self.runner.port}/slack/events"
 
-    async def post_form(self, form: dict[str, str], **sign: Any) -> aiohttp.ClientResponse:
+    async def post_form(self, form: dict[str, str], **sign: Any) -> HttpAck:
         body = urlencode(form)
         async with self.http.post(self.events_url, data=body, headers=signed(body, **sign)) as response:
-            await response.read()
-            return response
+            return HttpAck(response.status, await response.read())
 
     async def deliver(self, kind: str, payload: dict[str, Any]) -> Any:
         """Hand one request to the app as Slack would in this mode; return its acknowledgement."""
@@ -131,8 +156,7 @@ class SlackWorld:
         body = json.dumps(payload)
         async with self.http.post(self.events_url, data=body,
                                   headers=signed(body, content_type="application/json")) as response:
-            await response.read()
-            return response
+            return HttpAck(response.status, await response.read())
 
     async def turn(self, kind: str, payload: dict[str, Any]) -> Answer:
         calls, responses = len(self.standin.calls), len(self.standin.responses)
@@ -148,8 +172,21 @@ class SlackWorld:
 
     async def press(self, answer: Answer, label: str, *, user: str = "U0ANA", channel: str = "C0GEN") -> Answer:
         blocks = next(m.blocks for m in answer.messages if label in m.buttons)
-        payload = button(blocks, label, user=user, channel=channel, response_url=self.standin.hook_url())
+        payload = button(blocks, label, user=user, channel=channel, response_url=self.standin.hook_url(),
+                         trigger_id=self.standin.trigger())
         return await self.turn("interactive", payload)
+
+    async def submit(self, view: dict[str, Any], typed: str | None, *, user: str = "U0ANA") -> Answer:
+        """Submit a modal the app opened, with ``typed`` in its text box."""
+        payload = view_submission(view, typed, user=user, trigger_id=self.standin.trigger())
+        return await self.turn("interactive", payload)
+
+    def acked(self, answer: Answer) -> dict[str, Any]:
+        """What the app put in its acknowledgement (a view_submission's response_action), in either mode."""
+        if self.mode == "socket":
+            return dict(answer.ack.get("payload") or {})
+        assert answer.ack.status == 200, answer.ack.status
+        return dict(answer.ack.json())
 
     def since(self, calls: int, responses: int, ack: Any = None) -> Answer:
         answer = Answer(ack=ack)

@@ -1,5 +1,5 @@
-"""The bolt app: every slash command, button, DM and @-mention becomes a Message for the core's
-router, acknowledged at once, answered in a task of its own (one user's slow job never delays
+"""The bolt app: every slash command, button, DM, @-mention and submitted form becomes a Message
+for the core's router, acknowledged at once, answered in a task of its own (one user's slow job never delays
 another's ack), and the Reply sent back by the Outbox."""
 
 from __future__ import annotations
@@ -11,15 +11,16 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from slack_bolt.async_app import AsyncApp
+from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_async_handlers import (
     AsyncConnectionErrorRetryHandler,
     AsyncRateLimitErrorRetryHandler,
 )
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.adapters.slack import inbound
-from bot.adapters.slack.blocks import ACTION_PREFIX
-from bot.adapters.slack.outbound import Outbox, SlackDelivery, Where
+from bot.adapters.slack import forms, inbound
+from bot.adapters.slack.blocks import ACTION_PREFIX, FORM_PREFIX
+from bot.adapters.slack.outbound import NETWORK_ERRORS, Outbox, SlackDelivery, Where
 from bot.core.context import Workers
 from bot.core.message import Message
 from bot.core.reply import Reply
@@ -56,7 +57,10 @@ class SlackBot:
             raise_error_for_unhandled_request=False,
         )
         self.bolt.command(re.compile(r"^/[a-z][a-z0-9]*$"))(self._on_command)
-        self.bolt.action(re.compile("^" + re.escape(ACTION_PREFIX)))(self._on_button)
+        self.bolt.action(re.compile("^" + re.escape(FORM_PREFIX)))(self._on_form_button)
+        form_mark = re.escape(FORM_PREFIX.removeprefix(ACTION_PREFIX))
+        self.bolt.action(re.compile(f"^{re.escape(ACTION_PREFIX)}(?!{form_mark})"))(self._on_button)
+        self.bolt.view_submission(forms.CALLBACK_ID)(self._on_form_submitted)
         self.bolt.event("app_mention")(self._on_mention)
         self.bolt.event("message")(self._on_direct_message)
 
@@ -76,13 +80,40 @@ class SlackBot:
 
     async def _on_button(self, ack: Any, body: dict[str, Any], action: dict[str, Any]) -> None:
         await ack()
-        where = Where(team=inbound.team_of(body), channel=inbound.channel_of(body), user=str(body["user"]["id"]),
-                      response_url=body.get("response_url"), thread_ts=(body.get("container") or {}).get("thread_ts"),
-                      context=f"button {action.get('value', '')[:60]}")
+        where = _pressed_in(body, f"button {action.get('value', '')[:60]}")
 
         async def answer() -> None:
             person = await self.people.lookup(where.team, where.user, str(body["user"].get("name") or ""))
             await self._answer(inbound.from_button(body, action, person), where)
+
+        self._spawn(answer())
+
+    async def _on_form_button(self, ack: Any, body: dict[str, Any], action: dict[str, Any]) -> None:
+        """A form button opens its modal at once (Slack's trigger_id lasts three seconds)."""
+        await ack()
+        where = _pressed_in(body, f"form button {action.get('action_id', '')[:60]}")
+        button = forms.read_button(action)
+        title = str((action.get("text") or {}).get("text") or "Your answer")
+        try:
+            await self.client.views_open(trigger_id=body.get("trigger_id"), view=forms.modal(button, title, where))
+        except (SlackApiError, *NETWORK_ERRORS) as error:
+            reason = error.response.get("error") if isinstance(error, SlackApiError) else repr(error)
+            log.warning("slack: views.open for %s failed: %s (%s)", where.user, reason, where.context)
+            self._spawn(self.outbox.send(Reply.failure(
+                "form_unavailable", "Slack would not open the form just now — press the button again."), where))
+
+    async def _on_form_submitted(self, ack: Any, body: dict[str, Any]) -> None:
+        """An empty form stays open with the reason on its text box; any other closes and is answered."""
+        submission = forms.read_submission(body)
+        if not submission.typed:
+            await ack(response_action="errors", errors={forms.INPUT_BLOCK: forms.EMPTY})
+            return
+        await ack()
+
+        async def answer() -> None:
+            where = submission.where
+            person = await self.people.lookup(where.team, where.user, str(body["user"].get("name") or ""))
+            await self._answer(forms.to_message(submission, person.name, admin=person.admin), where)
 
         self._spawn(answer())
 
@@ -127,3 +158,10 @@ class SlackBot:
         while self._answering:
             await asyncio.gather(*list(self._answering), return_exceptions=True)
 
+
+
+def _pressed_in(body: dict[str, Any], context: str) -> Where:
+    """Where a button press is answered: its conversation (and thread), through its response_url."""
+    return Where(team=inbound.team_of(body), channel=inbound.channel_of(body), user=str(body["user"]["id"]),
+                 response_url=body.get("response_url"), thread_ts=(body.get("container") or {}).get("thread_ts"),
+                 context=context)

@@ -3,7 +3,8 @@
 Slack allows 50 blocks per message, 3000 characters per section text and 40,000 for the top-level
 ``text``. A long working is split at line boundaries (code blocks closed and reopened across the
 cut) into as many sections and messages as it needs, each numbered, so nothing is cut off silently.
-The reply's choices become buttons whose value is the command the button sends.
+The reply's choices become buttons whose value is the command the button sends; a choice with a
+form says so in its action_id and carries its prompt after the command (see forms.py).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ MAX_BUTTON_LABEL = 75
 MAX_BUTTON_VALUE = 2000
 MAX_ACTION_ID = 255
 ACTION_PREFIX = "calcbot."  # every button of ours; the listener matches on it
+FORM_PREFIX = ACTION_PREFIX + "form."  # a button that opens a form (its value: command, new line, prompt)
 # leave room in each message for a part marker and the buttons
 _SECTIONS_PER_MESSAGE = MAX_BLOCKS - 1 - 4
 _CHARS_PER_MESSAGE = MAX_TEXT - 1000
@@ -69,11 +71,14 @@ def button_blocks(choices: tuple[Choice, ...]) -> list[dict[str, Any]]:
         if len(choice.command) > MAX_BUTTON_VALUE:  # Slack would refuse the whole message
             log.warning("slack: button %r left off: its command is over %d characters", choice.id, MAX_BUTTON_VALUE)
             continue
+        prefix, value = ACTION_PREFIX, choice.command
+        if choice.form is not None:  # the prompt rides along (cut to fit), so the form opens after a restart
+            prefix, value = FORM_PREFIX, f"{choice.command}\n{choice.form}"[:MAX_BUTTON_VALUE]
         buttons.append({
             "type": "button",
             "text": {"type": "plain_text", "text": label, "emoji": True},
-            "action_id": f"{ACTION_PREFIX}{n}.{choice.id}"[:MAX_ACTION_ID],
-            "value": choice.command,
+            "action_id": f"{prefix}{n}.{choice.id}"[:MAX_ACTION_ID],
+            "value": value,
         })
     return [{"type": "actions", "elements": buttons[i:i + MAX_BUTTONS_PER_ACTIONS]}
             for i in range(0, len(buttons), MAX_BUTTONS_PER_ACTIONS)]

@@ -26,6 +26,17 @@ async def _run(env: dict[str, str], *args: str, timeout: float = 60) -> tuple[in
     return process.returncode or 0, err.decode()
 
 
+async def _socket_mode_process(standin, env: dict[str, str]) -> asyncio.subprocess.Process:
+    """``calcbot slack`` started, once it has opened its Socket Mode connection."""
+    process = await asyncio.create_subprocess_exec(sys.executable, "-m", "bot", "slack", env=env,
+                                                   stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+    for _ in range(600):
+        if standin.sockets or process.returncode is not None:
+            break
+        await asyncio.sleep(0.05)
+    return process
+
+
 async def test_a_bad_bot_token_is_refused_with_a_clear_message(standin, tmp_path):
     code, err = await _run(_env(standin, tmp_path, SLACK_BOT_TOKEN="xoxb-wrong", SLACK_APP_TOKEN=APP_TOKEN))
     assert code == 1
@@ -48,13 +59,8 @@ async def test_http_mode_without_a_signing_secret_says_what_is_missing(standin, 
 
 async def test_socket_mode_logs_the_workspace_and_bot_and_stops_cleanly(standin, tmp_path):
     env = _env(standin, tmp_path, SLACK_BOT_TOKEN=BOT_TOKEN, SLACK_APP_TOKEN=APP_TOKEN)
-    process = await asyncio.create_subprocess_exec(sys.executable, "-m", "bot", "slack", env=env,
-                                                   stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+    process = await _socket_mode_process(standin, env)
     try:
-        for _ in range(600):
-            if standin.sockets:
-                break
-            await asyncio.sleep(0.05)
         assert standin.sockets, "the app never opened its Socket Mode connection"
     finally:
         process.send_signal(signal.SIGTERM)
@@ -69,13 +75,8 @@ async def test_sigterm_lets_the_answers_in_flight_go_out(standin, tmp_path):
     from tests.slack.world import slash
 
     env = _env(standin, tmp_path, SLACK_BOT_TOKEN=BOT_TOKEN, SLACK_APP_TOKEN=APP_TOKEN)
-    process = await asyncio.create_subprocess_exec(sys.executable, "-m", "bot", "slack", env=env,
-                                                   stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+    process = await _socket_mode_process(standin, env)
     try:
-        for _ in range(600):
-            if standin.sockets:
-                break
-            await asyncio.sleep(0.05)
         await standin.envelope("slash_commands", slash("/taylor e^(sin x) * cos(7x) at 0 order 12", user="U0ANA",
                                                        channel="C0GEN", response_url=standin.hook_url("late")),
                                timeout=10)

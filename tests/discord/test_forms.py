@@ -41,8 +41,8 @@ def assert_is_the_working_form(modal: OpenedModal) -> None:
     assert len(modal.data["components"]) == 1 and modal.data["components"][0]["type"] == 1
     [box] = modal.inputs
     assert box["type"] == 4 and box["style"] == PARAGRAPH and box["required"] is True
-    assert box["label"].startswith("Your working, one step per line") and len(box["label"]) <= 45
-    assert "one step per line" in box["placeholder"]
+    assert box["label"] == "Your working, one step per line"  # the prompt, ended at a clause within 45
+    assert box["placeholder"].startswith("Your working, one step per line (each line is the next")
     assert 1 <= box["max_length"] <= 2000  # no more than /check's argument may hold
 
 
@@ -76,7 +76,7 @@ async def test_check_my_working_opens_a_form_whose_lines_are_checked_step_by_ste
     assert not wrong.ephemeral
 
 
-async def test_an_empty_form_gets_a_private_error_and_nothing_is_checked(discord_bot):
+async def test_an_empty_or_unreadable_form_gets_a_private_error_and_nothing_is_checked(discord_bot):
     standin = discord_bot.standin
     derived = await discord_bot.say("/derive x^2 sin x")
     _press, modal = await open_form(standin, derived)
@@ -84,6 +84,11 @@ async def test_an_empty_form_gets_a_private_error_and_nothing_is_checked(discord
     assert empty.ephemeral and empty.via == "callback"
     assert "empty" in empty.body["content"] and "one step per line" in empty.body["content"]
     assert not any("step by step" in plain(shown(p).text) for p in standin.posted)  # no check ran
+
+    unreadable = OpenedModal(modal.interaction, {**modal.data, "custom_id": "calcbot-form:work"}, modal.at)
+    refused = await answer_of(standin, await standin.submit(unreadable, RIGHT_WORKING))
+    assert refused.ephemeral and "press its button again" in refused.body["content"]
+    assert not any("step by step" in plain(shown(p).text) for p in standin.posted)
 
 
 async def test_a_form_opened_before_a_restart_is_checked_by_the_new_process(standin, tmp_path):
@@ -115,7 +120,8 @@ async def test_a_form_button_says_it_is_a_form_and_carries_its_command_and_promp
     [form_button, plain_button] = rendered.buttons
     found = form_of(form_button.custom_id)
     assert found is not None and found.command == "/check d/dx x^2 sin x" and found.choice_id == "work"
-    assert found.prompt == prompt[:44] + "…" and form_button.custom_id.startswith("calcbot-form:work:")
+    assert found.prompt == "Your working, one step per line (each line is the next…"  # as much as fits, cut at a word
+    assert form_button.custom_id.startswith("calcbot-form:work:") and len(form_button.custom_id) <= 100
     assert plain_button.custom_id == "calcbot:more:/derive x^3"  # an ordinary choice is unchanged
 
 

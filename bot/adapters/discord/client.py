@@ -154,8 +154,11 @@ class CalcbotClient(discord.AutoShardedClient):
         """The form's text after its command, one message, answered like the button's own press."""
         data: dict[str, Any] = dict(interaction.data or {})
         found = submitted(data)
-        if found is None:  # not one of our forms: nothing of ours can answer it
-            log.info("a modal submission with an unknown custom id: %s", data.get("custom_id"))
+        if found is None:  # only our own modals reach us: one whose custom id we no longer read
+            log.warning("a modal submission with an unreadable custom id: %s", data.get("custom_id"))
+            await self._answer(interaction, None, Reply.failure(
+                "unknown_form", "I could not read that form (it may be from an older version of me): "
+                "press its button again."))
             return
         if not found.typed.strip():
             await self._answer(interaction, None, Reply.failure(

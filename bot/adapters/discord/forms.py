@@ -3,7 +3,7 @@
 Both custom ids carry everything needed, so a form button pressed after a restart, or a modal opened
 by one process and submitted to another, works the same. The button's custom id is
 ``calcbot-form:ID:N:PROMPTCOMMAND`` — the choice's id, the length of the prompt shown, that prompt
-(already cut to Discord's 45-character text-input label), then the command; the modal's custom id is
+(cut to what fits), then the command; the modal's custom id is
 ``calcbot-form:ID:COMMAND``. The modal is never kept in memory: its submission is routed by custom id
 (``CalcbotClient.on_interaction``), not by discord.py's modal store, which forgets at a restart.
 """
@@ -35,8 +35,21 @@ INPUT_ID = "working"
 
 
 def shorten(text: str, limit: int) -> str:
+    """``text`` within ``limit``: cut at a word, with an ellipsis."""
     text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+    if len(text) <= limit:
+        return text
+    cut = text.rfind(" ", 0, limit)
+    return text[: cut if cut > limit // 2 else limit - 1].rstrip(" ,;:(") + "…"
+
+
+def input_label(prompt: str) -> str:
+    """The prompt as a text input's label: a long one ends at its last clause that fits, if that says enough."""
+    prompt = " ".join(prompt.split())
+    if len(prompt) <= MAX_INPUT_LABEL:
+        return prompt
+    cut = max(prompt.rfind(mark, 0, MAX_INPUT_LABEL) for mark in (" (", "; ", ", ", " — "))
+    return prompt[:cut] if cut >= MAX_INPUT_LABEL // 2 else shorten(prompt, MAX_INPUT_LABEL)
 
 
 def modal_custom_id(choice_id: str, command: str) -> str | None:
@@ -51,10 +64,11 @@ def button_custom_id(choice_id: str, command: str, prompt: str) -> str | None:
     if modal_custom_id(choice_id, command) is None:
         return None
     head = f"{PREFIX}:{choice_id}:"
-    room = MAX_CUSTOM_ID - len(head) - len(command) - 3  # the prompt's length takes at most two digits and ':'
-    shown = shorten(prompt, min(MAX_INPUT_LABEL, room))
-    if len(shown) < min(SHORTEST_PROMPT, len(" ".join(prompt.split()))) or not shown:
+    room = MAX_CUSTOM_ID - len(head) - len(command) - 3  # the prompt's length: two digits (room < 100) and ':'
+    prompt = " ".join(prompt.split())
+    if not prompt or room < min(SHORTEST_PROMPT, len(prompt)):
         return None
+    shown = shorten(prompt, min(MAX_PLACEHOLDER, room))
     return f"{head}{len(shown)}:{shown}{command}"
 
 
@@ -106,14 +120,15 @@ class FormButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=BUTTON
 
 
 def working_modal(form: Form, title: str) -> discord.ui.Modal:
-    """The form as a modal: one paragraph text box, as long as the command's argument may still grow."""
+    """The form as a modal: one paragraph text box under the prompt (the whole of it as the placeholder
+    when the label had to be cut), as long as the command's argument may still grow."""
     found = modal_custom_id(form.choice_id, form.command)
     assert found is not None  # the button's custom id held it
     modal = discord.ui.Modal(title=shorten(title, MAX_TITLE), custom_id=found)
     room = MAX_ARGUMENT_LENGTH - len(form.command)
     modal.add_item(discord.ui.TextInput(
-        label=shorten(form.prompt, MAX_INPUT_LABEL), style=discord.TextStyle.paragraph, custom_id=INPUT_ID,
-        placeholder=shorten(form.prompt, MAX_PLACEHOLDER), required=True, min_length=1,
+        label=input_label(form.prompt), style=discord.TextStyle.paragraph, custom_id=INPUT_ID,
+        placeholder=form.prompt if input_label(form.prompt) != form.prompt else None, required=True, min_length=1,
         max_length=max(1, min(MAX_INPUT_VALUE, room))))
     modal.stop()  # answered by custom id in on_interaction, so discord.py need not keep it
     return modal

@@ -42,7 +42,7 @@ def assert_is_the_working_form(modal: OpenedModal) -> None:
     [box] = modal.inputs
     assert box["type"] == 4 and box["style"] == PARAGRAPH and box["required"] is True
     assert box["label"] == "Your working, one step per line"  # the prompt, ended at a clause within 45
-    assert box["placeholder"].startswith("Your working, one step per line (each line is the next")
+    assert box["placeholder"].startswith("Your working, one step per line (")  # more, as the custom id holds
     assert 1 <= box["max_length"] <= 2000  # no more than /check's argument may hold
 
 
@@ -57,6 +57,7 @@ async def test_check_my_working_opens_a_form_whose_lines_are_checked_step_by_ste
     assert FORM in shown(derived).buttons
     press, modal = await open_form(standin, derived)
     assert_is_the_working_form(modal)
+    assert modal.inputs[0]["placeholder"] == "Your working, one step per line (each line is the next…"
     callback = next(c for c in standin.calls if c.path.startswith(f"/api/v10/interactions/{press['id']}/"))
     assert callback.json["type"] == 9  # the modal IS the response: no defer, nothing posted for the press
     assert standin.answers_to(press) == []
@@ -133,3 +134,29 @@ async def test_a_form_whose_command_leaves_no_room_is_offered_as_a_command_to_ty
     assert rendered.buttons == []
     assert f"→ `{command}` — {prompt}" in rendered.embeds[0].description
 
+
+
+async def test_a_wrong_quiz_answer_to_a_derivative_question_offers_the_form_too(discord_bot):
+    """Feedback that closes a derivative question wrongly carries the form for that question's function;
+    the function's derivative, worked out here by SymPy, is checked right."""
+    standin = discord_bot.standin
+    for _ in range(12):  # a typed-answer question (not multiple choice), as the course deals them
+        quiz = plain(shown(await discord_bot.say("/quiz power-sum-rules")).text)
+        asked = re.search(r"Differentiate (.+?) with respect to x\.", quiz)
+        if asked and "/answer …" in quiz:
+            break
+        await discord_bot.say("/skip")
+    assert asked is not None, quiz
+    await discord_bot.say("/answer 0")  # no question on sums of powers of x has derivative 0
+    closed = await discord_bot.say("/answer 0")  # the second try closes it
+    assert "Expected:" in plain(shown(closed).text) and FORM in shown(closed).buttons
+    _press, modal = await open_form(standin, closed)
+    assert_is_the_working_form(modal)
+    assert modal.data["custom_id"] == f"calcbot-form:work:/check d/dx {asked[1]}"  # the question's own function
+    function = sympy.sympify(asked[1].replace("^", "**"), locals={"x": _x()})  # the test's own reading
+    derivative = str(sympy.diff(function, _x())).replace("**", "^")
+    checked = await answer_of(standin, await standin.submit(modal, derivative))
+    assert "Every step is right" in plain(shown(checked).text)
+    _press, modal = await open_form(standin, closed)
+    checked = await answer_of(standin, await standin.submit(modal, "0"))
+    assert "The first wrong step is step 1" in plain(shown(checked).text)

@@ -104,7 +104,7 @@ class FormButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=BUTTON
         form = form_of(found)
         assert form is not None
         self.form = form
-        self.label = label or choice_id
+        self.title = label or choice_id  # the form is titled with the button's label
 
     @classmethod
     async def from_custom_id(cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any],
@@ -116,7 +116,7 @@ class FormButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=BUTTON
 
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
         client: CalcbotClient = interaction.client
-        await client.open_form(interaction, self.form, self.label)
+        await client.open_form(interaction, self.form, self.title)
 
 
 def working_modal(form: Form, title: str) -> discord.ui.Modal:

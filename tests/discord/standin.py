@@ -68,10 +68,51 @@ class Posted:
         return bool(int(self.body.get("flags") or 0) & EPHEMERAL)
 
 
+@dataclass
+class OpenedModal:
+    """A modal the bot answered an interaction with (callback type 9): what the learner now sees."""
+
+    interaction: dict[str, Any]  # the press that opened it
+    data: dict[str, Any]  # custom_id, title, components
+    at: float
+
+    @property
+    def inputs(self) -> list[dict[str, Any]]:
+        return [c for row in self.data.get("components", []) for c in row.get("components", [])]
+
+
+def modal_problems(data: dict[str, Any]) -> list[str]:
+    """What Discord's "Modal" response rules refuse: a title and custom id, 1-5 rows of one text input."""
+    problems = []
+    if not 1 <= len(str(data.get("title", ""))) <= 45:
+        problems.append("title must be 1-45 characters")
+    if not 1 <= len(str(data.get("custom_id", ""))) <= 100:
+        problems.append("custom_id must be 1-100 characters")
+    rows = data.get("components") or []
+    if not 1 <= len(rows) <= 5:
+        problems.append("a modal has 1-5 components")
+    for row in rows:
+        inputs = row.get("components") or []
+        if row.get("type") != 1 or len(inputs) != 1:
+            problems.append("each row is an action row (type 1) of one text input")
+            continue
+        text = inputs[0]
+        if text.get("type") != 4 or text.get("style") not in (1, 2) or not text.get("custom_id"):
+            problems.append("a text input is type 4, style 1 or 2, with a custom_id")
+        if not 1 <= len(str(text.get("label", ""))) <= 45:
+            problems.append("a text input's label must be 1-45 characters")
+        if len(str(text.get("placeholder") or "")) > 100:
+            problems.append("a placeholder is at most 100 characters")
+        if not 1 <= int(text.get("max_length", 4000)) <= 4000:
+            problems.append("max_length must be 1-4000")
+    return problems
+
+
 class DiscordStandIn:
     def __init__(self) -> None:
         self.calls: list[Call] = []
         self.posted: list[Posted] = []
+        self.modals: list[OpenedModal] = []
         self.identifies: list[dict[str, Any]] = []
         self.resumes: list[dict[str, Any]] = []
         self.session_shards: dict[str, int] = {}  # gateway session id -> its shard, for RESUME
@@ -261,15 +302,23 @@ class DiscordStandIn:
         if interaction.get("answered"):
             return _json({"message": "Interaction has already been acknowledged.", "code": 40060},
                                      status=400)
-        interaction["answered"] = call.json["type"]
         data = call.json.get("data") or {}
         kind = call.json["type"]
+        if kind == 9 and (problems := modal_problems(data)):
+            return _json({"message": "Invalid Form Body", "code": 50035, "errors": problems}, status=400)
+        if kind == 9 and interaction["type"] == 5:
+            return _json({"message": "Invalid interaction application command", "code": 50035,
+                          "errors": ["a modal cannot answer a modal submission"]}, status=400)
+        interaction["answered"] = kind
         resource: dict[str, Any] = {"type": kind}
         if kind in (4, 5):  # a message, or "thinking…" that the answer will edit
             body = {**data, "flags": data.get("flags", 0) | ((1 << 7) if kind == 5 else 0)}
             message = self._post("callback", interaction, body, call.files)
             self.originals[interaction["token"]] = message
             resource["message"] = message
+        elif kind == 9:  # the learner sees the form; nothing is posted
+            self.modals.append(OpenedModal(interaction, data, self._loop_time()))
+            self._touch()
         elif kind == 8:
             self._touch()
         return _json({
@@ -396,6 +445,30 @@ class DiscordStandIn:
                                     channel_id=message["channel_id"], message=message)
         await self.dispatch("INTERACTION_CREATE", payload)
         return payload
+
+    async def submit(self, modal: OpenedModal, *values: str) -> dict[str, Any]:
+        """The learner who opened ``modal`` fills its text inputs with ``values`` (in order) and submits.
+
+        Shaped as "Modal Submit Data" (developer docs, Receiving and Responding): the modal's custom id
+        and, per action row, the text input's type, id, custom id and value; a modal opened from a
+        button carries that button's message.
+        """
+        opened = modal.interaction
+        components = [{"type": 1, "id": 2 * n + 1, "components": [
+            {"type": 4, "id": 2 * n + 2, "custom_id": text["custom_id"], "value": value}]}
+            for n, (text, value) in enumerate(zip(modal.inputs, values, strict=True))]
+        data = {"custom_id": modal.data["custom_id"], "components": components}
+        user = (opened.get("member") or {}).get("user") or opened["user"]
+        permissions = int((opened.get("member") or {}).get("permissions") or MEMBER_PERMISSIONS)
+        payload = self._interaction(5, data, user=user["username"], permissions=permissions,
+                                    channel_id=opened["channel_id"], message=opened.get("message"),
+                                    guild="guild_id" in opened)
+        await self.dispatch("INTERACTION_CREATE", payload)
+        return payload
+
+    async def opened_by(self, interaction: dict[str, Any], timeout: float = 30.0) -> OpenedModal:
+        return await self.wait_for(
+            lambda: next((m for m in self.modals if m.interaction["id"] == interaction["id"]), None), timeout)
 
     async def dispatch(self, event: str, data: dict[str, Any], *, shard: int = 0) -> None:
         session = await self.wait_for(lambda: next((s for s in self.sockets if s.ready and s.shard == shard), None))

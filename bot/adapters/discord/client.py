@@ -20,6 +20,7 @@ from discord.gateway import DiscordWebSocket
 
 from bot.adapters.discord.buttons import ChoiceButton
 from bot.adapters.discord.commands import autocomplete_kind, command_text, tree_payload
+from bot.adapters.discord.forms import Form, FormButton, submitted, working_modal
 from bot.adapters.discord.render import Rendered, Typeset, render
 from bot.core.commands import Registry
 from bot.core.errors import error_reply
@@ -58,7 +59,7 @@ class CalcbotClient(discord.AutoShardedClient):
 
     async def setup_hook(self) -> None:
         await self._use_api_gateway()
-        self.add_dynamic_items(ChoiceButton)
+        self.add_dynamic_items(ChoiceButton, FormButton)
         await self.sync_commands()
 
     async def _use_api_gateway(self) -> None:
@@ -119,7 +120,9 @@ class CalcbotClient(discord.AutoShardedClient):
             await self._command(interaction)
         elif interaction.type is discord.InteractionType.autocomplete:
             await self._autocomplete(interaction)
-        # component presses arrive through ChoiceButton.callback -> press()
+        elif interaction.type is discord.InteractionType.modal_submit:
+            await self._form_submitted(interaction)
+        # component presses arrive through ChoiceButton.callback -> press(), FormButton's -> open_form()
 
     async def _command(self, interaction: discord.Interaction[Any]) -> None:
         data: dict[str, Any] = dict(interaction.data or {})
@@ -134,6 +137,36 @@ class CalcbotClient(discord.AutoShardedClient):
     async def press(self, interaction: discord.Interaction[Any], choice_id: str, command: str) -> None:
         """A button press: the choice's command, sent as the person who pressed it."""
         await self._answer(interaction, self._message(interaction, command, Action(choice_id, command)))
+
+    async def open_form(self, interaction: discord.Interaction[Any], form: Form, title: str) -> None:
+        """A form button: the modal is the interaction's response (Discord allows no defer before it)."""
+        try:
+            await interaction.response.send_modal(working_modal(form, title))
+        except discord.NotFound:
+            log.warning("the form for %s expired before it could open (user %s)", form.command,
+                        interaction.user.id)
+        except discord.HTTPException as failed:
+            log.error("form for %s refused by Discord: HTTP %s, code %s: %s", form.command, failed.status,
+                      failed.code, failed.text)
+            await self._apologise(interaction)
+
+    async def _form_submitted(self, interaction: discord.Interaction[Any]) -> None:
+        """The form's text after its command, one message, answered like the button's own press."""
+        data: dict[str, Any] = dict(interaction.data or {})
+        found = submitted(data)
+        if found is None:  # only our own modals reach us: one whose custom id we no longer read
+            log.warning("a modal submission with an unreadable custom id: %s", data.get("custom_id"))
+            await self._answer(interaction, None, Reply.failure(
+                "unknown_form", "I could not read that form (it may be from an older version of me): "
+                "press its button again."))
+            return
+        if not found.typed.strip():
+            await self._answer(interaction, None, Reply.failure(
+                "empty_form", "The form was empty, so there was nothing to check: press the button again "
+                "and type your working, one step per line."))
+            return
+        text = f"{found.command}\n{found.typed}"
+        await self._answer(interaction, self._message(interaction, text, Action(found.choice_id, text)))
 
     async def _autocomplete(self, interaction: discord.Interaction[Any]) -> None:
         data: dict[str, Any] = dict(interaction.data or {})

@@ -18,7 +18,8 @@ from typing import Any
 import discord
 
 from bot.adapters.discord.buttons import ChoiceButton, custom_id
-from bot.core.reply import Reply
+from bot.adapters.discord.forms import FormButton, button_custom_id
+from bot.core.reply import Choice, Reply
 
 log = logging.getLogger("calcbot.discord")
 
@@ -48,7 +49,7 @@ class Rendered:
     content: str | None = None
     embeds: list[discord.Embed] = field(default_factory=list)
     files: list[tuple[str, bytes]] = field(default_factory=list)
-    buttons: list[ChoiceButton] = field(default_factory=list)
+    buttons: list[ChoiceButton | FormButton] = field(default_factory=list)
     ephemeral: bool = False
 
     def discord_files(self) -> list[discord.File]:
@@ -113,17 +114,26 @@ def _working_embeds(text: str, colour: discord.Colour) -> tuple[list[discord.Emb
     return [discord.Embed(description=shown + note, colour=colour)], text.encode("utf-8")
 
 
-def _buttons(reply: Reply) -> tuple[list[ChoiceButton], list[str]]:
+def _buttons(reply: Reply) -> tuple[list[ChoiceButton | FormButton], list[str]]:
     """Buttons for the choices; a choice Discord cannot carry is offered as a command to type."""
-    buttons: list[ChoiceButton] = []
+    buttons: list[ChoiceButton | FormButton] = []
     typed: list[str] = []
     for choice in reply.choices:
-        if len(buttons) >= MAX_BUTTONS or custom_id(choice.id, choice.command) is None:
-            typed.append(choice.command)
+        if len(buttons) >= MAX_BUTTONS or not _fits(choice):
+            typed.append(f"→ `{choice.command}`" + (f" — {choice.form}" if choice.form else ""))
             continue
         label = choice.label if len(choice.label) <= MAX_LABEL else choice.label[: MAX_LABEL - 1] + "…"
-        buttons.append(ChoiceButton(choice.id, choice.command, label=label))
+        if choice.form is not None:
+            buttons.append(FormButton(choice.id, choice.command, choice.form, label=label))
+        else:
+            buttons.append(ChoiceButton(choice.id, choice.command, label=label))
     return buttons, typed
+
+
+def _fits(choice: Choice) -> bool:
+    if choice.form is not None:
+        return button_custom_id(choice.id, choice.command, choice.form) is not None
+    return custom_id(choice.id, choice.command) is not None
 
 
 async def render(reply: Reply, typeset: Typeset | None = None) -> Rendered:
@@ -141,7 +151,7 @@ async def render(reply: Reply, typeset: Typeset | None = None) -> Rendered:
     buttons, typed = _buttons(reply)
     text = reply.text
     if typed:
-        text += "\n" + "\n".join(f"→ `{command}`" for command in typed)
+        text += "\n" + "\n".join(typed)
     if text.strip():
         rendered.embeds, attached = _working_embeds(text, ANSWER_COLOUR)
         if attached is not None:

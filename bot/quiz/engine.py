@@ -238,7 +238,7 @@ class QuizEngine:
             feedback=grade.feedback,
             expected="",
             solution="",
-            solution_command="",
+            solution_command=question.solution_command,  # not shown on a retry: it feeds "Check my working"
             rating="",
             xp_gained=0,
             xp_total=0,

@@ -84,3 +84,17 @@ async def test_a_derivative_answer_offers_a_form_for_the_learners_own_working(bo
     assert checked.result == "[True, True]"
     wrong = await bot.say(f"{work.command}\n= 2x cos x\n= 2x cos x")
     assert wrong.result == "[False, True]" and wrong.diagnosis is not None
+
+
+async def test_the_retry_after_a_wrong_derivative_answer_offers_the_form_too(bot):
+    for _ in range(12):
+        question = await bot.say("/quiz product rule")
+        if any(c.command.startswith("/answer ") for c in question.choices):
+            continue  # multiple choice: no working to check
+        retry = await bot.say("/answer 0")
+        assert "One more try" in retry.text
+        forms = [c for c in retry.choices if c.form]
+        assert len(forms) == 1 and forms[0].command.startswith("/check d/dx ")
+        assert "Expected" not in retry.text  # the form names the function, never the answer
+        return
+    raise AssertionError("no typed-answer product-rule question in 12 tries")

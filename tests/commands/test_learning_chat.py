@@ -36,7 +36,9 @@ async def test_a_wrong_answer_gets_feedback_then_one_more_try(bot):
     assert reply.error is None and reply.result == "False"
     assert "Not quite" in reply.text and "One more try" in reply.text
     assert "Expected" not in reply.text and "Worked solution" not in reply.text
-    assert [c.command for c in reply.choices] == ["/hint", "/skip"]
+    commands = [c.command for c in reply.choices]
+    assert commands[:2] == ["/hint", "/skip"]
+    assert [c.label for c in reply.choices[2:]] == ["Check my working"]  # a derivative question: the form too
 
 
 async def test_a_second_wrong_answer_gets_the_worked_solution_and_no_xp(bot):

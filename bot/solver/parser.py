@@ -78,7 +78,29 @@ def parse_list(text: str) -> list[sympy.Expr]:
     tokens = tokenize(text)
     found = [expr for expr, _ in Parser(tokens).items()]
     record_ambiguities(text, tokens)
+    pieces = _top_level_pieces(text)
+    if len(pieces) == len(found):  # each item's terms echoed in the learner's order, as parse does
+        for piece, expr in zip(pieces, found, strict=True):
+            record_typed_order(piece, expr)
     return found
+
+
+def _top_level_pieces(text: str) -> list[str]:
+    """``(a, b + c)`` → ``["a", "b + c"]``: the text of each item of a list (one outer bracket pair off)."""
+    body = text.strip()
+    if body[:1] in "([" and body[-1:] in ")]":
+        body = body[1:-1]
+    pieces, depth, start = [], 0, 0
+    for i, char in enumerate(body):
+        if char in "([{":
+            depth += 1
+        elif char in ")]}":
+            depth -= 1
+        elif char == "," and depth == 0:
+            pieces.append(body[start:i])
+            start = i + 1
+    pieces.append(body[start:])
+    return pieces
 
 
 def parse_point(text: str) -> tuple[sympy.Expr, ...]:

@@ -48,3 +48,13 @@ async def test_check_echoes_both_sides_in_the_learners_order(bot):
     reply = await bot.say("/check 3x + x^2 = x(x + 3)")
     assert "(I read this as `3*x + x^2` = `x*(x + 3)`.)" in reply.text
     assert reply.result == "True"
+
+
+async def test_jacobian_functions_are_echoed_in_the_order_their_terms_were_typed(bot):
+    import sympy
+
+    reply = await bot.say("/jacobian (y^2 + x, 3x + x^2 y)")
+    assert "f1(x, y) = `y^2 + x`" in reply.text and "f2(x, y) = `3*x + x^2*y`" in reply.text
+    x, y = sympy.symbols("x y")
+    expected = sympy.Matrix([y**2 + x, 3 * x + x**2 * y]).jacobian([x, y])
+    assert sympy.simplify(sympy.sympify(reply.result) - expected) == sympy.zeros(2, 2)  # the maths unchanged

@@ -190,6 +190,21 @@ def tangent_data(
     )
 
 
+def tangent_label(data: TangentData, name: str) -> str:
+    """The linearisation as the course writes it, L(x) = f(a) + f′(a)(x − a), and its slope."""
+    number = style.short_number
+    shift = name if data.at == 0 else f"({name} {'-' if data.at > 0 else '+'} {number(abs(data.at))})"
+    coefficient = "" if abs(data.slope) == 1 else f"{number(abs(data.slope))}\\,"
+    sign = "-" if data.slope < 0 else "+"
+    if data.slope == 0:
+        line = number(data.value)
+    elif data.value == 0:
+        line = f"{'-' if data.slope < 0 else ''}{coefficient}{shift}"
+    else:
+        line = f"{number(data.value)} {sign} {coefficient}{shift}"
+    return f"tangent $L({name}) = {line}$, slope $f'({number(data.at)}) = {number(data.slope)}$"
+
+
 def derivative_label(order: int) -> str:
     """Primes up to the third derivative, then the order in brackets: y^{(4)} and on."""
     return "y" + "'" * order if order <= 3 else f"y^{{({order})}}"
@@ -222,7 +237,7 @@ def render_tangent(
         color=style.PALETTE[1],
         linewidth=2,
         linestyle="--",
-        label=f"tangent, slope $f'({style.short_number(data.at)}) = {style.short_number(data.slope)}$",
+        label=tangent_label(data, name),
     )
     ax.plot(
         [data.at],

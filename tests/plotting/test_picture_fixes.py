@@ -71,3 +71,16 @@ def test_an_iterative_fit_draws_its_chi2_path_and_an_exact_one_does_not():
     data = "0,1; 1,2.7; 2,7.4; 3,20"
     assert [f.name for f in fit("a*exp(b*x)", data, None, "descent").images] == ["fit.png", "chi2.png"]
     assert [f.name for f in fit("line", data).images] == ["fit.png"]
+
+
+def test_the_tangent_legend_is_the_linearisation_in_powers_of_x_minus_a():
+    """L(x) = f(a) + f'(a)(x − a): for x³ at −2, f(−2) = −8 and f'(−2) = 3·4 = 12 (by hand)."""
+    import sympy
+
+    from plotting.curves import tangent_data, tangent_label
+
+    x = sympy.Symbol("x")
+    assert tangent_label(tangent_data(x**3, -2, x), "x") == r"tangent $L(x) = -8 + 12\,(x + 2)$, slope $f'(-2) = 12$"
+    assert tangent_label(tangent_data(x**2, 1, x), "x").startswith(r"tangent $L(x) = 1 + 2\,(x - 1)$")
+    assert tangent_label(tangent_data(sympy.sin(x), 0, x), "x").startswith("tangent $L(x) = x$")
+    assert tangent_label(tangent_data(sympy.cos(x), 0, x), "x").startswith("tangent $L(x) = 1$")

@@ -21,7 +21,7 @@ from bot.present.diagnosis import gradient_diagnosis, quiz_diagnosis
 from bot.present.format import fmt_number, plain
 from bot.solver.ambiguities import noting
 from bot.solver.equivalence import Equivalence, equivalent
-from bot.solver.parser import parse, parse_list
+from bot.solver.parser import parse, parse_list, split_top_level
 from bot.solver.terms import compare_terms
 from content.catalog import curriculum
 from content.generators import GENERATORS
@@ -387,20 +387,6 @@ def _strip_brackets(text: str) -> str | None:
     return None
 
 
-def _split_top_level(text: str, separator: str) -> list[str]:
-    parts, depth, start = [], 0, 0
-    for index, char in enumerate(text):
-        if char in "([{":
-            depth += 1
-        elif char in ")]}":
-            depth -= 1
-        elif char == separator and depth == 0:
-            parts.append(text[start:index].strip())
-            start = index + 1
-    parts.append(text[start:].strip())
-    return parts
-
-
 _MATRIX_USAGE = "type a matrix row by row, e.g. `[[1, 2], [3, 4]]` or `1, 2; 3, 4`"
 
 
@@ -418,11 +404,11 @@ def read_matrix(text: str) -> list[list[sympy.Expr]]:
     inner = _strip_brackets(body)
     top = body if inner is None else inner
     if ";" in _strip_nested(top):
-        rows_text = _split_top_level(top, ";")
+        rows_text = split_top_level(top, ";")
     else:
         if inner is None:
             raise BadArgument(f"that is not a matrix: {_MATRIX_USAGE}")
-        rows_text = _split_top_level(inner, ",")
+        rows_text = split_top_level(inner, ",")
         if any(_strip_brackets(row) is None for row in rows_text):
             raise BadArgument(f"put each row in brackets: {_MATRIX_USAGE}")
     rows = [parse_list(row) for row in rows_text if row]

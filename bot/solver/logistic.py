@@ -3,7 +3,7 @@ courses write it: σ′(x) = σ(x)(1 − σ(x)), not e^x/(e^x + 1)².
 
 SymPy rewrites σ away as soon as it differentiates it; this puts it back. With S = σ(u), e^u is
 S/(1 − S), so every power e^(q·u) becomes a rational function of S; when the result then is
-c·S(1 − S)·(polynomial in S) with c free of e^u, that is the form offered.
+c·S·(1 − S)·(polynomial in S) with c free of e^u, that is the form offered.
 """
 
 from __future__ import annotations

@@ -32,6 +32,7 @@ __all__ = [
     "parse_list",
     "parse_point",
     "parse_variable",
+    "split_top_level",
 ]
 
 
@@ -90,17 +91,22 @@ def _top_level_pieces(text: str) -> list[str]:
     body = text.strip()
     if body[:1] in "([" and body[-1:] in ")]":
         body = body[1:-1]
-    pieces, depth, start = [], 0, 0
-    for i, char in enumerate(body):
+    return split_top_level(body, ",")
+
+
+def split_top_level(text: str, separator: str) -> list[str]:
+    """``text`` split at each ``separator`` outside brackets, each part stripped."""
+    parts, depth, start = [], 0, 0
+    for index, char in enumerate(text):
         if char in "([{":
             depth += 1
         elif char in ")]}":
             depth -= 1
-        elif char == "," and depth == 0:
-            pieces.append(body[start:i])
-            start = i + 1
-    pieces.append(body[start:])
-    return pieces
+        elif char == separator and depth == 0:
+            parts.append(text[start:index].strip())
+            start = index + 1
+    parts.append(text[start:].strip())
+    return parts
 
 
 def parse_point(text: str) -> tuple[sympy.Expr, ...]:

@@ -15,7 +15,8 @@ import sympy
 
 from bot.errors import CalcbotError
 from bot.present.answer import Figure
-from bot.solver.optimise import LagrangeResult, NewtonResult, StationaryPoint, StationaryResult
+from bot.solver.newton import NewtonResult
+from bot.solver.optimise import LagrangeResult, StationaryPoint, StationaryResult
 from bot.solver.parser import parse, parse_point
 from bot.solver.variables import default_variable, ordered_variables
 from plotting import curves, fields, optima

@@ -11,17 +11,16 @@ from bot.errors import BadArgument
 from bot.present import figures
 from bot.present.answer import Answer, Figure
 from bot.present.format import fmt_expr, fmt_latex, fmt_number, fmt_table, plain, result_str
+from bot.solver.newton import NewtonResult, newton_raphson
 from bot.solver.optimise import (
     LagrangeResult,
-    NewtonResult,
     StationaryPoint,
     StationaryResult,
     lagrange_multipliers,
-    newton_raphson,
-    shown,
     stationary_points,
 )
 from bot.solver.parser import parse, parse_equation, parse_point, parse_variable
+from bot.solver.systems import shown
 from bot.solver.variables import default_variable, ordered_variables
 
 _MAX_TABLE_ROWS = 24  # longer iteration tables keep their head and tail

@@ -12,7 +12,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.errors import BadArgument, NoConvergence, NoSolution, TooComplex, Undefined
-from bot.solver.optimise import lagrange_multipliers, newton_raphson, stationary_points
+from bot.solver.newton import newton_raphson
+from bot.solver.optimise import lagrange_multipliers, stationary_points
 from bot.solver.variables import symbol
 
 x, y, z = symbol("x"), symbol("y"), symbol("z")

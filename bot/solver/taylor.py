@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import sympy
 
 from bot.errors import BadArgument, TooComplex, Undefined
-from bot.solver.multivariable import Point, as_point, evaluate, format_point, point_map, tidy
+from bot.solver.point_values import Point, as_point, evaluate, format_point, point_map, tidy
 
 MAX_ORDER = 12
 MAX_MULTIVARIATE_TERMS = 100  # derivatives for an n-D polynomial, C(N + n, n): 2 vars to order 12

@@ -12,7 +12,6 @@ from hypothesis import strategies as st
 from bot.errors import BadArgument, Undefined
 from bot.solver.multivariable import (
     chain_rule,
-    evaluate,
     gradient,
     gradient_at,
     hessian,
@@ -20,9 +19,8 @@ from bot.solver.multivariable import (
     jacobian,
     jacobian_at,
     partial_derivative,
-    point_map,
-    value_at,
 )
+from bot.solver.point_values import evaluate, point_map, value_at
 from bot.solver.variables import symbol
 
 x, y, z, t, s = (symbol(name) for name in "xyzts")

@@ -38,20 +38,22 @@ class ImageWriter:
         self._session = time.strftime("%Y%m%d-%H%M%S")  # a later session never overwrites these
 
     def write(self, reply: Reply) -> list[str]:
-        if not reply.images:
-            return []
+        return [self._save(image.name, image.png, "figure.png") for image in reply.images]
+
+    def write_files(self, reply: Reply) -> list[str]:
+        """Non-image attachments (a CSV export), beside the pictures."""
+        return [self._save(file.name, file.data, "file") for file in reply.files]
+
+    def _save(self, name: str, data: bytes, fallback: str) -> str:
         self.directory.mkdir(parents=True, exist_ok=True)
-        paths = []
-        for image in reply.images:
-            self._count += 1
-            stem = re.sub(r"[^A-Za-z0-9_.-]", "_", image.name) or "figure.png"
-            path = self.directory / f"{self._session}-{self._count:04d}-{stem}"
-            path.write_bytes(image.png)
-            paths.append(str(path.resolve()))
-        return paths
+        self._count += 1
+        stem = re.sub(r"[^A-Za-z0-9_.-]", "_", name) or fallback
+        path = self.directory / f"{self._session}-{self._count:04d}-{stem}"
+        path.write_bytes(data)
+        return str(path.resolve())
 
 
-def reply_to_json(reply: Reply, image_paths: list[str]) -> dict[str, Any]:
+def reply_to_json(reply: Reply, image_paths: list[str], file_paths: list[str] | None = None) -> dict[str, Any]:
     return {
         "text": reply.text,
         "result": reply.result,
@@ -59,7 +61,16 @@ def reply_to_json(reply: Reply, image_paths: list[str]) -> dict[str, Any]:
         "images": image_paths,
         "error": {"code": reply.error.code, "message": reply.error.message} if reply.error else None,
         "diagnosis": _diagnosis_json(reply),
+        "files": file_paths or [],
+        "question": _question_json(reply),
     }
+
+
+def _question_json(reply: Reply) -> dict[str, Any] | None:
+    q = reply.question
+    if q is None:
+        return None
+    return {"id": q.id, "topic": q.topic, "skills": list(q.skills), "aimed_at": q.aimed_at, "kind": q.kind}
 
 
 def _diagnosis_json(reply: Reply) -> dict[str, Any] | None:
@@ -67,7 +78,8 @@ def _diagnosis_json(reply: Reply) -> dict[str, Any] | None:
     return None if d is None else {"code": d.code, "where": d.where, "line": d.line}
 
 
-def render_text(reply: Reply, image_paths: list[str], *, color: bool) -> str:
+def render_text(reply: Reply, image_paths: list[str], *, color: bool,
+                file_paths: list[str] | None = None) -> str:
     """Markdown made readable in a terminal: bold kept (or shown in ANSI), code marks dropped."""
     text = reply.text
     if color:
@@ -82,6 +94,8 @@ def render_text(reply: Reply, image_paths: list[str], *, color: bool) -> str:
         lines.append(f"  [{choice.label}]  → {choice.command}{then}")
     for path in image_paths:
         lines.append(f"  🖼  {path}")
+    for path in file_paths or []:
+        lines.append(f"  📎  {path}")
     return "\n".join(lines)
 
 
@@ -152,7 +166,7 @@ async def run_json(handle: Handle, *, user: str, channel: str, images: ImageWrit
                     reply = await handle(message_from_line(line, user=user, channel=channel, admins=admins))
             except UsageError as error:
                 reply = Reply.failure(error.code, error.user_message())
-            out = reply_to_json(reply, images.write(reply))
+            out = reply_to_json(reply, images.write(reply), images.write_files(reply))
             out["pushes"] = pushes
             stdout.write(json.dumps(out, ensure_ascii=False) + "\n")
             stdout.flush()
@@ -198,7 +212,8 @@ async def run_chat(handle: Handle, *, user: str, channel: str, images: ImageWrit
         if text.strip() in ("/quit", "/exit"):
             return
         reply = await handle(message_from_line(text, user=user, channel=channel))
-        stdout.write(render_text(reply, images.write(reply), color=color) + "\n\n")
+        stdout.write(render_text(reply, images.write(reply), color=color,
+                                 file_paths=images.write_files(reply)) + "\n\n")
         stdout.flush()
 
 

@@ -13,6 +13,26 @@ class Image:
 
 
 @dataclass(frozen=True, slots=True)
+class Attachment:
+    """A file that is not a picture (a CSV export): the console writes it, the platforms upload it."""
+
+    name: str  # file name, e.g. "progress.csv"
+    data: bytes
+    mime: str = "text/csv"
+
+
+@dataclass(frozen=True, slots=True)
+class QuestionInfo:
+    """The quiz question a reply asks (a public JSON contract: the console's "question")."""
+
+    id: str
+    topic: str  # topic id
+    skills: tuple[str, ...] = ()  # skill ids the question exercises
+    aimed_at: str | None = None  # the mal-rule code an aimed question practises
+    kind: str = "expression"  # how it is answered: "expression", "choice", "picture", …
+
+
+@dataclass(frozen=True, slots=True)
 class Choice:
     """A button: pressing it sends ``command`` as if the user had typed it."""
 
@@ -49,6 +69,8 @@ class Reply:
     error: ReplyError | None = None
     private: bool = False
     diagnosis: Diagnosis | None = None
+    files: tuple[Attachment, ...] = ()
+    question: QuestionInfo | None = None  # set on every reply that asks a quiz question
 
     @classmethod
     def failure(cls, code: str, message: str, *, private: bool = True) -> Reply:

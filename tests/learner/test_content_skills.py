@@ -110,7 +110,7 @@ def test_an_aimed_question_is_on_its_mistakes_skill_and_regenerates_from_its_id(
 def test_the_mistake_visibly_changes_an_aimed_questions_answer(code: str) -> None:
     """Independently of the check in the generator: every answer the mal-rule gives differs from
     sympy's derivative by at least 10% somewhere."""
-    for seed in range(3):
+    for seed in range(2):
         question = generate_aimed(code, seed)
         task = aimed.derivative_task(question)
         assert task is not None

@@ -61,7 +61,7 @@ TRUE_GUESS = 0.10  # a typed answer right without knowing
 RETRY_GUESS = 0.35  # right at the retry without knowing, helped by the feedback
 TRUE_LEARN = 0.10
 TRUE_FIX = 0.3
-POOL = 8  # seeds per skill / topic generator / aimed mistake
+POOL = 6  # seeds per skill / topic generator / aimed mistake
 
 
 class Questions:
@@ -69,7 +69,7 @@ class Questions:
 
     def __init__(self) -> None:
         self._questions: dict[tuple[str, str, int], Question] = {}
-        self._grades: dict[tuple[str, str, bool], tuple[bool, str | None]] = {}
+        self._grades: dict[tuple[str, str], tuple[bool, str | None]] = {}
         self._wrong: dict[tuple[str, str], str | None] = {}
         self.gradings = 0
 
@@ -82,11 +82,13 @@ class Questions:
             self._questions[index] = make(key, seed)
         return self._questions[index]
 
-    def grade(self, question: Question, text: str, reveal: bool) -> tuple[bool, str | None]:
-        index = (question.id, text, reveal)
+    def grade(self, question: Question, text: str) -> tuple[bool, str | None]:
+        """Right or wrong, and the mistake named (the same for a first try and a retry: only the
+        feedback's wording differs)."""
+        index = (question.id, text)
         if index not in self._grades:
             self.gradings += 1
-            grade = grade_answer(question.to_json(), text, reveal)
+            grade = grade_answer(question.to_json(), text, reveal=False)
             self._grades[index] = (grade.correct, grade.diagnosis.code if grade.diagnosis else None)
         return self._grades[index]
 
@@ -138,12 +140,15 @@ def make_learner(seed: int) -> Learner:
 
 def _one_off_mistake(learner: Learner, question: Question, bank: Questions, skills: list[str]) -> str:
     """A wrong answer that is not a held rule: a mal-rule of one of ``skills`` once, or a wrong option/number."""
-    codes = [code for code in HELD_CODES if skill_of_malrule(code) in skills]
-    learner.rng.shuffle(codes)
-    for code in codes[:3]:
-        wrong = bank.wrong_answer(question, code)
-        if wrong is not None:
-            return wrong
+    # The usual wrong answers to this question: the first two mistakes of these skills that show in
+    # it (a fixed choice per question, so the grades can be memoised).
+    shown = [
+        wrong
+        for code in HELD_CODES
+        if skill_of_malrule(code) in skills and (wrong := bank.wrong_answer(question, code)) is not None
+    ][:2]
+    if shown:
+        return learner.rng.choice(shown)
     if question.kind == "choice":
         labels = choice_labels(len(question.choices))
         return learner.rng.choice([label for label in labels if label != question.answer])
@@ -170,7 +175,7 @@ def ask(learner: Learner, question: Question, bank: Questions) -> None:
     """One question: a first try, a retry after a wrong one, and what the learner learns from it."""
     for retry in (False, True):
         text = answer(learner, question, bank, retry)
-        correct, code = bank.grade(question, text, reveal=retry)
+        correct, code = bank.grade(question, text)
         learner.tries.append(
             Try(question.skills, correct, retry=retry, malrule=code, aimed_at=question.aimed_at, topic=question.topic_id,
                 kind=question.kind)

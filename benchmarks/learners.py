@@ -27,12 +27,14 @@ With ``--fit``, pyBKT (if installed) fits the four BKT parameters per skill from
 from __future__ import annotations
 
 import argparse
+import pickle
 import random
 import statistics
 import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import sympy
 
@@ -91,6 +93,12 @@ class Questions:
             grade = grade_answer(question.to_json(), text, reveal=False)
             self._grades[index] = (grade.correct, grade.diagnosis.code if grade.diagnosis else None)
         return self._grades[index]
+
+    def save(self, path: Path) -> None:
+        path.write_bytes(pickle.dumps((self._grades, self._wrong)))
+
+    def load(self, path: Path) -> None:
+        self._grades, self._wrong = pickle.loads(path.read_bytes())  # our own file, written by save()
 
     def wrong_answer(self, question: Question, code: str) -> str | None:
         """The answer mal-rule ``code`` gives, if it visibly changes this question's answer."""
@@ -315,8 +323,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--learners", type=int, default=1000)
     parser.add_argument("--questions", type=int, default=30, help="questions per learner")
     parser.add_argument("--fit", action="store_true", help="fit BKT's parameters with pyBKT from the logged tries")
+    parser.add_argument("--cache", type=Path, help="keep the memoised grades in this file between runs")
     args = parser.parse_args(argv)
     bank = Questions()
+    if args.cache is not None and args.cache.exists():
+        bank.load(args.cache)
     started = time.monotonic()
     model, people = run(model_policy, args.learners, args.questions, bank)
     topic, _ = run(topic_policy, args.learners, args.questions, bank)
@@ -332,6 +343,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"  (learners holding one: {model.holders}; with a wrong try on its skill: model {model.holders_with_wrong_tries}, "
           f"topics {topic.holders_with_wrong_tries})")
     print(f"{bank.gradings} distinct gradings, {time.monotonic() - started:.0f} s")
+    if args.cache is not None:
+        bank.save(args.cache)
     if args.fit:
         fit_with_pybkt(people)
     return 0

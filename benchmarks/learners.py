@@ -1,7 +1,7 @@
 """Simulated learners through the learner model: does mastery tell the truth, and are mistakes found?
 
 Run by hand:
-    .venv/bin/python -m benchmarks.learners [--learners 1000] [--questions 30] [--fit]
+    .venv/bin/python -m benchmarks.learners [--learners 1000] [--questions 30] [--export-tries tries.csv]
 
 Each simulated learner has a hidden state per skill (known or not) and may hold one mal-rule (a
 wrong rule they apply every time it matters). They answer questions made by the product's own
@@ -21,12 +21,13 @@ are judged by the same BKT mastery. Printed per policy:
   target ≤ 8 (mean);
 - a held mal-rule named within 3 wrong tries on its skill — target ≥ 90%.
 Grades are memoised per (question, answer) so a run takes minutes: the question pool is small.
-With ``--fit``, pyBKT (if installed) fits the four BKT parameters per skill from the logged tries.
+With ``--export-tries``, the logged first tries go to a CSV that ``benchmarks/fit_bkt.py`` fits with pyBKT.
 """
 
 from __future__ import annotations
 
 import argparse
+import csv
 import pickle
 import random
 import statistics
@@ -223,6 +224,7 @@ class Figures:
     false_mastery_end: float
     false_mastery_any: float
     mean_questions: float
+    mean_questions_from_start: float
     mean_questions_mastered: float
     not_settled: float
     named_within_3: float
@@ -238,19 +240,27 @@ def run(policy: Callable[[Learner, Questions, int], Question], learners: int, qu
     return measure(people), people
 
 
-def _settle_time(trail: list[tuple[bool, bool]]) -> int | None:
-    """Questions until the call matches the truth and keeps matching to the end (None: not by the end)."""
+def _settle_time(trail: list[tuple[bool, bool]], since_change: bool) -> int | None:
+    """Questions until the call matches the truth and keeps matching to the end (None: not by the
+    end), counted from the first question on the skill or (``since_change``) from the question
+    after which the hidden state last changed — the call cannot match a change before it happens."""
     if not trail or trail[-1][0] != trail[-1][1]:
         return None
-    index = len(trail)
-    while index > 0 and trail[index - 1][0] == trail[index - 1][1]:
-        index -= 1
-    return index + 1
+    run_start = len(trail)
+    while run_start > 0 and trail[run_start - 1][0] == trail[run_start - 1][1]:
+        run_start -= 1
+    truth_start = 0
+    if since_change:
+        truth_start = len(trail) - 1
+        while truth_start > 0 and trail[truth_start - 1][1] == trail[-1][1]:
+            truth_start -= 1
+    return max(run_start, truth_start) - truth_start + 1
 
 
 def measure(people: list[Learner]) -> Figures:
     end_false = end_unknown = any_false = any_unknown = 0
     settle: list[int] = []
+    settle_from_start: list[int] = []
     settle_mastered: list[int] = []
     unsettled = pairs = 0
     named = holders_tried = holders = 0
@@ -265,11 +275,12 @@ def measure(people: list[Learner]) -> Figures:
             if not truth:
                 end_unknown += 1
                 end_false += call
-            settled = _settle_time(trail)
+            settled = _settle_time(trail, since_change=True)
             if settled is None:
                 unsettled += 1
             else:
                 settle.append(settled)
+                settle_from_start.append(_settle_time(trail, since_change=False) or 0)
                 if truth:
                     settle_mastered.append(settled)
         if learner.held_at_start is not None:
@@ -281,6 +292,7 @@ def measure(people: list[Learner]) -> Figures:
         false_mastery_end=end_false / max(1, end_unknown),
         false_mastery_any=any_false / max(1, any_unknown),
         mean_questions=statistics.fmean(settle) if settle else float("nan"),
+        mean_questions_from_start=statistics.fmean(settle_from_start) if settle_from_start else float("nan"),
         mean_questions_mastered=statistics.fmean(settle_mastered) if settle_mastered else float("nan"),
         not_settled=unsettled / max(1, pairs),
         named_within_3=named / max(1, holders_tried),
@@ -289,28 +301,20 @@ def measure(people: list[Learner]) -> Figures:
     )
 
 
-def fit_with_pybkt(people: list[Learner]) -> None:
-    try:
-        import pandas
-        from pyBKT.models import Model
-    except ImportError:
-        print("pyBKT is not installed (pip install pyBKT): no fit.")
-        return
-    rows = []
-    for number, learner in enumerate(people):
-        for attempt in learner.tries:
-            if attempt.retry:
-                continue  # first tries only: the evidence BKT's parameters describe
-            for skill in evidence(attempt):
-                rows.append({"order_id": len(rows), "user_id": number, "skill_name": skill, "correct": int(attempt.correct)})
-    model = Model(seed=42, num_fits=3)
-    model.fit(data=pandas.DataFrame(rows))
-    table = model.params().reset_index()
-    print("\npyBKT fit on the logged first tries (defaults: prior 0.15, learns 0.10, slips 0.10, guesses 0.15):")
-    for skill in sorted(set(table["skill"])):
-        values = {row["param"]: row["value"] for _, row in table[table["skill"] == skill].iterrows() if row["class"] == "default"}
-        print(f"  {skill:22} prior {values.get('prior', float('nan')):.2f}  learns {values.get('learns', float('nan')):.2f}  "
-              f"slips {values.get('slips', float('nan')):.2f}  guesses {values.get('guesses', float('nan')):.2f}")
+def export_tries(people: list[Learner], path: Path) -> None:
+    """The first tries as BKT observations (one row per skill a try is evidence for), in pyBKT's
+    columns, for ``benchmarks/fit_bkt.py``."""
+    with path.open("w", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["order_id", "user_id", "skill_name", "correct"])
+        order = 0
+        for number, learner in enumerate(people):
+            for attempt in learner.tries:
+                if attempt.retry:
+                    continue  # first tries only: the evidence BKT's four parameters describe
+                for skill in evidence(attempt):
+                    writer.writerow([order, number, skill, int(attempt.correct)])
+                    order += 1
 
 
 def _row(name: str, model: float, topic: float, target: str, percent: bool = True) -> str:
@@ -322,7 +326,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--learners", type=int, default=1000)
     parser.add_argument("--questions", type=int, default=30, help="questions per learner")
-    parser.add_argument("--fit", action="store_true", help="fit BKT's parameters with pyBKT from the logged tries")
+    parser.add_argument("--export-tries", type=Path, help="write the model policy's first tries as CSV for benchmarks/fit_bkt.py")
     parser.add_argument("--cache", type=Path, help="keep the memoised grades in this file between runs")
     args = parser.parse_args(argv)
     bank = Questions()
@@ -336,8 +340,10 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{'':52} {'model':>8} {'topics':>8}   target")
     print(_row("false mastery, after the last question", model.false_mastery_end, topic.false_mastery_end, "≤ 2%"))
     print(_row("false mastery, over every question", model.false_mastery_any, topic.false_mastery_any, "≤ 2%"))
-    print(_row("questions until the call matches (mean)", model.mean_questions, topic.mean_questions, "≤ 8", percent=False))
+    print(_row("questions until the call matches the hidden state", model.mean_questions, topic.mean_questions, "≤ 8", percent=False))
     print(_row("  … for skills truly mastered at the end", model.mean_questions_mastered, topic.mean_questions_mastered, "", percent=False))
+    print(_row("  … counted from the first question on the skill", model.mean_questions_from_start,
+               topic.mean_questions_from_start, "", percent=False))
     print(_row("(learner, skill) pairs not settled by the end", model.not_settled, topic.not_settled, ""))
     print(_row("held mal-rule named within 3 wrong tries on its skill", model.named_within_3, topic.named_within_3, "≥ 90%"))
     print(f"  (learners holding one: {model.holders}; with a wrong try on its skill: model {model.holders_with_wrong_tries}, "
@@ -345,8 +351,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{bank.gradings} distinct gradings, {time.monotonic() - started:.0f} s")
     if args.cache is not None:
         bank.save(args.cache)
-    if args.fit:
-        fit_with_pybkt(people)
+    if args.export_tries is not None:
+        export_tries(people, args.export_tries)
+        print(f"first tries written to {args.export_tries}")
     return 0
 
 

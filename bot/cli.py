@@ -39,6 +39,11 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _problem(where: tuple[object, ...], message: str) -> str:
+    message = message.removeprefix("Value error, ")
+    return f"CALCBOT_{'_'.join(map(str, where)).upper()}: {message}" if where else message
+
+
 def main(argv: list[str] | None = None) -> None:
     args = _parser().parse_args(argv)
     from bot.core.config import Settings
@@ -46,7 +51,7 @@ def main(argv: list[str] | None = None) -> None:
     try:
         settings = Settings()
     except ValidationError as exc:
-        problems = "; ".join(f"CALCBOT_{'_'.join(map(str, e['loc'])).upper()}: {e['msg']}" for e in exc.errors())
+        problems = "; ".join(_problem(e["loc"], e["msg"]) for e in exc.errors())
         sys.exit(f"calcbot: bad configuration — {problems}")
     logging.basicConfig(level=settings.log_level.upper(), stream=sys.stderr,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
@@ -123,8 +128,11 @@ def _worker(settings: object, args: argparse.Namespace) -> None:
     if not settings.broker_url:
         sys.exit("calcbot: `calcbot worker` needs CALCBOT_BROKER_URL, the broker the chat processes send "
                  "jobs to (amqp://guest:guest@127.0.0.1:5672// or redis://127.0.0.1:6379/0)")
-    from bot.worker_queue import run_worker
-
+    try:
+        from bot.worker_queue import run_worker
+    except ImportError:
+        sys.exit("calcbot: `calcbot worker` needs the queue extra: pip install 'calcbot[queue]' "
+                 "(in a checkout: .venv/bin/pip install -e '.[queue]')")
     run_worker(settings.broker_url, concurrency=args.concurrency or settings.pool_size,
                memory_mb=settings.job_memory_mb, queue=settings.queue_name,
                loglevel=settings.log_level.upper())

@@ -30,6 +30,8 @@ class CurvesData:
     xlim: Bounds1D
     ylim: Bounds1D
     pi_ticks: bool = False  # trigonometric in x, or a range given in π: ticks at multiples of π
+    log_y: bool = False  # positive values over many decades: a logarithmic y-axis
+    overflow: tuple[Bounds1D | None, ...] = ()  # per curve: where its values are beyond floating point
 
 
 def _sample(
@@ -52,17 +54,31 @@ def _sample(
     else:
         lo, hi = sampling.validate_range(bounds[0], bounds[1], var.name)
     x = np.linspace(lo, hi, sampling.CURVE_SAMPLES)
-    ys = [f(x) for f in functions]
-    for expr, y in zip(exprs, ys, strict=True):
+    raws = [sampling.numeric_function(e, [var], keep_overflow=True)(x) for e in exprs]
+    overflow = tuple(sampling.overflow_range(x, raw) for raw in raws)
+    ys = [np.where(np.isinf(raw), np.nan, raw) for raw in raws]
+    for expr, y, over in zip(exprs, ys, overflow, strict=True):
         if not np.isfinite(y).any():
+            reason = "is too large for floating point" if over else "has no real values"
             raise Undefined(
-                f"{style.plain_formula(expr)} has no real values for {var.name} from {lo:g} to {hi:g}",
-                hint="try another range, e.g. one where the square root or log is defined",
+                f"{style.plain_formula(expr)} {reason} for {var.name} from {lo:g} to {hi:g}",
+                hint="try another range, e.g. one where the square root or log is defined" if not over
+                else "try a narrower range",
             )
-    ylim = sampling.robust_limits(ys[: limit_exprs or None])
-    masked = tuple(sampling.mask_outside(y, ylim) for y in ys)
+    shown = ys[: limit_exprs or None]
+    if sampling.wants_log_view(shown):
+        ylim = sampling.log_limits(shown)
+        masked = tuple(np.where((y >= ylim[0]) & (y <= ylim[1]), y, np.nan) for y in ys)
+        return CurvesData(var=var, x=x, ys=masked, xlim=(lo, hi), ylim=ylim, log_y=True, overflow=overflow,
+                          pi_ticks=style.wants_pi_ticks(exprs, var, bounds))
+    ylim = sampling.robust_limits(shown)
+    span = ylim[1] - ylim[0]
+    masked = tuple(
+        sampling.mask_outside(sampling.break_at_jumps(f, x, y, span), ylim)
+        for f, y in zip(functions, ys, strict=True)
+    )
     pi_ticks = style.wants_pi_ticks(exprs, var, bounds)
-    return CurvesData(var=var, x=x, ys=masked, xlim=(lo, hi), ylim=ylim, pi_ticks=pi_ticks)
+    return CurvesData(var=var, x=x, ys=masked, xlim=(lo, hi), ylim=ylim, pi_ticks=pi_ticks, overflow=overflow)
 
 
 def functions_data(
@@ -108,7 +124,10 @@ def render_functions(
 
 def finish_curve_axes(ax: Any, data: CurvesData, ylabel: str = "y") -> None:
     ax.set_xlim(*data.xlim)
-    ax.set_ylim(*data.ylim)
+    ax.set_ylim(*data.ylim)  # before the scale: autoscaling near 10^308 would overflow
+    if data.log_y:
+        ax.set_yscale("log")
+        style.power_of_ten_ticks(ax.yaxis, data.ylim)
     style.style_axes(ax, f"${data.var.name}$", f"${ylabel}$")
     if data.pi_ticks:
         style.pi_ticks(ax.xaxis, data.xlim)

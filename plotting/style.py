@@ -11,12 +11,13 @@ import math
 from fractions import Fraction
 from typing import Any
 
+import numpy as np
 import sympy
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.mathtext import MathTextParser
-from matplotlib.ticker import FixedLocator, FuncFormatter
+from matplotlib.ticker import FixedLocator, FuncFormatter, NullLocator
 
 WIDTH_PX, HEIGHT_PX, DPI = 800, 600, 100
 TITLE_SIZE, LABEL_SIZE, TICK_SIZE, LEGEND_SIZE = 16, 14, 12, 12
@@ -60,10 +61,15 @@ def wants_pi_ticks(exprs: Any, var: sympy.Symbol, bounds: Any) -> bool:
     if bounds is not None and any(isinstance(b, sympy.Basic) and b.has(sympy.pi) for b in bounds[:2]):
         return True
     return any(
-        isinstance(node, _TRIG) and node.has(var)
+        isinstance(node, _TRIG) and node.has(var) and _affine_in(node.args[0], var)
         for e in exprs if isinstance(e, sympy.Basic)
         for node in sympy.preorder_traversal(e)
     )
+
+
+def _affine_in(argument: sympy.Expr, var: sympy.Symbol) -> bool:
+    """sin(2x + 1) repeats every π in x; sin(1/x) or sin(x²) do not, and π ticks would mislead."""
+    return bool(argument.is_polynomial(var)) and sympy.degree(argument, var) == 1
 
 
 def pi_ticks(axis: Any, limits: tuple[float, float]) -> None:
@@ -80,8 +86,21 @@ def pi_ticks(axis: Any, limits: tuple[float, float]) -> None:
         return  # too narrow: decimals read better
     first, last = math.ceil(limits[0] / step - 1e-9), math.floor(limits[1] / step + 1e-9)
     ticks = [k * step for k in range(first, last + 1)]
+    if len(ticks) < 4:
+        return  # two or three π ticks read worse than decimals
     axis.set_major_locator(FixedLocator(ticks))
     axis.set_major_formatter(FuncFormatter(lambda value, _pos: _pi_label(round(value / (math.pi / 4)))))
+
+
+def power_of_ten_ticks(axis: Any, limits: tuple[float, float], most: int = 7) -> None:
+    """At most ``most`` ticks 10^k on a log axis. matplotlib's own locator overflows near the largest
+    float (e^x up to 10^308), and 600 decades need a stride anyway."""
+    first, last = math.ceil(math.log10(limits[0])), math.floor(math.log10(limits[1]))
+    stride = next(s for s in (1, 2, 5, 10, 20, 50, 100, 200) if (last - first) / s < most)
+    start = math.ceil(first / stride) * stride  # 10^-200, 10^0, 10^200 rather than 10^-207, 10^-7 …
+    axis.set_major_locator(FixedLocator([10.0**k for k in range(start, last + 1, stride)]))
+    axis.set_minor_locator(NullLocator())
+    axis.set_major_formatter(FuncFormatter(lambda value, _pos: f"$10^{{{round(math.log10(value))}}}$"))
 
 
 def _pi_multiple(value: float) -> str | None:
@@ -219,5 +238,6 @@ def legend(ax: Axes, *, loc: Any = "best", **options: Any) -> None:
 
 def to_png(figure: Figure) -> bytes:
     buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=DPI, facecolor="white")
+    with np.errstate(over="ignore", invalid="ignore"):  # log axes near 10^308: matplotlib's own margins
+        figure.savefig(buffer, format="png", dpi=DPI, facecolor="white")
     return buffer.getvalue()

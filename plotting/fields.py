@@ -268,9 +268,17 @@ def surface_data(
         if bounds is not None
         else sampling.default_bounds()
     )
+    function = sampling.numeric_function(expr, pair)
     x, y = sampling.grid(box, SURFACE_SAMPLES)
-    z = sampling.numeric_function(expr, pair)(x, y)
-    z, limits = sampling.clip_field(z, style.plain_formula(expr))
+    z = function(x, y)
+    if bounds is None:  # frame the view to where f is defined: √(1 − x² − y²) lives in the unit disc
+        framed = sampling.frame_to_defined(x, y, z, box)
+        if framed != box:
+            box = framed
+            x, y = sampling.grid(box, SURFACE_SAMPLES)
+            z = function(x, y)
+    _, limits = sampling.clip_field(z, style.plain_formula(expr))
+    x, y, z = sampling.refine_edges(function, x, y, z, limits)
     return SurfaceData(pair, x, y, z, limits)
 
 

@@ -337,3 +337,53 @@ def break_at_jumps(function: Callable[[Array], Array], x: Array, y: Array, span:
     nearer_right = (x[jumps + 1] - hi[np.isin(candidates, jumps)]) < (lo[np.isin(candidates, jumps)] - x[jumps])
     out[np.where(nearer_right, jumps + 1, jumps)] = np.nan
     return out
+
+
+def frame_to_defined(x: Array, y: Array, z: Array, box: Bounds2D) -> Bounds2D:
+    """The part of ``box`` where f has values, padded a little, when that is much smaller than ``box``."""
+    defined = np.isfinite(z)
+    if not defined.any():
+        return box
+    x0, x1 = float(x[defined].min()), float(x[defined].max())
+    y0, y1 = float(y[defined].min()), float(y[defined].max())
+    width, height = box[1] - box[0], box[3] - box[2]
+    if (x1 - x0) > 0.6 * width and (y1 - y0) > 0.6 * height:
+        return box
+    cell = max(width, height) / (x.shape[1] - 1)
+    half = 0.5 * max(x1 - x0, y1 - y0) + 2 * cell  # the grid only samples the domain: reach its edge
+    cx, cy = 0.5 * (x0 + x1), 0.5 * (y0 + y1)
+    half *= 1.08
+    return cx - half, cx + half, cy - half, cy + half
+
+
+def refine_edges(function: Callable[..., Array], x: Array, y: Array, z: Array,
+                 limits: Bounds1D) -> tuple[Array, Array, Array]:
+    """Move each grid node just outside the drawn part (no real value, or beyond the z-limits) onto
+    that part's edge, found by bisection towards an inside neighbour. The surface then ends on a
+    smooth rim — the unit circle of √(1 − x² − y²), the cut of 1/(x² + y²) — not in stalactites."""
+    lo, hi = limits
+    inside = np.isfinite(z) & (z >= lo) & (z <= hi)
+    x, y, z = x.astype(float).copy(), y.astype(float).copy(), z.astype(float).copy()
+    moved = np.zeros_like(inside)
+    for axis, shift in ((0, 1), (0, -1), (1, 1), (1, -1)):
+        neighbour_inside = np.roll(inside, shift, axis=axis)
+        edge = ~inside & ~moved & neighbour_inside
+        if axis == 0:
+            edge[0 if shift == 1 else -1, :] = False
+        else:
+            edge[:, 0 if shift == 1 else -1] = False
+        if not edge.any():
+            continue
+        ix, iy = np.roll(x, shift, axis=axis)[edge], np.roll(y, shift, axis=axis)[edge]  # inside
+        ox, oy = x[edge], y[edge]  # outside
+        for _ in range(24):
+            mx, my = 0.5 * (ix + ox), 0.5 * (iy + oy)
+            mz = function(mx, my)
+            ok = np.isfinite(mz) & (mz >= lo) & (mz <= hi)
+            ix, iy = np.where(ok, mx, ix), np.where(ok, my, iy)
+            ox, oy = np.where(ok, ox, mx), np.where(ok, oy, my)
+        x[edge], y[edge] = ix, iy
+        z[edge] = np.clip(function(ix, iy), lo, hi)
+        moved |= edge
+    z[~inside & ~moved] = np.nan
+    return x, y, z

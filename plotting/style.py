@@ -125,11 +125,14 @@ def latex_of(expr: sympy.Basic, order: str | None = None) -> str:
     return mathtext_compatible(sympy.latex(expr, order=order))
 
 
-def shifted_latex(poly: sympy.Expr, var: sympy.Symbol, at: sympy.Expr) -> str:
+def shifted_latex(poly: sympy.Expr, var: sympy.Symbol, at: sympy.Expr, *, figures: int | None = None) -> str:
     """A polynomial in powers of (x − a), lowest first, as Taylor polynomials are written:
-    ``e + e(x - 1) + \\frac{e}{2}(x - 1)^{2}``, not its expansion in powers of x."""
+    ``e + e(x - 1) + \\frac{e}{2}(x - 1)^{2}``, not its expansion in powers of x; with ``figures``,
+    each coefficient is rounded to that many significant figures (after the shift, exactly)."""
     shift = sympy.Dummy("t")
     terms = sympy.Poly(sympy.expand(poly.subs(var, shift + at)), shift).terms()
+    if figures is not None:
+        terms = [(degree, c if c.is_Integer else c.evalf(figures)) for degree, c in terms]
     base = latex_of(var) if at == 0 else f"({latex_of(var - at)})"
     text = ""
     for (degree,), coefficient in sorted(terms):

@@ -122,7 +122,8 @@ def _pi_label(quarters: int) -> str:
 
 
 def latex_of(expr: sympy.Basic, order: str | None = None) -> str:
-    return mathtext_compatible(sympy.latex(expr, order=order))
+    """LaTeX in the course's notation: ln for the natural log (SymPy's ``log``)."""
+    return mathtext_compatible(sympy.latex(expr, order=order, ln_notation=True))
 
 
 def shifted_latex(poly: sympy.Expr, var: sympy.Symbol, at: sympy.Expr, *, figures: int | None = None) -> str:

@@ -47,8 +47,8 @@ def _centred_png(text: str, fontsize: int) -> bytes:
     """The formula centred on a canvas at least MIN_WIDTH × MIN_HEIGHT, with padding all round: a
     bare ``x^2`` is not a 58-pixel speck in the chat."""
     probe = Figure(figsize=(1, 1), dpi=FORMULA_DPI)
-    FigureCanvasAgg(probe)
-    box = probe.text(0, 0, text, fontsize=fontsize).get_window_extent(probe.canvas.get_renderer())
+    canvas = FigureCanvasAgg(probe)
+    box = probe.text(0, 0, text, fontsize=fontsize).get_window_extent(canvas.get_renderer())
     width = max(MIN_WIDTH_PX, box.width + 2 * PADDING_PX)
     height = max(MIN_HEIGHT_PX, box.height + 2 * PADDING_PX)
     figure = Figure(figsize=(width / FORMULA_DPI, height / FORMULA_DPI), dpi=FORMULA_DPI, facecolor="white")

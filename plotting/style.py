@@ -245,3 +245,31 @@ def to_png(figure: Figure) -> bytes:
     with np.errstate(over="ignore", invalid="ignore"):  # log axes near 10^308: matplotlib's own margins
         figure.savefig(buffer, format="png", dpi=DPI, facecolor="white")
     return buffer.getvalue()
+
+
+_OFFSETS = [(0, 14), (0, -14), (30, 0), (-30, 0), (26, 12), (-26, 12), (26, -12), (-26, -12),
+            (0, 26), (0, -26), (44, 0), (-44, 0), (40, 22), (-40, 22), (40, -22), (-40, -22)]
+
+
+def place_labels(ax: Axes, labels: list[Any], *, keep_clear: list[Any] = ()) -> None:  # type: ignore[assignment]
+    """Move each annotation (offset-points text) to the first nearby spot where it overlaps no label
+    placed before it, none of ``keep_clear`` (markers, arrows, a legend), and stays inside the axes.
+    Greedy, in the order given — put the label that matters most (the latest dip) first."""
+    figure = ax.get_figure()
+    renderer = figure.canvas.get_renderer()  # type: ignore[union-attr, attr-defined]
+    inside = ax.get_window_extent(renderer)
+    taken = [artist.get_window_extent(renderer) for artist in keep_clear]
+    for label in labels:
+        preferred = tuple(label.xyann)
+        for offset in [preferred, *_OFFSETS]:
+            label.xyann = offset
+            box = label.get_window_extent(renderer)
+            if _within(box, inside) and not any(box.overlaps(other) for other in taken):
+                break
+        else:
+            label.xyann = preferred  # nowhere clear: keep the first choice
+        taken.append(label.get_window_extent(renderer))
+
+
+def _within(box: Any, outer: Any) -> bool:
+    return bool(box.x0 >= outer.x0 and box.x1 <= outer.x1 and box.y0 >= outer.y0 and box.y1 <= outer.y1)

@@ -24,7 +24,7 @@ def main(argv: list[str]) -> int:
     import pandas
     from pyBKT.models import Model
 
-    model = Model(seed=42, num_fits=3)
+    model = Model(seed=42, num_fits=2, parallel=False)
     model.fit(data=pandas.read_csv(argv[0]))
     table = model.params().reset_index()
     names = ("prior", "learns", "slips", "guesses")

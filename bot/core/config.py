@@ -53,10 +53,10 @@ class Settings(BaseSettings):
         default=None, validation_alias=AliasChoices("SLACK_SIGNING_SECRET", "CALCBOT_SLACK_SIGNING_SECRET"))
     slack_api_url: str = "https://slack.com/api/"
 
-    @field_validator("workers")
+    @field_validator("workers", mode="before")
     @classmethod
-    def _known_workers(cls, value: str) -> str:
-        value = value.strip().lower()
+    def _known_workers(cls, value: object) -> str:
+        value = str(value).strip().lower()  # Settings(workers=2), as before the tier existed
         if value in ("local", "queue") or (value.isdigit() and 1 <= int(value) <= 64):
             return value
         raise ValueError('must be "local", "queue" or a number of local worker processes (1–64)')

@@ -37,6 +37,10 @@ log = logging.getLogger("calcbot.slack")
 
 Handle = Callable[[Message], Awaitable[Reply]]
 
+# Answers worked on at once by this instance; the rest wait their turn (costing nothing), so a burst
+# never crowds the event loop that acknowledges Slack's requests (Slack gives an ack 3 s).
+ANSWERS_AT_ONCE = 8
+
 
 def web_client(token: str, base_url: str, *, rate_limit_retries: int = 2) -> AsyncWebClient:
     """A Web API client on ``base_url`` (CALCBOT_SLACK_API_URL): every call the app makes goes there.
@@ -62,6 +66,7 @@ class SlackBot:
         pushes = web_client(str(client.token), client.base_url, rate_limit_retries=0)
         self.delivery = SlackDelivery(pushes, self.outbox)
         self._answering: set[asyncio.Task[None]] = set()
+        self._answer_slots = asyncio.Semaphore(ANSWERS_AT_ONCE)
         self.bolt = AsyncApp(
             client=client,
             signing_secret=signing_secret or "",
@@ -198,13 +203,16 @@ class SlackBot:
     def _spawn(self, work: Coroutine[Any, Any, None], key: str | None = None) -> None:
         async def guarded() -> None:
             try:
-                if not await self._first(key):
-                    work.close()  # never started: a copy of something another instance answers
-                    return
-                await work
-                await self._handled(key)
+                async with self._answer_slots:
+                    if not await self._first(key):
+                        work.close()  # never started: a copy of something another instance answers
+                        return
+                    await work
+                    await self._handled(key)
             except Exception:  # a bug in sending must not take the app down; the record is saved
                 log.exception("slack: sending an answer failed")
+            finally:
+                work.close()  # a no-op once it ran; never "coroutine was never awaited" if cancelled first
 
         task = asyncio.create_task(guarded())
         self._answering.add(task)

@@ -21,7 +21,6 @@ import argparse
 import asyncio
 import os
 import secrets
-import statistics
 import sys
 import tempfile
 import time

@@ -63,16 +63,17 @@ async def _admin(url: str, statement: str) -> None:
         await connection.close()
 
 
-async def burst(users: int, per_user: int, count: int, over: float, url: str, data_dir: Path) -> int:
+async def burst(users: int, per_user: int, count: int, over: float, url: str, data_dir: Path,
+                figures: bool = True) -> int:
     standin = SlackStandIn()
     await standin.start()
     names = [f"U{n:04d}" for n in range(users)]
     for name in [*names, "UWARM"]:
         standin.add_user(name, name.lower())
     started = time.perf_counter()
-    instances = await start_instances(standin, url, data_dir, count)
+    instances = await start_instances(standin, url, data_dir, count, CALCBOT_FIGURES=str(figures).lower())
     print(f"{count} instances ready in {time.perf_counter() - started:.1f} s "
-          f"(CALCBOT_WORKERS=1 each, {os.cpu_count()} cores on this machine)")
+          f"(CALCBOT_WORKERS=1 each, figures {'on' if figures else 'off'}, {os.cpu_count()} cores on this machine)")
     sent_at: dict[str, float] = {}
     acks: list[float] = []
     statuses: list[int] = []
@@ -133,6 +134,7 @@ async def main() -> int:
     parser.add_argument("--users", type=int, default=100)
     parser.add_argument("--per-user", type=int, default=2)
     parser.add_argument("--instances", type=int, default=2)
+    parser.add_argument("--no-figures", action="store_true", help="text-only answers (CALCBOT_FIGURES=false)")
     parser.add_argument("--over", type=float, default=1.0, help="seconds the burst is spread over (0: all at once)")
     args = parser.parse_args()
     url = os.environ.get("CALCBOT_TEST_DATABASE_URL")
@@ -144,7 +146,7 @@ async def main() -> int:
     try:
         with tempfile.TemporaryDirectory() as data_dir:
             return await burst(args.users, args.per_user, args.instances, args.over, url.rsplit("/", 1)[0] + "/" + name,
-                               Path(data_dir))
+                               Path(data_dir), figures=not args.no_figures)
     finally:
         await _admin(url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 

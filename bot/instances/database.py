@@ -9,11 +9,13 @@ transaction under a per-user advisory lock (PostgreSQL; SQLite has one writer at
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.core.once import Admission
 from bot.instances.tables import inbound_claims, limit_marks
@@ -28,6 +30,18 @@ LIMITS_LOCK_SPACE = 0x6C696D  # pg_advisory_xact_lock(space, hashtext(who))
 
 def utc_now() -> datetime:
     return datetime.now(UTC)
+
+
+@asynccontextmanager
+async def one_statement(store: Any) -> AsyncIterator[AsyncConnection]:
+    """For a single write statement: on PostgreSQL in autocommit (no BEGIN/COMMIT round trips —
+    these run on every message); on SQLite a write transaction (its one-writer lock)."""
+    if store.dialect != "postgresql":
+        async with store.transaction() as db:
+            yield db
+        return
+    async with store.engine.execution_options(isolation_level="AUTOCOMMIT").connect() as db:
+        yield db
 
 
 class DatabaseOnce:
@@ -47,14 +61,15 @@ class DatabaseOnce:
             where=sa.and_(inbound_claims.c.done == sa.false(), inbound_claims.c.lease_until < now),
         ).returning(inbound_claims.c.key)
         self._claims += 1
-        async with self.store.transaction() as db:
+        async with one_statement(self.store) as db:
             won = (await db.execute(statement)).first() is not None
-            if self._claims % PURGE_EVERY == 0:
+        if self._claims % PURGE_EVERY == 0:
+            async with one_statement(self.store) as db:
                 await db.execute(sa.delete(inbound_claims).where(inbound_claims.c.claimed_at < now - KEEP_CLAIMS))
         return won
 
     async def done(self, key: str) -> None:
-        async with self.store.transaction() as db:
+        async with one_statement(self.store) as db:
             await db.execute(sa.update(inbound_claims).where(
                 inbound_claims.c.key == key[:200], inbound_claims.c.claimed_by == self.me).values(done=True))
 
@@ -66,28 +81,35 @@ class DatabaseLimits:
         self._admitted = 0
 
     async def admit(self, who: str, *, per_minute: int, in_flight: int) -> Admission:
+        """One conditional INSERT under the user's lock: the mark is added only while both counts are
+        under their limits; only a refusal reads the counts again, to say which limit it was."""
         now = self.now()
         marks = limit_marks.c
-        stale = sa.and_(marks.started_at <= now - WINDOW,
-                        sa.or_(marks.running_until.is_(None), marks.running_until < now))
+        mine = sa.select(
+            sa.func.coalesce(sa.func.sum(sa.case((marks.started_at > now - WINDOW, 1), else_=0)), 0).label("recent"),
+            sa.func.coalesce(sa.func.sum(sa.case((marks.running_until >= now, 1), else_=0)), 0).label("running"),
+        ).where(marks.who == who).subquery()
+        admitted = sa.insert(limit_marks).from_select(
+            ["who", "started_at", "running_until"],
+            sa.select(sa.literal(who), sa.literal(now, limit_marks.c.started_at.type),
+                      sa.literal(now + RUN_LEASE, limit_marks.c.running_until.type))
+            .where(sa.select(mine.c.recent).scalar_subquery() < per_minute,
+                   sa.select(mine.c.running).scalar_subquery() < in_flight),
+        ).returning(marks.id)
         async with self.store.transaction() as db:
             if self.store.dialect == "postgresql":
                 await db.execute(sa.select(sa.func.pg_advisory_xact_lock(LIMITS_LOCK_SPACE, sa.func.hashtext(who))))
             self._admitted += 1
-            everyone = self._admitted % PURGE_EVERY == 0
-            await db.execute(sa.delete(limit_marks).where(stale if everyone else sa.and_(marks.who == who, stale)))
-            recent, running = (await db.execute(sa.select(
-                sa.func.coalesce(sa.func.sum(sa.case((marks.started_at > now - WINDOW, 1), else_=0)), 0),
-                sa.func.coalesce(sa.func.sum(sa.case((marks.running_until >= now, 1), else_=0)), 0),
-            ).where(marks.who == who))).one()
-            if recent >= per_minute:
-                return Admission(refused="rate")
-            if running >= in_flight:
-                return Admission(refused="busy")
-            ticket = (await db.execute(sa.insert(limit_marks).values(
-                who=who, started_at=now, running_until=now + RUN_LEASE).returning(marks.id))).scalar_one()
-        return Admission(ticket=str(ticket))
+            if self._admitted % PURGE_EVERY == 0:  # everyone's marks past the window and not running
+                await db.execute(sa.delete(limit_marks).where(
+                    marks.started_at <= now - WINDOW,
+                    sa.or_(marks.running_until.is_(None), marks.running_until < now)))
+            ticket = (await db.execute(admitted)).scalar()
+            if ticket is not None:
+                return Admission(ticket=str(ticket))
+            recent = (await db.execute(sa.select(mine.c.recent))).scalar_one()
+        return Admission(refused="rate" if recent >= per_minute else "busy")
 
     async def release(self, who: str, ticket: str) -> None:
-        async with self.store.transaction() as db:
+        async with one_statement(self.store) as db:
             await db.execute(sa.update(limit_marks).where(limit_marks.c.id == int(ticket)).values(running_until=None))

@@ -53,3 +53,15 @@ async def test_an_interaction_reaching_both_processes_is_answered_once(discord_s
         assert "Hint 1/" in shown(given).text
         again = await answer_of(standin, await standin.press(quiz.message, button(quiz, "Hint")))
         assert "Hint 2/" in shown(again).text  # one hint was charged for the two copies
+
+
+async def test_stopping_answers_what_cannot_finish_with_a_clear_error(discord_standin, tmp_path, worker_pool):
+    standin = discord_standin
+    async with running_bot(standin, tmp_path, worker_pool) as harness:
+        slow = await standin.slash("taylor", {"expr": "e^(sin x) * cos(7x) at 0 order 12"})
+        await asyncio.sleep(0.3)  # being worked out
+        started = asyncio.get_running_loop().time()
+        await harness.bot.client.drain(0.5)  # SIGTERM's drain, with little time: returns once answered
+        assert asyncio.get_running_loop().time() - started < 5
+        [answer] = [p for p in standin.answers_to(slow) if is_answer(p)]  # out before the drain returned
+        assert answer.ephemeral and "restart" in shown(answer).text and "send it again" in shown(answer).text

@@ -244,12 +244,21 @@ class CalcbotClient(discord.AutoShardedClient):
 
     async def _answer(self, interaction: discord.Interaction[Any], message: Message | None,
                       known: Reply | None = None) -> None:
-        """Respond at once when the answer (rendered, formula typeset) is ready in time; else defer."""
+        """Answer, once across processes; counted in flight (for the drain) until the answer is out."""
         if not await self._first(interaction):
             return
+        answering = asyncio.current_task()
+        assert answering is not None
+        self._in_flight.add(answering)
+        try:
+            await self._respond(interaction, message, known)
+        finally:
+            self._in_flight.discard(answering)
+
+    async def _respond(self, interaction: discord.Interaction[Any], message: Message | None,
+                       known: Reply | None) -> None:
+        """Respond at once when the answer (rendered, formula typeset) is ready in time; else defer."""
         job = asyncio.ensure_future(self._rendered(message, known))
-        self._in_flight.add(job)
-        job.add_done_callback(self._in_flight.discard)
         done, _ = await asyncio.wait({job}, timeout=ANSWER_AT_ONCE)
         context = f"/{message.text[1:40]!s}" if message else "an unknown command"
         if not done:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -72,6 +73,18 @@ class App:
                 await result  # type: ignore[misc]
 
 
+def build_workers(settings: Settings) -> Any:
+    """The local process pool, or the worker tier on a queue (CALCBOT_WORKERS=queue)."""
+    if settings.workers == "queue" and settings.broker_url:  # the settings insist on the URL
+        from bot.worker_queue import QueueWorkers
+
+        return QueueWorkers(settings.broker_url, timeout=settings.job_timeout, memory_mb=settings.job_memory_mb,
+                            queue=settings.queue_name)
+    from bot.workers import WorkerPool
+
+    return WorkerPool(workers=settings.pool_size, timeout=settings.job_timeout, memory_mb=settings.job_memory_mb)
+
+
 async def build_app(
     settings: Settings | None = None,
     *,
@@ -87,15 +100,14 @@ async def build_app(
     from bot.quiz.engine import QuizEngine
     from bot.store import Store
     from bot.store.engine import is_outage, ping
-    from bot.workers import WorkerPool
     from content.catalog import curriculum
 
     settings = settings or Settings()
     closers: list[Callable[[], object]] = []
     if workers is None:
-        pool = WorkerPool(workers=settings.workers, timeout=settings.job_timeout, memory_mb=settings.job_memory_mb)
+        pool = build_workers(settings)
         closers.append(pool.close)
-        workers = MeasuredWorkers(pool, settings.workers)
+        workers = MeasuredWorkers(pool, settings.pool_size)
     url = database_url or settings.resolved_database_url(db_path)
     if url.startswith("sqlite") and not db_path and not database_url and not settings.database_url:
         settings.data_dir.mkdir(parents=True, exist_ok=True)
@@ -108,6 +120,9 @@ async def build_app(
                         cohorts=cohorts)
     registry = all_commands()
     probes: dict[str, Callable[[], Awaitable[object]]] = {"database": lambda: ping(store.engine)}
+    if settings.workers == "queue" and settings.broker_url:
+        broker_url = settings.broker_url
+        probes["broker"] = lambda: asyncio.to_thread(_broker_reachable, broker_url)
     once: Once = DatabaseOnce(store)
     book: LimitBook = DatabaseLimits(store)
     if settings.redis_url:
@@ -125,6 +140,14 @@ async def build_app(
     router = Router(registry, services, middleware=tuple(middleware))
     return App(settings=settings, registry=registry, router=router, services=services, closers=closers,
                scheduler=cohorts.scheduler, once=once, probes=probes, limits=limits)
+
+
+def _broker_reachable(url: str) -> None:
+    """/readyz: one connection to the worker tier's broker (RabbitMQ or Redis), or the reason why not."""
+    from kombu import Connection
+
+    with Connection(url, connect_timeout=2) as connection:
+        connection.ensure_connection(max_retries=1)
 
 
 def _per_user_limits(settings: Settings, database_url: str, book: LimitBook, *,

@@ -137,7 +137,8 @@ class Duplicate(CalcbotError):
 
 
 class Unavailable(CalcbotError):
-    """The database (progress, cohorts) cannot be reached for a moment: nothing was lost, try again."""
+    """A service the answer needs (the database, the calculation workers) is away for a moment: nothing
+    was lost, try again."""
 
     code = "unavailable"
 

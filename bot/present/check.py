@@ -11,7 +11,9 @@ from bot.present.format import fmt_expr, fmt_latex, fmt_number, plain
 from bot.solver.diagnosis import diagnose, find_mistake
 from bot.solver.equivalence import Equivalence, equivalent
 from bot.solver.parser import parse, parse_equation, parse_variable
-from bot.solver.steps import derive_with_steps
+from bot.solver.prefixes import strip_answer_name
+from bot.solver.steps import derive_with_steps, simplify_derivative
+from bot.solver.variables import symbol
 
 CORRECT = "✅ Correct"
 WRONG = "❌ Not equivalent"
@@ -79,37 +81,86 @@ def _as_read(claim_text: str, lhs: sympy.Expr, rhs: sympy.Expr) -> tuple[str, st
         return fmt_expr(lhs), fmt_expr(rhs)
 
 
-def check_derivative(var: str, expr_text: str, answer_text: str) -> Answer:
-    """Compare the learner's derivative with ours; name the slip when a classic one fits."""
+def derivative_operator(var: sympy.Symbol, order: int = 1) -> str:
+    """``d/dx``, ``d²/dx²``: the operator as a textbook writes it."""
+    if order == 1:
+        return f"d/d{var.name}"
+    raised = str(order).translate(_SUPERSCRIPT_DIGITS)
+    return f"d{raised}/d{var.name}{raised}"
+
+
+_SUPERSCRIPT_DIGITS = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def check_derivative(var: str, expr_text: str, answer_text: str, order: int = 1) -> Answer:
+    """Compare the learner's derivative with ours; name the slip when a classic one fits.
+
+    A right answer is confirmed by the cheap exact test first (``equivalent`` tries the difference
+    against 0 before sampling); the worked derivative and the diagnosis are paid for only when the
+    answer is wrong, or to offer a simpler form of a long right one.
+    """
     x = parse_variable(var)
     expr = parse(expr_text)
-    answer = parse(answer_text)
-    correct = derive_with_steps(expr, x).result
-    verdict = equivalent(answer, correct)
-    operator = f"d/d{x.name}"
+    answer = parse(strip_answer_name(answer_text))
+    raw = sympy.diff(expr, x, order)
+    verdict = equivalent(answer, raw)
+    operator = derivative_operator(x, order)
+    latex = (f"\\frac{{d^{{{order}}}}}{{d{sympy.latex(x)}^{{{order}}}}}" if order > 1 else f"\\frac{{d}}{{d{sympy.latex(x)}}}")
     if verdict.equivalent:
         lines = [
             f"{CORRECT}: {operator}({plain(expr)}) = {fmt_expr(answer)}",
             "",
             *_evidence(verdict, "your answer", "the derivative"),
         ]
-        if answer != correct and sympy.count_ops(correct) < sympy.count_ops(answer):
-            lines.append(f"A simpler form is {fmt_expr(correct)}.")
+        simpler = _simpler_form(answer, raw)
+        if simpler is not None:
+            lines.append(f"A simpler form is {fmt_expr(simpler)}.")
+        return Answer(
+            text="\n".join(lines),
+            result="True",
+            latex=f"{latex}\\left({fmt_latex(expr)}\\right) = {fmt_latex(answer)}",
+        )
+    correct = derive_with_steps(expr, x, order).result
+    lines = [f"❌ Not quite: {operator}({plain(expr)}) is {fmt_expr(correct)}, not {fmt_expr(answer)}."]
+    constant = _integration_constant(expr, answer, raw)
+    if constant is None:
+        lines += ["", *_evidence(verdict, "your answer", "the derivative")]
+    if constant is not None:
+        finding = None
+        lines += ["", f"Note: `+ {constant.name}` looks like a constant of integration — a derivative has "
+                  f"none (that is for integrals). Without it your answer is right."]
     else:
-        lines = [
-            f"❌ Not quite: {operator}({plain(expr)}) is {fmt_expr(correct)}, not {fmt_expr(answer)}.",
-            "",
-            *_evidence(verdict, "your answer", "the derivative"),
-        ]
-        finding = find_mistake(diagnose, expr, x, answer)
-        lines += ["", *diagnosis_lines(finding, x, answer=answer, correct=correct)]
-        lines += ["", f"/derive {plain(expr)} shows the working step by step."]
+        finding = find_mistake(diagnose, expr, x, answer, order=order)
+        lines += ["", *diagnosis_lines(finding, x, order, answer=answer, correct=correct)]
+    order_words = f" order {order}" if order > 1 else ""
+    lines += ["", f"/derive {plain(expr)}{order_words} shows the working step by step."]
     return Answer(
         text="\n".join(lines),
-        result=str(verdict.equivalent),
-        latex=f"\\frac{{d}}{{d{sympy.latex(x)}}}\\left({fmt_latex(expr)}\\right) = {fmt_latex(correct)}",
-        diagnosis=None if verdict.equivalent else diagnosed(finding),
+        result="False",
+        latex=f"{latex}\\left({fmt_latex(expr)}\\right) = {fmt_latex(correct)}",
+        diagnosis=diagnosed(finding),
     )
+
+
+def _simpler_form(answer: sympy.Expr, raw: sympy.Expr) -> sympy.Expr | None:
+    """A tidier form of the derivative than the learner's right one, worth showing (long answers only:
+    short ones are fine as they are, and tidying costs more than the check)."""
+    ops = sympy.count_ops(answer)
+    if ops <= 6 or sympy.count_ops(raw) >= ops:
+        return None
+    tidy = simplify_derivative(raw)
+    return tidy if sympy.count_ops(tidy) < ops and tidy != answer else None
+
+
+def _integration_constant(expr: sympy.Expr, answer: sympy.Expr, derivative: sympy.Expr) -> sympy.Symbol | None:
+    """``C`` (or ``c``, ``K``) that the learner added to a right derivative, as if integrating."""
+    for name in ("C", "c", "K", "k"):
+        constant = symbol(name)
+        if constant in answer.free_symbols and constant not in expr.free_symbols:
+            without = answer.xreplace({constant: 0})
+            if sympy.diff(answer, constant) == 1 and equivalent(without, derivative).equivalent:
+                return constant
+    return None
 
 
 def _evidence(verdict: Equivalence, left: str, right: str) -> list[str]:

@@ -5,16 +5,16 @@ from __future__ import annotations
 import sympy
 
 from bot.present.answer import Answer
-from bot.present.check import condition_text
+from bot.present.check import condition_text, derivative_operator
 from bot.present.diagnosis import diagnosed, diagnosis_lines
 from bot.present.format import fmt_expr, fmt_latex, fmt_number, plain
 from bot.solver.equivalence import Equivalence
 from bot.solver.working import Link, Working, check_working
 
 
-def check_steps(var: str | None, text: str) -> Answer:
+def check_steps(var: str | None, text: str, order: int = 1) -> Answer:
     """Check a chain (``d/dx F = A = B``) or multi-line working; ``result`` lists each link's verdict."""
-    working = check_working(var, text)
+    working = check_working(var, text, order)
     lines = ["**Your working, step by step**"]
     lines += [_link_line(working, link) for link in working.links]
     wrong = working.first_wrong
@@ -24,7 +24,8 @@ def check_steps(var: str | None, text: str) -> Answer:
     else:
         lines.append(f"❌ The first wrong step is step {wrong.number}: {_why(working, wrong)}")
         if wrong.differentiation and working.var is not None:
-            lines += ["", *diagnosis_lines(working.finding, working.var, answer=wrong.after, correct=working.correct)]
+            lines += ["", *diagnosis_lines(working.finding, working.var, working.order, answer=wrong.after,
+                                           correct=working.correct)]
     lines.append("")
     lines.append(_final_line(working))
     if working.var is not None:
@@ -40,7 +41,7 @@ def check_steps(var: str | None, text: str) -> Answer:
 
 
 def _operator(working: Working) -> str:
-    return f"d/d{working.var.name}" if working.var is not None else ""
+    return derivative_operator(working.var, working.order) if working.var is not None else ""
 
 
 def _link_line(working: Working, link: Link) -> str:

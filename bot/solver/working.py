@@ -13,7 +13,6 @@ right, with the condition kept so the reply can flag it.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 import sympy
@@ -22,9 +21,10 @@ from bot.errors import UsageError
 from bot.solver.diagnosis import Finding, diagnose, find_mistake
 from bot.solver.equivalence import Equivalence, equivalent
 from bot.solver.parser import parse, parse_variable
+from bot.solver.prefixes import derivative_name, leading_derivative, strip_function_name
+from bot.solver.variables import default_variable
 
 MAX_LINKS = 12
-_D_PREFIX = re.compile(r"^\s*d\s*/\s*d\s*([A-Za-z][A-Za-z0-9_]*)\s*(?=[(\s]|$)")
 _OPEN, _CLOSE = "([{", ")]}"
 
 
@@ -50,19 +50,23 @@ class Working:
     var: sympy.Symbol | None  # None: a chain of identities, no derivative asked
     function: sympy.Expr  # the first expression (F, for a derivative chain)
     links: tuple[Link, ...]
-    correct: sympy.Expr | None  # dF/dx, for a derivative chain
+    correct: sympy.Expr | None  # dF/dx (or dⁿF/dxⁿ), for a derivative chain
     final_right: bool  # the last line is the right answer (dF/dx, or equal to the first expression)
     finding: Finding | None  # the diagnosed first wrong step, when it is the differentiation step
+    order: int = 1
 
     @property
     def first_wrong(self) -> Link | None:
         return next((link for link in self.links if not link.right), None)
 
 
-def derivative_prefix(text: str) -> tuple[str, str] | None:
-    """``d/dx(F) = A`` → ``("x", "(F) = A")``: the derivative operator written against a bracket."""
-    match = _D_PREFIX.match(text)
-    return (match.group(1), text[match.end():]) if match else None
+def derivative_prefix(text: str) -> tuple[str, str, int] | None:
+    """``d/dx(F) = A`` → ``("x", "(F) = A", 1)``, ``d²/dx² F`` → ``("x", "F", 2)``: the operator
+    starting the working (one variable; a mixed ∂²/∂x∂y stays in the expression)."""
+    found = leading_derivative(text)
+    if found is None or len(set(found.variables)) != 1:
+        return None
+    return found.variables[0], found.rest, found.order
 
 
 def is_working(text: str) -> bool:
@@ -107,15 +111,39 @@ def _rows(text: str) -> list[list[str]]:
     return rows
 
 
-def check_working(var_text: str | None, text: str) -> Working:
+def _named_rows(rows: list[list[str]], var_text: str | None, order: int) -> tuple[str | None, int]:
+    """Names learners write on their lines: ``f(x) = F`` or ``y = F`` on the first, and ``dy/dx = A``,
+    ``f'(x) = A``, ``∂f/∂x = A`` on a later one (which makes the working a derivative chain, when no
+    d/dx was written). Each name is taken off its line."""
+    if len(rows[0]) > 1 and strip_function_name(rows[0][0] + "=" + rows[0][1]) != rows[0][0] + "=" + rows[0][1]:
+        rows[0][:] = rows[0][1:]
+    for number, row in enumerate(rows[1:], 2):
+        if len(row) < 2 or not row[0].strip():
+            continue
+        named = derivative_name(row[0] + "=" + row[1])
+        if named is None:
+            continue
+        if var_text is None and number == 2 and len(rows[0]) == 1:
+            variables = named.variables
+            if variables is not None and len(set(variables)) == 1:
+                var_text, order = variables[0], named.order
+            elif variables is None:
+                var_text, order = default_variable(parse(rows[0][0])).name, named.order
+        if var_text is not None:
+            row[0] = ""
+    return var_text, order
+
+
+def check_working(var_text: str | None, text: str, order: int = 1) -> Working:
     """Parse and check every link of the working."""
     rows = _rows(text)
     first = rows[0][0]
     if var_text is None and (found := derivative_prefix(first)) is not None:
-        var_text, rows[0][0] = found
+        var_text, rows[0][0], order = found
+    var_text, order = _named_rows(rows, var_text, order)
     var = parse_variable(var_text) if var_text else None
     function = parse(rows[0][0])
-    correct = sympy.diff(function, var) if var is not None else None
+    correct = sympy.diff(function, var, order) if var is not None else None
     links: list[Link] = []
     current, current_text = function, rows[0][0].strip()
     for row_index, row in enumerate(rows):
@@ -147,5 +175,5 @@ def check_working(var_text: str | None, text: str) -> Working:
     finding = None
     wrong = next((link for link in links if not link.right), None)
     if wrong is not None and wrong.differentiation and var is not None:
-        finding = find_mistake(diagnose, function, var, wrong.after)
-    return Working(var, function, tuple(links), correct, final_right, finding)
+        finding = find_mistake(diagnose, function, var, wrong.after, order=order)
+    return Working(var, function, tuple(links), correct, final_right, finding, order)

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import sympy
-from sympy.calculus.util import continuous_domain
 
 from bot.present.answer import Answer
 from bot.present.diagnosis import diagnosed, diagnosis_lines
+from bot.present.domains import claim_domain, condition_text
 from bot.present.format import fmt_expr, fmt_latex, fmt_number, plain
 from bot.solver.diagnosis import diagnose, find_mistake
 from bot.solver.equivalence import Equivalence, equivalent
@@ -202,87 +202,6 @@ def _agreement(verdict: Equivalence) -> list[str]:
             "(0.1 is 1/10), so a rounded decimal is not the number it rounds."]
 
 
-def claim_domain(claim_text: str, equivalent_: bool, lhs: sympy.Expr, rhs: sympy.Expr) -> str | None:
-    """Where a one-variable claim holds, when that is not every real number: the common domain of
-    the sides as typed (before SymPy tidies ``e^(ln x)`` into ``x``), or, for a false claim, the set
-    where the two sides agree (``sqrt(x^2) = x`` for x ≥ 0)."""
-    from bot.solver.equivalence import run_with_budget
-
-    free = (lhs.free_symbols | rhs.free_symbols) if isinstance(lhs, sympy.Expr) and isinstance(rhs, sympy.Expr) else set()
-    if len(free) > 1 and equivalent_:
-        return _several_variables_domain(claim_text)
-    if len(free) != 1:
-        return None
-    (var,) = free
-    reals = sympy.S.Reals
-
-    def typed_domain() -> sympy.Set | None:
-        with sympy.evaluate(False):
-            raw_lhs, raw_rhs = parse_equation(claim_text)
-        domains = [continuous_domain(side, var, reals) for side in (raw_lhs, raw_rhs)]
-        common = domains[0].intersect(domains[1])
-        return None if common == reals else common
-
-    def agreement_set() -> sympy.Set | None:
-        found = sympy.solveset(sympy.Eq(lhs, rhs), var, reals)
-        return found if isinstance(found, sympy.Interval | sympy.Union) and found != reals else None
-
-    try:
-        found = run_with_budget(typed_domain if equivalent_ else agreement_set, 1.0)
-    except Exception:  # the domain is a refinement: when SymPy cannot find it, the verdict stands alone
-        return None
-    return None if found is None else set_text(found, var)
-
-
-def _several_variables_domain(claim_text: str) -> str | None:
-    """Where a true claim in several variables is defined, when the sides as typed need more than the
-    reals (``log(xy) = log x + log y`` needs x > 0 and y > 0): the conditions each logarithm, even root
-    and inverse sine asks for, without those the others imply (x·y > 0 when x > 0 and y > 0)."""
-    with sympy.evaluate(False):
-        sides = parse_equation(claim_text)
-    per_side = [_conditions(side) for side in sides]
-    if per_side[0] == per_side[1]:
-        return None  # the same domain on both sides: true wherever it means anything
-    conditions = per_side[0] | per_side[1]
-    kept = [c for c in conditions if not _implied(c, conditions - {c})]
-    return " and ".join(sorted(condition_text(c) for c in kept)) or None
-
-
-def _conditions(expr: sympy.Basic) -> frozenset[sympy.Basic]:
-    found: set[sympy.Basic] = set()
-    for node in sympy.preorder_traversal(expr):
-        if isinstance(node, sympy.log) and node.args[0].free_symbols:
-            found.add(sympy.Gt(node.args[0], 0, evaluate=False))
-        elif (isinstance(node, sympy.Pow) and node.exp.is_Rational and node.exp.q % 2 == 0
-              and node.base.free_symbols):
-            found.add(sympy.Ge(node.base, 0, evaluate=False))
-        elif isinstance(node, sympy.asin | sympy.acos) and node.args[0].free_symbols:
-            found.add(sympy.Le(sympy.Abs(node.args[0]), 1, evaluate=False))
-    return frozenset(found)
-
-
-def _implied(condition: sympy.Basic, others: frozenset[sympy.Basic]) -> bool:
-    """``u·v > 0`` (or ≥) follows from ``u > 0`` and ``v > 0`` (or ≥) among ``others``."""
-    if not isinstance(condition, sympy.Gt | sympy.Ge) or not isinstance(condition.lhs, sympy.Mul):
-        return False
-    strict = isinstance(condition, sympy.Gt)
-    positive = {c.lhs for c in others if isinstance(c, sympy.Gt) or (not strict and isinstance(c, sympy.Ge))}
-    factors = [f.base if isinstance(f, sympy.Pow) else f for f in condition.lhs.args
-               if not (f.is_number and f.is_positive)]  # x^2 and 1/y are positive when x and y are
-    return bool(factors) and all(f in positive for f in factors)
-
-
-def set_text(found: sympy.Set, var: sympy.Symbol) -> str:
-    """``x > 0``, ``-1 ≤ x ≤ 1``, ``x ≠ 0``: a set of reals as a learner writes it."""
-    try:
-        relation = found.as_relational(var)
-    except (NotImplementedError, TypeError, AttributeError):
-        return f"{var} in {plain(found)}"
-    relation = sympy.simplify(relation) if not isinstance(relation, sympy.Or) else relation
-    return condition_text(relation) if not isinstance(relation, sympy.Or) else " or ".join(
-        condition_text(part) for part in relation.args)
-
-
 def _domain_lines(verdict: Equivalence, left: str, right: str) -> list[str]:
     if verdict.domain_point is None:
         return []
@@ -293,17 +212,6 @@ def _domain_lines(verdict: Equivalence, left: str, right: str) -> list[str]:
     sentence = f"{_point_words(verdict.domain_point)}{undefined} is not a real number, while {defined} is."
     lines.append(sentence[0].upper() + sentence[1:])
     return lines
-
-
-def condition_text(condition: sympy.Basic) -> str:
-    """``x > 0``, ``-1 ≤ x and x ≤ 1``: the variable first, as a learner writes it."""
-    parts = condition.args if isinstance(condition, sympy.And) else (condition,)
-    words = []
-    for part in parts:
-        if isinstance(part, sympy.Rel) and part.lhs.is_number and not part.rhs.is_number:
-            part = part.reversed
-        words.append(plain(part).replace(">=", "≥").replace("<=", "≤").replace("!=", "≠"))
-    return " and ".join(words)
 
 
 def _point_words(point: dict[sympy.Symbol, sympy.Expr]) -> str:

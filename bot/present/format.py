@@ -28,6 +28,9 @@ class LearnerNotation(StrPrinter):
         return f"|{self._print(expr.args[0])}|"
 
     def _print_log(self, expr: sympy.log) -> str:
+        if len(expr.args) == 2:  # log_2 x read back unevaluated, as the learner typed it
+            base = self._print(expr.args[1])
+            return f"log_{base if expr.args[1].is_Atom else f'({base})'}({self._print(expr.args[0])})"
         return f"ln({self._print(expr.args[0])})"
 
     def _print_exp(self, expr: sympy.exp) -> str:

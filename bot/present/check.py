@@ -187,6 +187,8 @@ def _agreement(verdict: Equivalence) -> list[str]:
     a, b = verdict.lhs_value, verdict.rhs_value
     if not (isinstance(a, sympy.Expr) and isinstance(b, sympy.Expr) and a.is_number and b.is_number):
         return []
+    if a.is_Rational and b.is_Rational:  # exact numbers, however long: they differ by an exact amount
+        return [f"Compared exactly: they differ by {plain(abs(a - b))}."]
     try:
         x, y = sympy.N(a, 40), sympy.N(b, 40)
         scale = max(abs(x), abs(y))

@@ -10,7 +10,13 @@ from bot.errors import UsageError
 from bot.present import check as check_jobs
 from bot.present import derivative, figures, multivariable, optimise, taylor
 from bot.present import working as working_jobs
-from bot.solver.prefixes import DVAR_PATTERN, LeadingDerivative, leading_derivative, strip_function_name
+from bot.solver.prefixes import (
+    DVAR_PATTERN,
+    LeadingDerivative,
+    applies_to_all,
+    leading_derivative,
+    strip_function_name,
+)
 from bot.solver.working import is_working
 
 registry = Registry()
@@ -302,18 +308,20 @@ async def lagrange(ctx: Context, args: Args) -> Reply:
 )
 async def check(ctx: Context, args: Args) -> Reply:
     dvar, claim, order = args.dvar, args.claim, 1
+    if dvar and not applies_to_all(claim):  # `d/dx(x^2) + 1 = 2x + 1`: the operator is part of a side
+        dvar, claim = None, f"d/d{dvar}{claim}"
     if not dvar and (leading := leading_derivative(claim)) is not None and len(set(leading.variables)) == 1:
         dvar, claim, order = leading.variables[0], leading.rest, leading.order  # d²/dx² F = A, ∂/∂y(F) = A
     if is_working(claim):
         return reply_from(await ctx.workers.run(working_jobs.check_steps, dvar, claim, order))
     if not dvar:
-        if "=" not in args.claim:
+        if "=" not in claim:
             raise UsageError(
                 "a claim needs '=' between its two sides.",
                 hint="Usage: `/check LHS = RHS` — e.g. `/check (x+1)^2 = x^2 + 2x + 1`, "
                 "or `/check d/dx x^2 sin x = 2x sin x + x^2 cos x` for a derivative.",
             )
-        return reply_from(await ctx.workers.run(check_jobs.check, args.claim))
+        return reply_from(await ctx.workers.run(check_jobs.check, claim))
     expr, equals, answer = claim.partition("=")
     if not equals or not expr.strip() or not answer.strip():
         raise UsageError(

@@ -187,7 +187,7 @@ def _agreement(verdict: Equivalence) -> list[str]:
     a, b = verdict.lhs_value, verdict.rhs_value
     if not (isinstance(a, sympy.Expr) and isinstance(b, sympy.Expr) and a.is_number and b.is_number):
         return []
-    if a.is_Rational and b.is_Rational:  # exact numbers, however long: they differ by an exact amount
+    if a.is_Rational and b.is_Rational and not verdict.counterexample:  # a claim about exact numbers
         return [f"Compared exactly: they differ by {plain(abs(a - b))}."]
     try:
         x, y = sympy.N(a, 40), sympy.N(b, 40)

@@ -208,11 +208,11 @@ def condition_text(condition: sympy.Basic) -> str:
     if len(free) == 1 and not condition.has(sympy.Abs):
         (var,) = free
         try:
-            words = set_words(condition.as_set(), var)  # type: ignore[attr-defined]
+            described = set_words(condition.as_set(), var)  # type: ignore[attr-defined]
         except Exception:  # a condition as_set cannot take: worded part by part below
-            words = None
-        if words is not None:
-            return words
+            described = None
+        if described is not None:
+            return described
     parts = condition.args if isinstance(condition, sympy.And) else (condition,)
     words = []
     for part in parts:

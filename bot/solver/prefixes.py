@@ -136,9 +136,28 @@ def leading_derivative(text: str) -> LeadingDerivative | None:
     rest = text[end:].strip()
     if rest.startswith("of "):
         rest = rest[3:].strip()
-    if not rest or rest.startswith("="):
+    if not rest or rest.startswith("=") or not applies_to_all(rest):
         return None
     return LeadingDerivative(tuple(variables), rest)
+
+
+def applies_to_all(rest: str) -> bool:
+    """Whether an operator before ``rest`` differentiates all of it (up to a top-level ``=``):
+    not when a bracket right after it closes before more follows — ``d/dx(x^2) + 1 = 2x + 1`` is
+    (d/dx x²) + 1, as a textbook reads it."""
+    body = rest.lstrip()
+    if body[:1] not in ("(", "["):
+        return True
+    depth = 0
+    for index, char in enumerate(body):
+        if char in "([{":
+            depth += 1
+        elif char in ")]}":
+            depth -= 1
+            if depth == 0:
+                following = body[index + 1 :].lstrip()
+                return not following or following.startswith("=")
+    return True
 
 
 # "I don't know", "idk", "no idea": a learner with no answer wants a way on, not a parse error.

@@ -325,8 +325,9 @@ async def check(ctx: Context, args: Args) -> Reply:
     expr, equals, answer = claim.partition("=")
     if not equals or not expr.strip() or not answer.strip():
         raise UsageError(
-            "a derivative claim needs the form `d/dx EXPR = ANSWER`.",
-            hint="e.g. `/check d/dx x^2 sin x = 2x sin x + x^2 cos x`",
+            "a derivative claim needs the form `d/dx EXPR = ANSWER`, or your working on the lines below.",
+            hint="e.g. `/check d/dx x^2 sin x = 2x sin x + x^2 cos x`; for working, send one message with a "
+            "step per line starting with `=` (on the console end each line with \\ to go on).",
         )
     return reply_from(
         await ctx.workers.run(check_jobs.check_derivative, dvar, expr.strip(), answer.strip(), order)

@@ -26,6 +26,7 @@ from bot.learner.skills import (
 )
 from bot.present.answer import Diagnosed
 from bot.present.diagnosis import gradient_diagnosis, quiz_diagnosis
+from bot.present.domains import condition_text
 from bot.present.format import fmt_number, plain
 from bot.solver.ambiguities import noting
 from bot.solver.equivalence import Equivalence, equivalent
@@ -204,7 +205,7 @@ def _and(items: Iterable[str]) -> str:
 def _domain_note(verdict: Equivalence) -> str:
     if verdict.condition is None:
         return ""
-    return f" (They agree wherever both are defined: {plain(verdict.condition)}.)"
+    return f" (They agree wherever both are defined: {condition_text(verdict.condition)}.)"
 
 
 def _difference(given: sympy.Expr, expected: sympy.Expr, verdict: Equivalence) -> str:

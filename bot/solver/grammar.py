@@ -173,12 +173,17 @@ class Parser:
     def derivative(self, token: Token) -> sympy.Expr:
         """``d/dx(…)``, ``d/dx …``, ``d²/dx² …``, ``∂/∂y (…)``: the derivative of what follows.
 
-        Like a function: a bracket right after it is its whole operand (``d/dx(x^2) e^x`` is
-        (2x)·eˣ); without one it takes the product after it, functions included, up to ``+``/``-``.
+        Like a function: a bracket right after it, with any power on it, is its whole operand
+        (``d/dx(x^2) e^x`` is (2x)·eˣ, ``d/dx (x^2+1)^5`` the derivative of the power); without one
+        it takes the product after it, functions included, up to ``+``/``-``.
         """
         following = self.peek()
-        if following.kind is Kind.OPEN:
+        if following.kind is Kind.OPEN:  # the bracket, with any power on it: d/dx (x^2+1)^5
             operand = self.group(self.advance())
+            while self.peek().kind is Kind.SUPERSCRIPT or (
+                self.peek().kind is Kind.OPERATOR and self.peek().name == "^"
+            ):
+                operand = self.infix(operand, self.peek())
         elif following.kind in _OPERAND_STARTS or (following.kind is Kind.OPERATOR and following.name == "-"):
             operand = self.expression(_BARE_ARGUMENT)
         else:

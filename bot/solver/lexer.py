@@ -267,6 +267,25 @@ def read_leibniz(source: str, start: int) -> tuple[int, list[str], str] | None:
     return end, variables, function
 
 
+_LATEX_D = r"(?:d|\\partial|\\mathrm\{d\})"
+_LATEX_POWER = r"(?:\^\s*\{?\s*(?P<NAME>[0-9]+)\s*\}?)?"
+_LATEX_LEIBNIZ = re.compile(
+    r"\\[dt]?frac\s*\{\s*" + _LATEX_D + r"\s*" + _LATEX_POWER.replace("NAME", "order")
+    + r"\s*(?P<function>[A-Za-z])?\s*\}\s*\{(?P<below>(?:\s*" + _LATEX_D
+    + r"\s*[A-Za-z](?:\^\s*\{?\s*[0-9]+\s*\}?)?)+)\s*\}"
+)
+_LATEX_BELOW = re.compile(_LATEX_D + r"\s*(?P<var>[A-Za-z])" + _LATEX_POWER.replace("NAME", "power"))
+
+
+def _latex_leibniz_variables(match: re.Match[str]) -> list[str] | None:
+    """``\\frac{d^2}{dx^2}`` → ["x", "x"]; None when the orders above and below differ."""
+    variables: list[str] = []
+    for part in _LATEX_BELOW.finditer(match.group("below")):
+        variables += [part.group("var")] * int(part.group("power") or 1)
+    order = int(match.group("order") or 1)
+    return variables if len(variables) == order else None
+
+
 _DIGITS = frozenset("0123456789")
 _ASCII_LETTERS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
 _LETTERS = _ASCII_LETTERS | frozenset(GREEK_LETTERS)
@@ -670,6 +689,16 @@ class _Lexer:
             self.add(Kind.BAR, start, end, "|")
         elif command in _LATEX_IGNORED:
             self.i = end
+        elif command in _LATEX_FRACTIONS and (leibniz := _LATEX_LEIBNIZ.match(self.source, start)):
+            variables = _latex_leibniz_variables(leibniz)
+            if variables is None:
+                raise ParseError(
+                    f"the orders in the derivative at column {self.column(start)} do not match",
+                    hint="write \\frac{d^2}{dx^2} for a second derivative",
+                    column=self.column(start),
+                )
+            self.i = leibniz.end()
+            self.add(Kind.DERIVATIVE, start, self.i, ",".join(variables), word=leibniz.group("function") or "")
         elif command in _LATEX_FRACTIONS:
             self.i = end
             self.add(Kind.FUNCTION, start, end, "frac")

@@ -141,10 +141,14 @@ def leading_derivative(text: str) -> LeadingDerivative | None:
     return LeadingDerivative(tuple(variables), rest)
 
 
+# a power on the bracket: ^5, ^-1, ^(n+1), ^{2}, ⁵
+_POWER_TAIL = re.compile(r"^\s*(?:\^\s*(?:-?\s*[0-9A-Za-z.]+|\([^()]*\)|\{[^{}]*\})|[⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺]+)")
+
+
 def applies_to_all(rest: str) -> bool:
     """Whether an operator before ``rest`` differentiates all of it (up to a top-level ``=``):
-    not when a bracket right after it closes before more follows — ``d/dx(x^2) + 1 = 2x + 1`` is
-    (d/dx x²) + 1, as a textbook reads it."""
+    not when a bracket right after it (with any power on it) closes before more follows —
+    ``d/dx(x^2) + 1 = 2x + 1`` is (d/dx x²) + 1, as a textbook reads it; ``d/dx (x^2+1)^5`` is whole."""
     body = rest.lstrip()
     if body[:1] not in ("(", "["):
         return True
@@ -155,7 +159,7 @@ def applies_to_all(rest: str) -> bool:
         elif char in ")]}":
             depth -= 1
             if depth == 0:
-                following = body[index + 1 :].lstrip()
+                following = _POWER_TAIL.sub("", body[index + 1 :], count=1).lstrip()
                 return not following or following.startswith("=")
     return True
 

@@ -207,3 +207,16 @@ def test_big_integers_that_differ_by_one_are_not_equal(base, power):
 def test_tiny_differences_are_seen(claim):
     left, right = parse_equation(claim)
     assert not equivalent(left, right).equivalent
+
+
+@pytest.mark.parametrize(("typed", "expected"), [
+    (r"\frac{d}{dx} x^2 \sin x", sympy.diff(x**2 * sympy.sin(x), x)),
+    (r"\frac{d}{dx}\left(x^3\right)", sympy.diff(x**3, x)),
+    (r"\frac{d^2}{dx^2} x^4", sympy.diff(x**4, x, 2)),
+    (r"\frac{\partial}{\partial y} (x^2 y^3)", sympy.diff(x**2 * y**3, y)),
+    (r"\frac{\partial^2}{\partial x \partial y} (x^2 y^3)", sympy.diff(x**2 * y**3, x, y)),
+    (r"\dfrac{d}{dt} e^{2t}", sympy.diff(sympy.exp(2 * t), t)),
+    (r"\frac{1}{2} x", x / 2),  # an ordinary fraction is still one
+])
+def test_leibniz_pasted_from_latex(typed, expected):
+    assert _same(parse(typed), expected)

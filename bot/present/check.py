@@ -105,10 +105,12 @@ def check_derivative(var: str, expr_text: str, answer_text: str, order: int = 1)
     raw = sympy.diff(expr, x, order)
     verdict = equivalent(answer, raw)
     operator = derivative_operator(x, order)
+    typed_expr = _unbracketed(expr_text.strip())  # the claim echoed as typed: log_2 x stays log_2 x
+    typed_answer = f"`{strip_answer_name(answer_text).strip()}`"
     latex = (f"\\frac{{d^{{{order}}}}}{{d{sympy.latex(x)}^{{{order}}}}}" if order > 1 else f"\\frac{{d}}{{d{sympy.latex(x)}}}")
     if verdict.equivalent:
         lines = [
-            f"{CORRECT}: {operator}({plain(expr)}) = {fmt_expr(answer)}",
+            f"{CORRECT}: {operator}({typed_expr}) = {typed_answer}",
             "",
             *_evidence(verdict, "your answer", "the derivative"),
         ]
@@ -121,7 +123,7 @@ def check_derivative(var: str, expr_text: str, answer_text: str, order: int = 1)
             latex=f"{latex}\\left({fmt_latex(expr)}\\right) = {fmt_latex(answer)}",
         )
     correct = derive_with_steps(expr, x, order).result
-    lines = [f"❌ Not quite: {operator}({plain(expr)}) is {fmt_expr(correct)}, not {fmt_expr(answer)}."]
+    lines = [f"❌ Not quite: {operator}({typed_expr}) is {fmt_expr(correct)}, not {typed_answer}."]
     constant = _integration_constant(expr, answer, raw)
     if constant is None:
         lines += ["", *_evidence(verdict, "your answer", "the derivative")]
@@ -140,6 +142,18 @@ def check_derivative(var: str, expr_text: str, answer_text: str, order: int = 1)
         latex=f"{latex}\\left({fmt_latex(expr)}\\right) = {fmt_latex(correct)}",
         diagnosis=diagnosed(finding),
     )
+
+
+def _unbracketed(text: str) -> str:
+    """``(x^2 sin x)`` → ``x^2 sin x``: one pair of brackets around the whole text comes off."""
+    if not (text.startswith("(") and text.endswith(")")):
+        return text
+    depth = 0
+    for index, char in enumerate(text):
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if depth == 0 and index < len(text) - 1:
+            return text
+    return text[1:-1].strip()
 
 
 def _simpler_form(answer: sympy.Expr, raw: sympy.Expr) -> sympy.Expr | None:

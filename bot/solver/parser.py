@@ -115,6 +115,8 @@ def parse_point(text: str) -> tuple[sympy.Expr, ...]:
     Named coordinates are read too — ``x = 3``, ``x=1, y=2``, ``(x, y) = (1, 2)`` — and put in the
     order of the variables' names, which is the order every command takes its variables in unless
     told otherwise (``vars``)."""
+    if text.lstrip().startswith("="):  # `x0 = 1`: the keyword was the name
+        text = text.lstrip()[1:]
     tokens = tokenize(text)
     if any(token.kind is Kind.EQUALS for token in tokens):
         return _named_point(text)

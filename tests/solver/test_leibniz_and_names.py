@@ -167,7 +167,7 @@ def test_answers_are_not_taken_for_giving_up(typed):
 @pytest.mark.parametrize(("typed", "point"), [
     ("x = 3", (3,)), ("x=3", (3,)), ("x = pi/2", (sympy.pi / 2,)), ("x=1, y=2", (1, 2)),
     ("y = 2, x = 1", (1, 2)), ("(x, y) = (1, 2)", (1, 2)), ("(x = 1, y = 2)", (1, 2)),
-    ("x = 1, y = 2, z = -3", (1, 2, -3)), ("(1, 2)", (1, 2)), ("3", (3,)),
+    ("x = 1, y = 2, z = -3", (1, 2, -3)), ("(1, 2)", (1, 2)), ("3", (3,)), ("= 2", (2,)),
 ])
 def test_points_are_read_with_or_without_names(typed, point):
     assert parse_point(typed) == tuple(sympy.sympify(c) for c in point)

@@ -12,6 +12,7 @@ import sympy
 from bot.solver.parser import parse, parse_list
 from bot.solver.variables import symbol
 from content.generate import generate_question, grade_answer
+from content.questions import Question
 
 x, y = symbol("x"), symbol("y")
 
@@ -147,9 +148,12 @@ async def test_i_dont_know_points_to_hint_and_skip_and_keeps_the_try(bot):
     reply = await bot.say("/answer I don't know")
     assert reply.error is not None
     assert "/hint" in reply.error.message and "/skip" in reply.error.message
-    again = await bot.say("/answer x")
-    assert again.error is None  # the question was still open, and this was its first try
-    assert "One more try" in again.text or again.result == "True"
+    store = bot.app.services.store  # type: ignore[attr-defined]
+    learner = await store.get_or_create_user("console", "ana", "Ana", bot.clock())
+    still_open = await store.get_open_question(learner.id, "console::general")
+    assert still_open is not None and still_open.first_answer is None  # the try was not used up
+    right = await bot.say(f"/answer {Question.from_json(still_open.question_json).answer}")
+    assert right.result == "True"
 
 
 # --- exact numbers, huge numbers --------------------------------------------------------------------
@@ -212,3 +216,20 @@ async def test_readings_a_learner_may_not_mean_get_a_note(bot, text, note):
     reply = await bot.say(text)
     assert reply.error is None, reply.error
     assert "Note:" in reply.text and note in reply.text
+
+
+@pytest.mark.parametrize(("working", "marks"), [
+    ("/check f(x) = x^3 - 2x\nf'(x) = 3x^2 - 2\nf''(x) = 6x", "[True, True]"),
+    ("/check y = sin(2x)\ndy/dx = 2cos(2x)\nd²y/dx² = -4 sin(2x)", "[True, True]"),
+    ("/check f(x) = x^3 - 2x\nf'(x) = 3x^2 - 2\nf''(x) = 3x", "[True, False]"),
+    ("/check d/dx (x^2+1)^5\n= 5(x^2+1)^4 · d/dx(x^2 + 1)\n= 10x (x^2+1)^4", "[True, True]"),
+])
+async def test_each_line_naming_a_higher_derivative_differentiates_the_line_before(bot, working, marks):
+    reply = await bot.say(working)
+    assert reply.result == marks, reply.text
+
+
+async def test_a_wrong_second_differentiation_is_diagnosed_against_the_line_before(bot):
+    reply = await bot.say("/check f(x) = x^3 - 2x\nf'(x) = 3x^2 - 2\nf''(x) = 3x")
+    expected = sympy.diff(3 * x**2 - 2, x)
+    assert f"the derivative is `{sympy.sstr(expected)}`" in reply.text.replace("**", "^")

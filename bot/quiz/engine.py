@@ -46,7 +46,7 @@ from bot.quiz.results import (
 )
 from bot.quiz.srs import SpacedRepetition, rating_for, topic_mastery
 from bot.store import AnswerOutcome, AnswerRecord, CardChanged, CardUpdate, QuestionGone, Store
-from bot.store.rows import OpenQuestion, User
+from bot.store.rows import CardRow, FirstTryRecord, OpenQuestion, TryRecord, User
 from content.generate import generate_question, grade_answer
 from content.questions import Grade, Question, choice_labels
 
@@ -182,7 +182,8 @@ class QuizEngine:
         # A ParseError (or any grading error) propagates from here: nothing has been recorded.
         grade = await self._run(grade_answer, open_question.question_json, text, not retry_left)
         if retry_left and not grade.correct:
-            if await self._store.record_first_answer(open_question.id, text):
+            given = _try_of(question, open_question, text, grade, now, retry=False)
+            if await self._record_first_try(user, open_question, given, now):
                 return self._retry_result(question, grade)
             # A concurrent answer got there first: this one is the second try (or the question is gone).
             current = await self._store.get_open_question(user.id, channel_key)
@@ -211,6 +212,7 @@ class QuizEngine:
             now=now,
             skipped=False,
             retry=None if first_try else (text, grade.correct),
+            given=_try_of(question, open_question, text, grade, now, retry=not first_try),
         )
         today = now.astimezone(UTC).date()
         return AnswerResult(
@@ -301,6 +303,7 @@ class QuizEngine:
             xp_gained=0,
             now=now,
             skipped=True,
+            given=_try_of(question, open_question, "", None, now, retry=False, skipped=True),
         )
         return SkipResult(
             topic=self._topic_ref(question.topic_id),
@@ -473,12 +476,14 @@ class QuizEngine:
         xp_gained: int,
         now: datetime,
         skipped: bool,
+        given: TryRecord,
         retry: tuple[str, bool] | None = None,
     ) -> AnswerOutcome:
-        """Schedule the card and commit the answer; retried if another answer moved the card."""
+        """Schedule the card (unless the wrong first try did) and commit the answer with its try;
+        retried if another answer moved the card."""
         for attempt in range(_CARD_RETRIES):
             card = await self._store.get_card(user.id, open_question.topic_id)
-            reviewed = self._srs.review(card.state_json if card else None, rating, now)
+            update = None if rated_on_first_try(open_question, card) else self._card_update(card, rating, now)
             record = AnswerRecord(
                 user_id=user.id,
                 open_question_id=open_question.id,
@@ -491,15 +496,11 @@ class QuizEngine:
                 rating=int(rating),
                 xp_gained=xp_gained,
                 answered_at=now,
-                card=CardUpdate(
-                    state_json=reviewed.state_json,
-                    due=reviewed.due,
-                    last_review=reviewed.last_review,
-                    expected_version=card.version if card else 0,
-                ),
+                card=update,
                 skipped=skipped,
                 retry_answer=None if retry is None else retry[0],
                 retry_correct=None if retry is None else retry[1],
+                given=given,
             )
             try:
                 return await self._store.record_answer(record)
@@ -507,6 +508,35 @@ class QuizEngine:
                 raise UsageError(
                     "that question was already answered, skipped or replaced — ask for a new one with /quiz"
                 ) from None
+            except CardChanged:
+                if attempt == _CARD_RETRIES - 1:
+                    raise
+        raise AssertionError("unreachable")
+
+    def _card_update(self, card: CardRow | None, rating: Rating, now: datetime) -> CardUpdate:
+        reviewed = self._srs.review(card.state_json if card else None, rating, now)
+        return CardUpdate(
+            state_json=reviewed.state_json,
+            due=reviewed.due,
+            last_review=reviewed.last_review,
+            expected_version=card.version if card else 0,
+        )
+
+    async def _record_first_try(
+        self, user: User, open_question: OpenQuestion, given: TryRecord, now: datetime
+    ) -> bool:
+        """A wrong first try: kept, and the topic scheduled on it (Again), before the retry; False
+        if a concurrent answer got there first."""
+        for attempt in range(_CARD_RETRIES):
+            card = await self._store.get_card(user.id, open_question.topic_id)
+            record = FirstTryRecord(
+                user_id=user.id,
+                open_question_id=open_question.id,
+                given=given,
+                card=self._card_update(card, Rating.Again, now),
+            )
+            try:
+                return await self._store.record_first_try(record) is not None
             except CardChanged:
                 if attempt == _CARD_RETRIES - 1:
                     raise
@@ -530,6 +560,51 @@ class QuizEngine:
         """A reference even for a topic the curriculum no longer has (old stored questions)."""
         topic = self._topics.get(topic_id)
         return self._ref(topic) if topic else TopicRef(id=topic_id, title=topic_id, module=0, module_title="")
+
+
+def rated_on_first_try(open_question: OpenQuestion, card: CardRow | None) -> bool:
+    """Whether the card was rated on this question's wrong first try already (so its retry or skip
+    must not rate it again); a first answer kept before 0006 had not rated it."""
+    return (
+        open_question.first_answer is not None
+        and card is not None
+        and card.last_review is not None
+        and card.last_review >= open_question.asked_at
+    )
+
+
+def _try_of(
+    question: Question,
+    open_question: OpenQuestion,
+    text: str,
+    grade: Grade | None,
+    now: datetime,
+    *,
+    retry: bool,
+    skipped: bool = False,
+) -> TryRecord:
+    """The try an answer (or a skip) is, with what the learner model needs to read it."""
+    diagnosis = grade.diagnosis if grade is not None and not grade.correct else None
+    return TryRecord(
+        topic_id=open_question.topic_id,
+        question_id=open_question.question_id,
+        channel_key=open_question.channel_key,
+        answer_text=text,
+        correct=grade is not None and grade.correct,
+        answered_at=now,
+        kind=question.kind,
+        skills=question_skills(question),
+        aimed_at=getattr(question, "aimed_at", None),
+        retry=retry,
+        skipped=skipped,
+        hints_used=open_question.hints_used,
+        malrule=None if diagnosis is None else diagnosis.code,
+        malrule_where=None if diagnosis is None else diagnosis.where,
+    )
+
+
+def question_skills(question: Question) -> tuple[str, ...]:
+    return tuple(getattr(question, "skills", ()) or ())
 
 
 def current_streak(user: User, now: datetime) -> int:

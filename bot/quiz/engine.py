@@ -29,24 +29,25 @@ from typing import TYPE_CHECKING, Any, Protocol
 from fsrs import Rating
 
 from bot.errors import EmptyInput, InputTooLarge, UsageError
+from bot.quiz.progress import build_progress
 from bot.quiz.results import (
     AnswerChoice,
     AnswerResult,
     DueTopic,
     HintResult,
     LessonResult,
-    ModuleProgress,
     ProgressResult,
     QuestionResult,
     ReviewResult,
     SkipResult,
-    TopicProgress,
     TopicRef,
+    question_info,
     question_tag,
 )
-from bot.quiz.srs import SpacedRepetition, rating_for, topic_mastery
+from bot.quiz.srs import SpacedRepetition, rating_for
 from bot.store import AnswerOutcome, AnswerRecord, CardChanged, CardUpdate, QuestionGone, Store
 from bot.store.rows import CardRow, FirstTryRecord, OpenQuestion, TryRecord, User
+from bot.store.tries import tries_of
 from content.generate import generate_question, grade_answer
 from content.questions import Grade, Question, choice_labels
 
@@ -330,63 +331,21 @@ class QuizEngine:
         return ReviewResult(due=due, question=question, next_review=None)
 
     async def progress(self, learner: Learner) -> ProgressResult:
-        """Mastery per module and topic, XP, streak, accuracy and what is due."""
+        """Counts, mastery per skill and mistakes from the learner's tries; reviews from the cards."""
         now = self._clock()
         user = await self._user(learner, now)
-        rows = {row.topic_id: row for row in await self._store.progress_rows(user.id)}
-        modules = []
-        due_now = []
-        all_topics: list[TopicProgress] = []
-        for module in self._curriculum.modules:
-            topics = []
-            for topic in module.topics:
-                row = rows.get(topic.id)
-                card = row.card if row else None
-                attempts = row.attempts if row else 0
-                correct = row.correct if row else 0
-                answered = attempts - (row.skipped if row else 0)
-                retrievability = (
-                    self._srs.retrievability(card.state_json, now) if card is not None else None
-                )
-                progress = TopicProgress(
-                    topic=self._ref(topic),
-                    learned=row is not None and row.learned_at is not None,
-                    attempts=attempts,
-                    correct=correct,
-                    accuracy=correct / answered if answered else None,
-                    retrievability=retrievability,
-                    mastery=topic_mastery(retrievability or 0.0, correct, attempts),
-                    due=card.due if card else None,
-                )
-                topics.append(progress)
-                if card is not None and card.due <= now:
-                    due_now.append(DueTopic(progress.topic, card.due))
-            all_topics.extend(topics)
-            modules.append(
-                ModuleProgress(
-                    number=module.number,
-                    title=module.title,
-                    mastery=_mean([topic.mastery for topic in topics]),
-                    topics=tuple(topics),
-                )
-            )
-        answered_total = sum(row.attempts - row.skipped for row in rows.values())
-        correct_total = sum(row.correct for row in rows.values())
-        learned = {topic_id for topic_id, row in rows.items() if row.learned_at is not None}
-        next_lesson = self._curriculum.next_topic(learned)
-        return ProgressResult(
-            display_name=user.display_name,
-            xp=user.xp,
+        tries = [stored.record for stored in await tries_of(self._store, user.id)]
+        return build_progress(
+            user=user,
             streak_days=current_streak(user, now),
-            answered=answered_total,
-            correct=correct_total,
-            accuracy=correct_total / answered_total if answered_total else None,
-            mastery=_mean([topic.mastery for topic in all_topics]),
-            lessons_read=len(learned & self._topics.keys()),
-            modules=tuple(modules),
-            due_now=tuple(sorted(due_now, key=lambda item: item.due)),
+            tries=tries,
+            cards=await self._store.get_cards(user.id),
+            learned=await self._store.learned_topics(user.id),
+            curriculum=self._curriculum,
+            srs=self._srs,
+            ref=self._ref,
             next_review=await self._next_review(user, now),
-            next_lesson=None if next_lesson is None else self._ref(next_lesson),
+            now=now,
         )
 
     # -- internals --------------------------------------------------------------------------
@@ -463,6 +422,7 @@ class QuizEngine:
             expires_at=opened.expires_at,
             replaced=None if replaced is None else self._topic_ref(replaced.topic_id),
             tag=question_tag(opened.question_id, opened.asked_at),
+            info=question_info(question),
         )
 
     async def _record(
@@ -593,8 +553,8 @@ def _try_of(
         correct=grade is not None and grade.correct,
         answered_at=now,
         kind=question.kind,
-        skills=question_skills(question),
-        aimed_at=getattr(question, "aimed_at", None),
+        skills=question_info(question).skills,
+        aimed_at=question_info(question).aimed_at,
         retry=retry,
         skipped=skipped,
         hints_used=open_question.hints_used,
@@ -603,17 +563,9 @@ def _try_of(
     )
 
 
-def question_skills(question: Question) -> tuple[str, ...]:
-    return tuple(getattr(question, "skills", ()) or ())
-
-
 def current_streak(user: User, now: datetime) -> int:
     """The streak still alive at ``now``: it survives until a whole UTC day passes unanswered."""
     today = now.astimezone(UTC).date()
     if user.last_active_day is None or user.last_active_day < today - timedelta(days=1):
         return 0
     return user.streak_days
-
-
-def _mean(values: list[float]) -> float:
-    return sum(values) / len(values) if values else 0.0

@@ -189,6 +189,11 @@ class Store:
         async with self._writing() as connection:
             return _user((await connection.execute(statement)).one()._mapping)
 
+    async def find_user(self, platform: str, platform_user_id: str) -> User | None:
+        """The user of this platform identity, without creating one."""
+        row = await self._fetch_one("get_user", {"platform": platform, "platform_user_id": platform_user_id})
+        return None if row is None else _user(row)
+
     async def get_user(self, user_id: int) -> User | None:
         async with self._reading() as connection:
             row = (await connection.execute(select(users).where(users.c.id == user_id))).first()

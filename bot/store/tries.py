@@ -42,7 +42,7 @@ def stored_try(values: Mapping[Any, Any]) -> StoredTry:
 
 # What /forget me reports, in this order, and the table each count comes from.
 FORGOTTEN = (
-    ("tries", "tries (every answer you gave)"),
+    ("tries", "tries (every answer you gave, and skips)"),
     ("attempts", "answered questions"),
     ("cards", "review schedules"),
     ("open_questions", "open questions"),

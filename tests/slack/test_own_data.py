@@ -22,3 +22,19 @@ async def test_progress_export_uploads_the_csv_to_the_learners_direct_messages(s
         assert "calcbot-tries.csv" in exported.seen().text
     finally:
         await close_world(world)
+
+
+async def test_progress_shares_the_mastery_chart_beside_the_text(standin, tmp_path, worker_pool):
+    world = await open_world(standin, tmp_path, worker_pool, "socket")
+    try:
+        for _ in range(6):
+            await world.command("/quiz power-sum-rules")
+            answered = await world.command("/answer 12345*x^7")
+            if "Not quite" in answered.seen().text:
+                break
+        progress = await world.command("/progress")
+        assert "Mastery per skill" in progress.seen().text and progress.seen().images == 1
+        [upload] = [u for u in standin.uploads.values() if u.filename == "mastery.png"]
+        assert upload.data.startswith(b"\x89PNG\r\n\x1a\n")
+    finally:
+        await close_world(world)

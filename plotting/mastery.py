@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from plotting.style import INK, LABEL_SIZE, PALETTE, TICK_SIZE, TITLE_SIZE, new_figure, style_axes, to_png
+from plotting.style import (
+    INK,
+    LABEL_SIZE,
+    PALETTE,
+    TICK_SIZE,
+    TITLE_SIZE,
+    new_figure,
+    style_axes,
+    to_png,
+)
 
 MASTERED_COLOUR, LEARNING_COLOUR, LINE_COLOUR = PALETTE[2], PALETTE[0], PALETTE[1]
 

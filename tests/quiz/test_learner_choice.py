@@ -40,7 +40,7 @@ async def test_a_repeated_mistake_gets_aimed_practice_until_two_are_right(quiz: 
     assert first.retry_open and first.diagnosis is not None and first.diagnosis.code == CODE
     second = await quiz.engine.answer(ANA, CHANNEL, wrong)
     assert second.diagnosis is not None and second.diagnosis.code == CODE
-    for cleared in range(2):
+    for _ in range(2):
         aimed = await quiz.engine.ask(ANA, CHANNEL)
         assert aimed.info is not None and aimed.info.aimed_at == CODE and "chain_rule" in aimed.info.skills
         assert aimed.why is not None and "inside's derivative" in aimed.why

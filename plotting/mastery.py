@@ -27,7 +27,10 @@ def render_mastery(skills: Sequence[tuple[str, float]], *, mastered_at: float = 
     names = [name for name, _ in skills]
     values = [min(1.0, max(0.0, value)) for _, value in skills]
     height_px = max(300, 110 + 42 * len(skills))
-    figure = new_figure(height_px=height_px, layout="constrained")
+    figure = new_figure(height_px=height_px)  # margins set by hand: a layout engine costs more than the drawing
+    label_px = 14 + 8.5 * max(len(name) for name in names)
+    figure.subplots_adjust(left=min(0.6, label_px / 800), right=0.97, top=1 - 50 / height_px,
+                           bottom=65 / height_px)
     axes = figure.subplots()
     rows = list(range(len(skills)))[::-1]  # the first skill at the top
     colours = [MASTERED_COLOUR if value >= mastered_at else LEARNING_COLOUR for value in values]

@@ -55,7 +55,6 @@ from bot.quiz.results import (
 from bot.quiz.srs import SpacedRepetition, rating_for
 from bot.store import AnswerOutcome, AnswerRecord, CardChanged, CardUpdate, QuestionGone, Store
 from bot.store.rows import CardRow, FirstTryRecord, OpenQuestion, TryRecord, User
-from bot.store.tries import tries_of
 from content.generate import generate_aimed, generate_for_skill, generate_question, grade_answer
 from content.questions import Grade, Question, choice_labels
 
@@ -169,7 +168,7 @@ class QuizEngine:
         for card in await self._store.due_cards(user.id, now):  # due reviews keep their place
             if card.topic_id in self._topics:
                 return await self._ask_topic(user, channel_key, self._topics[card.topic_id], now)
-        tries = [stored.record for stored in await tries_of(self._store, user.id)]
+        tries = await self._store.evidence(user.id)
         learned = await self._store.learned_topics(user.id)
         reached = reached_topics(self._curriculum, learned, {given.topic_id for given in tries})
         focus = choose_focus(model_tries(tries), reached_skills(reached))
@@ -359,7 +358,7 @@ class QuizEngine:
         """Counts, mastery per skill and mistakes from the learner's tries; reviews from the cards."""
         now = self._clock()
         user = await self._user(learner, now)
-        tries = [stored.record for stored in await tries_of(self._store, user.id)]
+        tries = await self._store.evidence(user.id)
         return build_progress(
             user=user,
             streak_days=current_streak(user, now),

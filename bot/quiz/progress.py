@@ -32,13 +32,14 @@ from bot.quiz.results import (
     TryCounts,
 )
 from bot.quiz.srs import SpacedRepetition
-from bot.store.rows import CardRow, TryRecord, User
+from bot.store.rows import CardRow, TryEvidence, User
 
 if TYPE_CHECKING:
+    from bot.learner import Try
     from content.catalog import Curriculum, Topic
 
 
-def count_tries(tries: Iterable[TryRecord]) -> TryCounts:
+def count_tries(tries: Iterable[TryEvidence]) -> TryCounts:
     answered = correct = retried = skipped = 0
     for given in tries:
         if given.skipped:
@@ -56,7 +57,7 @@ def build_progress(
     *,
     user: User,
     streak_days: int,
-    tries: Sequence[TryRecord],
+    tries: Sequence[TryEvidence],
     cards: Sequence[CardRow],
     learned: set[str],
     curriculum: Curriculum,
@@ -65,7 +66,7 @@ def build_progress(
     next_review: DueTopic | None,
     now: datetime,
 ) -> ProgressResult:
-    by_topic: dict[str, list[TryRecord]] = {}
+    by_topic: dict[str, list[TryEvidence]] = {}
     for given in tries:
         by_topic.setdefault(given.topic_id, []).append(given)
     card_of = {card.topic_id: card for card in cards}
@@ -87,6 +88,7 @@ def build_progress(
                 due_now.append(DueTopic(progress.topic, card.due))
         modules.append(ModuleProgress(number=module.number, title=module.title, topics=tuple(topics)))
     topic_ids = {topic.id for topic in curriculum.topics()}
+    model = model_tries(tries)
     next_lesson = curriculum.next_topic(learned)
     return ProgressResult(
         display_name=user.display_name,
@@ -95,17 +97,17 @@ def build_progress(
         counts=count_tries(tries),
         lessons_read=len(learned & topic_ids),
         modules=tuple(modules),
-        skills=skill_mastery(tries),
-        mistakes=mistakes_seen(tries, curriculum, ref),
+        skills=skill_mastery(model),
+        mistakes=mistakes_seen(model, curriculum, ref),
         due_now=tuple(sorted(due_now, key=lambda item: item.due)),
         next_review=next_review,
         next_lesson=None if next_lesson is None else ref(next_lesson),
     )
 
 
-def skill_mastery(tries: Sequence[TryRecord]) -> tuple[SkillMastery, ...]:
+def skill_mastery(tries: Sequence[Try]) -> tuple[SkillMastery, ...]:
     """P(known) per skill with evidence, in the course's skill order."""
-    known = mastery(model_tries(tries))
+    known = mastery(tries)
     order = {skill: index for index, skill in enumerate(SKILLS)}
     return tuple(
         SkillMastery(skill, skill_name(skill), value, value >= MASTERED)
@@ -114,12 +116,12 @@ def skill_mastery(tries: Sequence[TryRecord]) -> tuple[SkillMastery, ...]:
 
 
 def mistakes_seen(
-    tries: Sequence[TryRecord], curriculum: Curriculum, ref: Callable[[Topic], TopicRef]
+    tries: Sequence[Try], curriculum: Curriculum, ref: Callable[[Topic], TopicRef]
 ) -> tuple[MistakeSeen, ...]:
     """The diagnosed mistakes, most frequent first, each with the lesson that fixes it."""
     topics = {topic.id: topic for topic in curriculum.topics()}
     found = []
-    for code, count in mistakes(model_tries(tries)):
+    for code, count in mistakes(tries):
         lesson = lesson_of_malrule(code)
         found.append(MistakeSeen(code, count, mistake_words(code),
                                  ref(topics[lesson]) if lesson in topics else None))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import NamedTuple
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,6 +97,20 @@ class TryRecord:
     hints_used: int = 0
     malrule: str | None = None  # the diagnosed mistake's code
     malrule_where: str | None = None  # where it happened, SymPy syntax
+
+
+class TryEvidence(NamedTuple):
+    """What the learner model and /progress read of one try (a plain tuple: a learner may have
+    thousands, read on every /quiz and /progress)."""
+
+    topic_id: str
+    kind: str
+    skills: str  # space-separated skill ids ("" before skills existed)
+    aimed_at: str | None
+    correct: bool
+    retry: bool
+    skipped: bool
+    malrule: str | None
 
 
 @dataclass(frozen=True, slots=True)

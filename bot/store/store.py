@@ -35,6 +35,7 @@ from bot.store.rows import (
     FirstTryRecord,
     OpenQuestion,
     ProgressRow,
+    TryEvidence,
     TryRecord,
     User,
 )
@@ -57,7 +58,7 @@ class Store:
         if direct is not None:
             self._direct_reads = {
                 name: compile_direct(getattr(self._answer_statements, name), engine)
-                for name in ("get_user", "get_open_question", "get_card")
+                for name in ("get_user", "get_open_question", "get_card", "evidence")
             }
             self._direct_answers = {
                 case: compile_direct(statement, engine)
@@ -532,6 +533,16 @@ class Store:
                 self._answer_statements.insert_try, {"user_id": user_id, **_try_values(given)}
             ).scalar_one()
         )
+
+    async def evidence(self, user_id: int) -> list[TryEvidence]:
+        """The learner's tries as the learner model reads them, oldest first (on every /quiz and
+        /progress: on PostgreSQL straight through asyncpg, see direct.py)."""
+        if self._direct is not None:
+            rows = await self._direct.fetch(self._direct_reads["evidence"], {"user_id": user_id})
+        else:
+            async with self._reading() as connection:
+                rows = list(await connection.execute(self._answer_statements.evidence, {"user_id": user_id}))
+        return [TryEvidence(*row) for row in rows]
 
     async def attempts(self, user_id: int, *, limit: int = 50) -> list[Attempt]:
         """The user's latest attempts, newest first."""

@@ -137,6 +137,8 @@ async def main(tries: int, users: int, queries: int) -> None:
             quiz_times.append((time.perf_counter() - t0) * 1000)
             quiz_less_generation.append(quiz_times[-1] - runner.spent * 1000)
         assert last is not None and last.counts.answered > 0 and last.skills
+        load = os.getloadavg()
+        print(f"(load average during the run: {load[0]:.1f} on {os.cpu_count()} cores)")
         print(_summary("/progress", progress_times))
         print(_summary("/quiz", quiz_times))
         print(_summary("/quiz less generating the question (SymPy, in the worker pool)", quiz_less_generation))

@@ -85,3 +85,23 @@ async def test_with_no_aim_the_weakest_reached_skill_is_practised(quiz: Quiz) ->
     asked = await quiz.engine.ask(ANA, CHANNEL)
     assert asked.info is not None and "power_rule" not in asked.info.skills[:1]
     assert asked.why is not None and "Next:" in asked.why
+
+
+async def test_a_wrong_multiple_choice_pick_is_kept_with_the_mistake_that_built_it(quiz: Quiz) -> None:
+    from content.questions import choice_labels
+
+    for _ in range(30):
+        await quiz.engine.ask(ANA, CHANNEL, "jacobian matrix")
+        question = await quiz.open_question()
+        built = [(label, code) for label, code in zip(choice_labels(len(question.choices)),
+                                                       question.choice_malrules, strict=False) if code]
+        if question.kind == "choice" and built:
+            break
+    else:
+        raise AssertionError("no multiple-choice question with a diagnosed distractor in 30 tries")
+    label, code = built[0]
+    result = await quiz.engine.answer(ANA, CHANNEL, label)
+    assert not result.correct and result.diagnosis is not None and result.diagnosis.code == code
+    user = await quiz.store.get_or_create_user(ANA.platform, ANA.id, ANA.name, quiz.clock())
+    [kept] = await tries_of(quiz.store, user.id)
+    assert (kept.record.kind, kept.record.malrule, kept.record.answer_text) == ("choice", code, label)

@@ -26,6 +26,7 @@ Decisions:
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import random
 from collections.abc import Awaitable, Callable
@@ -165,11 +166,13 @@ class QuizEngine:
         user = await self._user(learner, now)
         if topic_text:  # a topic asked for is never overridden
             return await self._ask_topic(user, channel_key, self._curriculum.find(topic_text), now)
-        for card in await self._store.due_cards(user.id, now):  # due reviews keep their place
+        # Read together: one round trip's wait instead of three.
+        due, tries, learned = await asyncio.gather(
+            self._store.due_cards(user.id, now), self._store.evidence(user.id), self._store.learned_topics(user.id)
+        )
+        for card in due:  # due reviews keep their place
             if card.topic_id in self._topics:
                 return await self._ask_topic(user, channel_key, self._topics[card.topic_id], now)
-        tries = await self._store.evidence(user.id)
-        learned = await self._store.learned_topics(user.id)
         reached = reached_topics(self._curriculum, learned, {given.topic_id for given in tries})
         focus = choose_focus(model_tries(tries), reached_skills(reached))
         if focus.aimed_at is not None:
@@ -358,17 +361,22 @@ class QuizEngine:
         """Counts, mastery per skill and mistakes from the learner's tries; reviews from the cards."""
         now = self._clock()
         user = await self._user(learner, now)
-        tries = await self._store.evidence(user.id)
+        tries, cards, learned, next_review = await asyncio.gather(
+            self._store.evidence(user.id),
+            self._store.get_cards(user.id),
+            self._store.learned_topics(user.id),
+            self._next_review(user, now),
+        )
         return build_progress(
             user=user,
             streak_days=current_streak(user, now),
             tries=tries,
-            cards=await self._store.get_cards(user.id),
-            learned=await self._store.learned_topics(user.id),
+            cards=cards,
+            learned=learned,
             curriculum=self._curriculum,
             srs=self._srs,
             ref=self._ref,
-            next_review=await self._next_review(user, now),
+            next_review=next_review,
             now=now,
         )
 

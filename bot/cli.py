@@ -46,6 +46,10 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(f"calcbot: bad configuration — {problems}")
     logging.basicConfig(level=settings.log_level.upper(), stream=sys.stderr,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    if args.command == "console":
+        from bot.workers import prepare_fork_server
+
+        prepare_fork_server()  # the workers warm up while this process imports the rest
     try:
         if args.command == "console":
             runtime.run(_console(settings, args))
@@ -60,7 +64,7 @@ def main(argv: list[str] | None = None) -> None:
 
 
 async def _console(settings: object, args: argparse.Namespace) -> None:
-    from bot.adapters.console import run_console
+    from bot.adapters.console import cancel_and_wait, run_console
     from bot.app import build_app, utc_now
     from bot.core.config import Settings
 
@@ -74,8 +78,7 @@ async def _console(settings: object, args: argparse.Namespace) -> None:
         except Exception as error:
             sys.exit(f"calcbot: --clock: {error}")
     app = await build_app(settings, db_path=args.db, clock=clock or utc_now)
-    # At a terminal the prompt shows while the workers start; piped input needs them at once anyway.
-    warming = asyncio.create_task(app.warm()) if sys.stdin.isatty() and not args.json else None
+    warming = asyncio.create_task(app.warm())  # fork the workers while the first line is read
     try:
         user = args.user or _login_name()
         await run_console(
@@ -91,9 +94,8 @@ async def _console(settings: object, args: argparse.Namespace) -> None:
             admins=frozenset(n.strip() for n in args.admins.split(",") if n.strip()) if args.admins else None,
         )
     finally:
-        if warming is not None:
-            warming.cancel()
-        await app.close()
+        await cancel_and_wait(warming)
+        await runtime.finish(app.close())
 
 
 async def _discord(settings: object) -> None:

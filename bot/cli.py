@@ -54,6 +54,7 @@ def main(argv: list[str] | None = None) -> None:
         if args.command == "console":
             runtime.run(_console(settings, args))
         elif args.command == "discord":
+            require_extra("discord")
             runtime.run(_discord(settings))
         elif args.command == "slack":
             _slack(settings, args)
@@ -98,6 +99,23 @@ async def _console(settings: object, args: argparse.Namespace) -> None:
         await runtime.finish(app.close())
 
 
+# The optional extras each platform needs: (pip extra, its modules, what the user knows it as).
+EXTRAS = {"discord": ("discord", ("discord",), "discord.py"),
+          "slack": ("slack", ("slack_bolt", "slack_sdk", "aiohttp"), "slack-bolt")}
+
+
+def require_extra(platform: str) -> None:
+    """Exit with the install command when a platform's libraries are missing (``make run`` installs
+    only the console), instead of an ImportError traceback."""
+    import importlib.util
+
+    extra, modules, library = EXTRAS[platform]
+    missing = [name for name in modules if importlib.util.find_spec(name) is None]
+    if missing:
+        sys.exit(f"calcbot: `calcbot {platform}` needs {library}, which is not installed — run `make extras` "
+                 f"in the calcbot checkout (or `pip install -e '.[{extra}]'` there)")
+
+
 async def _discord(settings: object) -> None:
     from bot.adapters.discord.runner import ConfigurationError, run_discord
     from bot.core.config import Settings
@@ -130,6 +148,7 @@ def _slack(settings: object, args: argparse.Namespace) -> None:
 
         print(manifest_yaml(all_commands(), name=args.name, public_url=args.url), end="")
         return
+    require_extra("slack")
     from bot.adapters.slack.runner import SlackStartError, run_slack
     from bot.core.config import Settings
 

@@ -11,6 +11,7 @@ import pytest
 
 from bot import cli
 
+
 @pytest.fixture
 def clean_env(monkeypatch, tmp_path):
     for name in list(os.environ):

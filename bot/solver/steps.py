@@ -64,6 +64,9 @@ class Derivation:
     result: sympy.Expr  # simplified
     derivatives: tuple[sympy.Expr, ...] = ()  # the simplified 1st, 2nd, … derivatives
     omitted_steps: tuple[int, ...] = ()  # per order: steps computed but not listed (too many)
+    # For a sum: each top-level term and what the rules made of it (first order, untidied), so the
+    # answer can list its terms in the learner's order without differentiating each term again.
+    term_derivatives: tuple[tuple[sympy.Expr, sympy.Expr], ...] = ()
 
 
 def derive_with_steps(expr: sympy.Expr, var: sympy.Symbol, order: int = 1) -> Derivation:
@@ -96,6 +99,7 @@ def derive_with_steps(expr: sympy.Expr, var: sympy.Symbol, order: int = 1) -> De
         result=current,
         derivatives=tuple(derivatives),
         omitted_steps=tuple(builder.omitted),
+        term_derivatives=tuple(builder.term_derivatives),
     )
 
 
@@ -198,6 +202,7 @@ class _StepBuilder:
         self.var = var
         self.steps: list[Step] = []
         self.omitted: list[int] = []
+        self.term_derivatives: list[tuple[sympy.Expr, sympy.Expr]] = []
         self._order = 1
         self._listed_this_order = 0
         self._placeholder = symbol(_free_name(avoid))
@@ -253,7 +258,10 @@ class _StepBuilder:
         signed = [_split_sign(term) for term in terms]
         after = sympy.Add(*(sign * self._d(part) for sign, part in signed))
         self._record("sum", self._d(expr), after, note, depth)
-        return sympy.Add(*(sign * self.derivative(part, depth + 1) for sign, part in signed))
+        derivatives = [sign * self.derivative(part, depth + 1) for sign, part in signed]
+        if depth == 0 and self._order == 1:
+            self.term_derivatives = list(zip(terms, derivatives, strict=True))
+        return sympy.Add(*derivatives)
 
     def _mul(self, expr: sympy.Mul, depth: int) -> sympy.Expr:
         x = self.var

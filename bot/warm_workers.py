@@ -7,15 +7,9 @@ from __future__ import annotations
 
 import logging
 
-
-def _warm_up() -> None:
-    from bot.present.derivative import derive, slope
-
-    derive("x^2 sin x")
-    slope("x^2", "1")  # draws the tangent figure: matplotlib's first figure is the slow one
-
+from bot.workers import warm_up
 
 try:
-    _warm_up()
+    warm_up()
 except Exception:  # a failed warm-up costs speed, never correctness (and must not stop the fork server)
     logging.getLogger("calcbot.workers").info("worker warm-up failed", exc_info=True)

@@ -42,15 +42,16 @@ def bot_token(settings: Settings) -> str:
     """DISCORD_TOKEN, checked before anything connects: set, and shaped like a bot token.
 
     A bot token is three dot-separated parts; what people paste by mistake from the same portal
-    (the Application ID, the Public Key, the OAuth2 Client Secret) has no dot.
+    (the Application ID, the Public Key, the OAuth2 Client Secret) has a shape of its own.
     """
     token = settings.discord_token.get_secret_value().strip() if settings.discord_token is not None else ""
     if not token:
         raise ConfigurationError("DISCORD_TOKEN is not set (the bot token from the Developer Portal's Bot page)")
     token = token.removeprefix("Bot ").strip()
-    if "." not in token:
-        kind = ("the Application ID" if token.isdigit() else
-                "the Public Key" if re.fullmatch(r"[0-9a-f]{64}", token) else "perhaps the Client Secret")
+    kind = ("the Application ID" if re.fullmatch(r"\d{15,22}", token) else
+            "the Public Key" if re.fullmatch(r"[0-9a-f]{64}", token) else
+            "perhaps the Client Secret" if re.fullmatch(r"[A-Za-z0-9_-]{32}", token) else None)
+    if kind is not None:  # anything else goes to Discord, which says whether it is a token
         raise ConfigurationError(f"DISCORD_TOKEN is not a bot token ({kind}): use the token from the Developer "
                                  "Portal's Bot page (Reset Token), three parts separated by dots")
     return token

@@ -24,6 +24,7 @@ from bot.solver.equivalence import Equivalence, equivalent
 from bot.solver.parser import parse, parse_list, split_top_level
 from bot.solver.terms import compare_terms
 from content.catalog import curriculum
+from content.figures import grade_picture
 from content.generators import GENERATORS
 from content.questions import Grade, Question, choice_labels
 
@@ -55,6 +56,9 @@ def generate_from(topic_id: str, generator_name: str, seed: int) -> Question:
         solution_command=draft.solution_command,
         tolerance=draft.tolerance,
         significant_figures=draft.significant_figures,
+        choice_malrules=draft.choice_malrules,
+        choice_notes=draft.choice_notes,
+        figure=draft.figure,
     )
 
 
@@ -84,6 +88,8 @@ _REVEALING = ("**Corrected answer:**",)  # the diagnosis's last line: kept back 
 def _grade(question: Question, text: str, reveal: bool) -> Grade:
     if question.kind == "choice":
         return _grade_choice(question, text)
+    if question.kind == "picture":
+        return grade_picture(question, text)
     if question.kind == "matrix":
         return _grade_matrix(question, text, reveal)
     if question.kind == "vector":

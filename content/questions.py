@@ -8,6 +8,9 @@ our own parser when graded (never ``sympify``). Formats by kind:
 - ``vector``: a tuple, ``(a, b)``, each component in SymPy syntax.
 - ``matrix``: nested lists by rows, ``[[a, b], [c, d]]`` (the course's row-by-row layout).
 - ``choice``: the correct label, ``"A"``, ``"B"``, …; ``choices`` holds the texts in label order.
+- ``picture``: the correct label of a lettered panel of the question's image; ``choices`` holds
+  neutral names ("panel A", …), ``choice_notes`` what each panel shows (said after a pick), and
+  ``figure`` the JSON spec the image is drawn from (``content.figures``), so it can be redrawn.
 """
 
 from __future__ import annotations
@@ -17,7 +20,8 @@ from dataclasses import asdict, dataclass
 
 from bot.present.answer import Diagnosed
 
-KINDS = ("expression", "number", "vector", "matrix", "choice")
+KINDS = ("expression", "number", "vector", "matrix", "choice", "picture")
+CHOICE_KINDS = ("choice", "picture")  # answered by a letter (or a button)
 
 
 @dataclass(frozen=True)
@@ -35,11 +39,15 @@ class Question:
     # When > 0: a number (or numeric entry) is right if it agrees with the answer to this many
     # significant figures — what the prompt asks for — and ``tolerance`` is not used.
     significant_figures: int = 0
+    # A mistake's mal-rule code per choice (None: not a mal-rule's result), so a wrong pick counts as it.
+    choice_malrules: tuple[str | None, ...] = ()
+    choice_notes: tuple[str, ...] = ()  # per choice: what it is, said when it is picked (picture questions)
+    figure: str = ""  # picture questions: the JSON spec the image is drawn from
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
             raise ValueError(f"question kind must be one of {KINDS}, not {self.kind!r}")
-        if self.kind == "choice" and self.answer not in choice_labels(len(self.choices)):
+        if self.kind in CHOICE_KINDS and self.answer not in choice_labels(len(self.choices)):
             raise ValueError(f"choice answer {self.answer!r} is not one of the labels")
 
     def to_json(self) -> str:
@@ -50,6 +58,8 @@ class Question:
         data = json.loads(s)
         data["choices"] = tuple(data.get("choices", ()))
         data["hints"] = tuple(data.get("hints", ()))
+        data["choice_malrules"] = tuple(data.get("choice_malrules", ()))
+        data["choice_notes"] = tuple(data.get("choice_notes", ()))
         return Question(**data)
 
 

@@ -48,7 +48,7 @@ from bot.quiz.srs import SpacedRepetition, rating_for, topic_mastery
 from bot.store import AnswerOutcome, AnswerRecord, CardChanged, CardUpdate, QuestionGone, Store
 from bot.store.rows import OpenQuestion, User
 from content.generate import generate_question, grade_answer
-from content.questions import Grade, Question, choice_labels
+from content.questions import CHOICE_KINDS, Grade, Question, choice_labels
 
 if TYPE_CHECKING:
     from content.catalog import Curriculum, Topic
@@ -81,7 +81,7 @@ class Learner(Protocol):
 def has_retry(question: Question) -> bool:
     """Every question but multiple choice gets one retry after feedback: a second pick among the
     options left would be a guess, not a correction."""
-    return question.kind != "choice"
+    return question.kind not in CHOICE_KINDS
 
 
 def xp_for(correct: bool, hints_used: int) -> int:

@@ -47,6 +47,9 @@ class Draft:
     solution_command: str = ""
     tolerance: float = 1e-6
     significant_figures: int = 0  # see Question.significant_figures
+    choice_malrules: tuple[str | None, ...] = ()  # see Question.choice_malrules
+    choice_notes: tuple[str, ...] = ()  # see Question.choice_notes
+    figure: str = ""  # see Question.figure
 
 
 Generator = Callable[[int], Draft]

@@ -36,6 +36,9 @@ _SURFACES = (
 )
 
 
+_SHIFTS = (sympy.Integer(0), sympy.Rational(1, 2), -sympy.Rational(1, 2))
+
+
 def arrow_grid() -> tuple[np.ndarray, np.ndarray]:
     inset = 0.08 * (BOX[1] - BOX[0])
     return np.meshgrid(np.linspace(BOX[0] + inset, BOX[1] - inset, ARROW_SAMPLES),
@@ -53,8 +56,8 @@ def field_gap(u1: np.ndarray, v1: np.ndarray, u2: np.ndarray, v2: np.ndarray) ->
 
 
 def gradient_arrows(seed: int) -> Draft:
-    index, sign = pick(seed, range(len(_SURFACES)), (1, -1))
-    f = sign * _SURFACES[index]
+    index, sign, h, k = pick(seed, range(len(_SURFACES)), (1, -1), _SHIFTS, _SHIFTS)
+    f = sign * _SURFACES[index].xreplace({x: x - h, y: y - k})
     fx, fy = gradient_of(f)
     rng = random.Random(seed)
     others = [sign2 * g for g in _SURFACES if g != _SURFACES[index] for sign2 in (1, -1)]

@@ -25,7 +25,16 @@ from bot.present.answer import Diagnosed
 from bot.solver.parser import parse
 from bot.solver.variables import symbol
 from content.questions import Grade, Question, choice_labels
-from plotting.quiz_panels import Arrows, Contours, Curve, Marker, Panel, Path, QuizFigure, render_quiz_figure
+from plotting.quiz_panels import (
+    Arrows,
+    Contours,
+    Curve,
+    Marker,
+    Panel,
+    Path,
+    QuizFigure,
+    render_quiz_figure,
+)
 from plotting.quiz_words import alt_text
 from plotting.sampling import numeric_function
 

@@ -35,7 +35,7 @@ def curve_words(curve: Curve) -> str:
     span = float(np.ptp(y))
     if span < 1e-9:
         return f"a flat line at y = {number(float(y[0]))}"
-    turns = []
+    turns: list[tuple[str, float, float]] = []
     for i in range(1, len(y) - 1):
         if (y[i] - y[i - 1]) * (y[i + 1] - y[i]) < 0:
             kind = "a peak" if y[i] > y[i - 1] else "a dip"

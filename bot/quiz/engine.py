@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from fsrs import Rating
 
+from bot.core.reply import Image
 from bot.errors import EmptyInput, InputTooLarge, UsageError
 from bot.quiz.results import (
     AnswerChoice,
@@ -47,6 +48,7 @@ from bot.quiz.results import (
 from bot.quiz.srs import SpacedRepetition, rating_for, topic_mastery
 from bot.store import AnswerOutcome, AnswerRecord, CardChanged, CardUpdate, QuestionGone, Store
 from bot.store.rows import OpenQuestion, User
+from content.figures import question_image
 from content.generate import generate_question, grade_answer
 from content.questions import CHOICE_KINDS, Grade, Question, choice_labels
 
@@ -450,6 +452,7 @@ class QuizEngine:
             expires_at=now + self._question_lifetime,
         )
         labels = choice_labels(len(question.choices))
+        image = await self._picture(question)
         return QuestionResult(
             topic=self._ref(topic),
             question_id=question.id,
@@ -460,7 +463,15 @@ class QuizEngine:
             expires_at=opened.expires_at,
             replaced=None if replaced is None else self._topic_ref(replaced.topic_id),
             tag=question_tag(opened.question_id, opened.asked_at),
+            image=image,
         )
+
+    async def _picture(self, question: Question) -> Image | None:
+        """A picture question's image, drawn from its stored spec in the worker pool."""
+        if question.kind != "picture":
+            return None
+        png, alt = await self._run(question_image, question.to_json())
+        return Image(name=f"quiz-{question.id.split('/')[1]}.png", png=png, alt=alt)
 
     async def _record(
         self,

@@ -6,6 +6,7 @@ import hashlib
 from dataclasses import dataclass
 from datetime import datetime
 
+from bot.core.reply import Image
 from bot.present.answer import Diagnosed
 
 
@@ -47,12 +48,13 @@ class QuestionResult:
     topic: TopicRef
     question_id: str
     prompt: str  # Markdown
-    kind: str  # "expression" | "number" | "vector" | "matrix" | "choice"
+    kind: str  # "expression" | "number" | "vector" | "matrix" | "choice" | "picture"
     choices: tuple[AnswerChoice, ...]
     hints_available: int
     expires_at: datetime
     replaced: TopicRef | None  # the topic of the open question this one replaced, if any
     tag: str = ""  # question_tag of this asking
+    image: Image | None = None  # a picture question's one image (its panels A–D), with alt text
 
 
 @dataclass(frozen=True, slots=True)

@@ -144,7 +144,10 @@ def _linearisation(spec: dict[str, Any]) -> QuizFigure:
     points = [float(p) for p in spec["points"]]
     values = sample(f, np.array(points))
     markers = tuple(Marker(px, float(py), label) for label, px, py in zip(choice_labels(len(points)), points, values, strict=True))
-    panel = Panel("", (lo, hi), robust_ylim([fy, values], pad=0.1), curves=(Curve(x, fy, "given"), Curve(x, ly, "line")),
+    # Framed on the points and the line: the cubic's far ends may leave the view, the touching may not.
+    bottom, top = min(float(values.min()), float(ly.min())), max(float(values.max()), float(ly.max()))
+    margin = 0.25 * max(top - bottom, 1e-6)
+    panel = Panel("", (lo, hi), (bottom - margin, top + margin), curves=(Curve(x, fy, "given"), Curve(x, ly, "line")),
                   markers=markers)
     title = f"The straight line y = {spec['line_text']} is the linearisation of f at one of the points A–D. Which?"
     return QuizFigure(title, (panel,), notes=(f"The curve is f(x) = {spec['f_text']}.",))

@@ -254,6 +254,8 @@ def _clipped_gap(a: np.ndarray, b: np.ndarray, view: float) -> float:
 
 # --- at which point was this linearisation taken --------------------------------------------------
 
+MAX_POINT_SPREAD = 4  # wider, and the cubic's ends squash the middle where the points are
+
 
 def linearisation_point(seed: int) -> Draft:
     p, q, k, a2 = pick(seed, (-3, -2, -1, 1, 2, 3), (-3, -2, -1, 0, 1), (2, 3, 4), tuple(range(-4, 5)))
@@ -271,8 +273,10 @@ def linearisation_point(seed: int) -> Draft:
         if all(abs(other - p0) >= sympy.Rational(7, 10) for p0 in points):
             points.append(other)
             break
-    if len(points) < 4 or any(abs(s - t) < sympy.Rational(7, 10) for i, s in enumerate(points) for t in points[:i]):
-        return linearisation_point(seed + 7919)  # the grid's rare near-coincidences: the next seed's question
+    crowded = any(abs(s - t) < sympy.Rational(7, 10) for i, s in enumerate(points) for t in points[:i])
+    if len(points) < 4 or crowded or max(points) - min(points) > MAX_POINT_SPREAD:
+        # Points too close to tell apart, or too far apart to see the touching: another grid point's question.
+        return linearisation_point(seed + 7919)
     lo, hi = float(min(points)) - 0.9, float(max(points)) + 0.9
     notes = [
         "the point where the line touches f: the same value and the same slope",
@@ -299,7 +303,7 @@ def linearisation_point(seed: int) -> Draft:
                   "value and slope."),
         solution_command=f"/taylor {plain(f)} at {decimal(a)} order 1",
         choice_malrules=(None,) * 4,
-        choice_notes=tuple(f"{notes[i]} (x = {decimal(points[i])})" for i in order),
+        choice_notes=tuple(f"{notes[i]} (x ≈ {float(points[i]):.3g})".replace("-", "−") for i in order),
         figure=json.dumps(figure, ensure_ascii=False, sort_keys=True),
     )
     return draft

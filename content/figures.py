@@ -21,6 +21,7 @@ import numpy as np
 import sympy
 
 from bot.errors import BadArgument
+from bot.learner.skills import mistake_words
 from bot.present.answer import Diagnosed
 from bot.solver.parser import parse
 from bot.solver.variables import symbol
@@ -216,6 +217,16 @@ def grade_picture(question: Question, text: str) -> Grade:
     if picked == right:
         return Grade(True, f"✅ Correct! {question.answer} is {notes[right]}.", expected)
     code = question.choice_malrules[picked] if picked < len(question.choice_malrules) else None
-    diagnosis = Diagnosed(code, "") if code else None
     feedback = f"❌ Not quite — {labels[picked]} is {notes[picked]}. The answer is {question.answer}: {notes[right]}."
-    return Grade(False, feedback, expected, diagnosis)
+    if code is None:
+        return Grade(False, feedback, expected)
+    feedback += f"\n🔎 That panel is what you get when you've {mistake_words(code)} (`{code}`)."
+    return Grade(False, feedback, expected, Diagnosed(code, _panel_expression(question, picked)))
+
+
+def _panel_expression(question: Question, index: int) -> str:
+    """What a panel plots, in SymPy syntax, where it is one expression (a wrong derivative's curve)."""
+    panels = json.loads(question.figure).get("panels") if question.figure else None
+    if isinstance(panels, list) and index < len(panels) and isinstance(panels[index], str):
+        return panels[index]
+    return question.choices[index]

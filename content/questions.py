@@ -11,6 +11,9 @@ our own parser when graded (never ``sympify``). Formats by kind:
 - ``picture``: the correct label of a lettered panel of the question's image; ``choices`` holds
   neutral names ("panel A", …), ``choice_notes`` what each panel shows (said after a pick), and
   ``figure`` the JSON spec the image is drawn from (``content.figures``), so it can be redrawn.
+
+``skills`` are the learner model's skill ids (``bot.learner``) the question exercises, main one first;
+question JSON stored before skills existed loads with its topic's skills.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass
 
+from bot.learner.skills import skills_of_topic
 from bot.present.answer import Diagnosed
 
 KINDS = ("expression", "number", "vector", "matrix", "choice", "picture")
@@ -26,7 +30,7 @@ CHOICE_KINDS = ("choice", "picture")  # answered by a letter (or a button)
 
 @dataclass(frozen=True)
 class Question:
-    id: str  # f"{topic_id}/{generator_name}/{seed}"
+    id: str  # f"{topic_id}/{generator_name}/{seed}", or f"aimed/{code}/{seed}" for an aimed question
     topic_id: str
     prompt: str  # Markdown
     kind: str  # one of KINDS
@@ -39,8 +43,9 @@ class Question:
     # When > 0: a number (or numeric entry) is right if it agrees with the answer to this many
     # significant figures — what the prompt asks for — and ``tolerance`` is not used.
     significant_figures: int = 0
-    # A mistake's mal-rule code per choice (None: not a mal-rule's result), so a wrong pick counts as it.
-    choice_malrules: tuple[str | None, ...] = ()
+    skills: tuple[str, ...] = ()  # bot.learner skill ids, main one first
+    choice_malrules: tuple[str | None, ...] = ()  # per choice: the mistake code that gives it, if any
+    aimed_at: str | None = None  # the mistake code an aimed question practises
     choice_notes: tuple[str, ...] = ()  # per choice: what it is, said when it is picked (picture questions)
     figure: str = ""  # picture questions: the JSON spec the image is drawn from
 
@@ -58,6 +63,7 @@ class Question:
         data = json.loads(s)
         data["choices"] = tuple(data.get("choices", ()))
         data["hints"] = tuple(data.get("hints", ()))
+        data["skills"] = tuple(data.get("skills") or skills_of_topic(data.get("topic_id", "")))
         data["choice_malrules"] = tuple(data.get("choice_malrules", ()))
         data["choice_notes"] = tuple(data.get("choice_notes", ()))
         return Question(**data)
@@ -68,7 +74,7 @@ class Grade:
     correct: bool
     feedback: str  # Markdown: right or wrong, and where a wrong answer goes astray
     expected: str  # the correct answer, readable
-    diagnosis: Diagnosed | None = None  # the misapplied rule, for a wrong answer to a derivative question
+    diagnosis: Diagnosed | None = None  # the misapplied rule: a wrong derivative's, or a wrong pick's distractor
 
 
 def choice_labels(count: int) -> tuple[str, ...]:

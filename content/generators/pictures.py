@@ -52,7 +52,7 @@ def curve_gap(a: np.ndarray, b: np.ndarray) -> float:
 
 
 def picture_draft(seed: int, prompt: str, figure: dict, options: Sequence[tuple[object, str, str | None]], *,
-                  hints: tuple[str, ...], solution: str, command: str = "") -> tuple[Draft, list[int]]:
+                  hints: tuple[str, ...], solution: str, skills: tuple[str, ...], command: str = "") -> tuple[Draft, list[int]]:
     """A picture Draft over ``options`` (panel content, what it shows, mal-rule code), the first one
     right, shuffled by the seed; ``figure["panels"]`` gets the panel contents in label order. Also
     returns the order (option index per label)."""
@@ -71,6 +71,7 @@ def picture_draft(seed: int, prompt: str, figure: dict, options: Sequence[tuple[
         choice_malrules=tuple(options[i][2] for i in order),
         choice_notes=tuple(options[i][1] for i in order),
         figure=json.dumps(figure, ensure_ascii=False, sort_keys=True),
+        skills=skills,
     )
     return draft, order
 
@@ -156,6 +157,7 @@ def derivative_graph(seed: int) -> Draft:
                "Where f rises, f′ is above the axis; where f falls, f′ is below it."),
         solution=f"f′(x) = {code(derivative)}: it crosses zero exactly where f is flat, and is positive where f rises.",
         command=f"/derive {plain(f)}",
+        skills=("derivative_definition",),
     )
     return draft
 
@@ -224,6 +226,7 @@ def taylor_graph(seed: int) -> Draft:
                "A higher order hugs f over a wider stretch; the terms are f⁽ᵏ⁾(a)(x − a)ᵏ/k!."),
         solution=f"The Taylor polynomial of order {order} about x = {plain(a)} is {code(right)}.",
         command=f"/taylor {plain(f)} at {plain(a)} order {order}",
+        skills=("taylor_series",),
     )
     return draft
 
@@ -305,6 +308,7 @@ def linearisation_point(seed: int) -> Draft:
         choice_malrules=(None,) * 4,
         choice_notes=tuple(f"{notes[i]} (x ≈ {float(points[i]):.3g})".replace("-", "−") for i in order),
         figure=json.dumps(figure, ensure_ascii=False, sort_keys=True),
+        skills=("taylor_series", "derivative_definition"),
     )
     return draft
 

@@ -93,6 +93,7 @@ def gradient_arrows(seed: int) -> Draft:
                "∇f is perpendicular to the contour lines; arrows along a contour cannot be it."),
         solution=f"∇f = ({code(fx)}, {code(fy)}): at every point it crosses the contour at a right angle, uphill.",
         command=f"/grad {readable(f).replace('·', '*').replace('−', '-')}",
+        skills=("gradient",),
     )
     return draft
 
@@ -140,6 +141,7 @@ def descent_step_size(seed: int) -> Draft:
         choice_malrules=(None,) * 4,
         choice_notes=tuple(options[i][1] for i in order),
         figure=json.dumps(figure, ensure_ascii=False, sort_keys=True),
+        skills=("gradient_descent",),
     )
 
 
@@ -216,6 +218,7 @@ def descent_basins(seed: int) -> Draft:
         choice_malrules=(None,) * len(chosen),
         choice_notes=tuple(notes[i] for i in order),
         figure=json.dumps(figure, ensure_ascii=False, sort_keys=True),
+        skills=("gradient_descent",),
     )
 
 

@@ -153,6 +153,8 @@ def test_a_wrong_pick_says_what_it_shows_and_counts_as_its_mistake():
             continue
         assert not grade.correct and f"{labels[i]} is {question.choice_notes[i]}" in grade.feedback
         assert (grade.diagnosis.code if grade.diagnosis else None) == code
+        if code is not None:  # where: the wrong curve that panel plots
+            assert grade.diagnosis.where == json.loads(question.figure)["panels"][i]
     assert "sign_error" in question.choice_malrules  # −f′ is the whole-answer sign slip
 
 

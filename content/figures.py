@@ -41,7 +41,7 @@ from plotting.sampling import numeric_function
 
 X, Y = symbol("x"), symbol("y")
 CURVE_SAMPLES = 400
-CONTOUR_SAMPLES = 90
+CONTOUR_SAMPLES = 70
 ARROW_SAMPLES = 9
 
 

@@ -105,17 +105,23 @@ def path_words(path: Path, xlim: tuple[float, float], ylim: tuple[float, float])
     return words
 
 
+def _in_view(curve: Curve, ylim: tuple[float, float]) -> Curve:
+    """The part of a curve the panel shows: what runs off the top or bottom is not described."""
+    y = np.asarray(curve.y, dtype=float)
+    return Curve(curve.x, np.where((y >= ylim[0]) & (y <= ylim[1]), y, np.nan), curve.role)
+
+
 def panel_words(panel: Panel) -> str:
     parts = []
     candidates = [curve for curve in panel.curves if curve.role == "candidate"]
     given = [curve for curve in panel.curves if curve.role in ("given", "reference")]
     lines = [curve for curve in panel.curves if curve.role == "line"]
     if given and candidates:
-        parts.append("the grey curve is f as above")
+        parts.append("the dashed grey curve is f")
     for curve in candidates or given:
-        parts.append("the curve " + curve_words(curve))
+        parts.append("the curve " + curve_words(_in_view(curve, panel.ylim)))
     for curve in lines:
-        parts.append("a straight line " + curve_words(curve))
+        parts.append("a straight line " + curve_words(_in_view(curve, panel.ylim)))
     if panel.contours is not None:
         parts.append("contour lines of f")
     if panel.arrows is not None:

@@ -36,6 +36,7 @@ from bot.solver.prefixes import is_no_answer, strip_answer_name
 from bot.solver.terms import compare_terms
 from content import aimed
 from content.catalog import curriculum
+from content.figures import grade_picture
 from content.generators import GENERATORS
 from content.questions import Grade, Question, choice_labels
 
@@ -69,6 +70,8 @@ def generate_from(topic_id: str, generator_name: str, seed: int) -> Question:
         significant_figures=draft.significant_figures,
         skills=draft.skills or skills_of_topic(topic_id),
         choice_malrules=draft.choice_malrules,
+        choice_notes=draft.choice_notes,
+        figure=draft.figure,
     )
 
 
@@ -148,6 +151,8 @@ _REVEALING = ("**Corrected answer:**",)  # the diagnosis's last line: kept back 
 def _grade(question: Question, text: str, reveal: bool) -> Grade:
     if question.kind == "choice":
         return _grade_choice(question, text)
+    if question.kind == "picture":
+        return grade_picture(question, text)
     if question.kind == "matrix":
         return _grade_matrix(question, text, reveal)
     if question.kind == "vector":

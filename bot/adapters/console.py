@@ -1,7 +1,8 @@
 """The terminal adapter: lines in, Replies out — a readable chat, or one JSON object per line.
 
 The JSON mode is a public, stable contract (see the README): for every input line exactly one line
-``{"text", "result", "latex", "images", "error", "diagnosis"}`` is written and flushed.
+``{"text", "result", "latex", "images", "error", "diagnosis", "files", "question", "learner"}`` is
+written and flushed.
 """
 
 from __future__ import annotations
@@ -66,7 +67,17 @@ def reply_to_json(reply: Reply, image_paths: list[str], file_paths: list[str] | 
         "diagnosis": _diagnosis_json(reply),
         "files": file_paths or [],
         "question": _question_json(reply),
+        "learner": _learner_json(reply),
     }
+
+
+def _learner_json(reply: Reply) -> dict[str, Any] | None:
+    learner = reply.learner
+    if learner is None:
+        return None
+    return {"answered": learner.answered, "correct": learner.correct, "skipped": learner.skipped,
+            "mastery": dict(learner.mastery),
+            "mistakes": [{"code": code, "count": count} for code, count in learner.mistakes]}
 
 
 def _question_json(reply: Reply) -> dict[str, Any] | None:
@@ -132,7 +143,8 @@ def _object(line: str) -> dict[str, Any] | None:
 def push_to_json(sent: Any, images: ImageWriter) -> dict[str, Any]:
     reply = sent.reply
     return {"channel": sent.channel.id, "text": reply.text, "result": reply.result,
-            "images": images.write(reply), "kind": sent.kind, "late": sent.late}
+            "images": images.write(reply), "kind": sent.kind, "late": sent.late,
+            "question": _question_json(reply)}
 
 
 async def run_json(handle: Handle, *, user: str, channel: str, images: ImageWriter,

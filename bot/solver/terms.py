@@ -18,7 +18,8 @@ import sympy
 from bot.errors import CalcbotError
 from bot.solver.construction import finished
 from bot.solver.grammar import Parser
-from bot.solver.lexer import Kind, tokenize
+from bot.solver.lexer import tokenize
+from bot.solver.tokens import Kind
 
 _OPERAND_ENDS = (Kind.NUMBER, Kind.VARIABLE, Kind.CONSTANT, Kind.CLOSE, Kind.SUPERSCRIPT)
 _MAX_TERMS = 12

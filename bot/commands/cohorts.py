@@ -6,9 +6,10 @@ import re
 from datetime import UTC
 
 from bot.cohorts.leaderboard import PERIODS, RULE, standings
+from bot.cohorts.names import plural
 from bot.core.commands import Args, Registry, Text, command
 from bot.core.context import Context
-from bot.core.reply import Reply
+from bot.core.reply import Choice, Reply
 from bot.errors import UsageError
 
 registry = Registry()
@@ -40,7 +41,7 @@ async def cohort(ctx: Context, args: Args) -> Reply:
                           f"`/cohort join {found.name}`.", result=found.name)
     if action == "join":
         found = await groups.join(channel, _named(rest), user, now)
-        return Reply(text=f"You joined **{found.name}** ({len(found.members)} members).", result=found.name)
+        return Reply(text=f"You joined **{found.name}** ({plural(len(found.members), 'member')}).", result=found.name)
     if action == "leave":
         found = await groups.leave(channel, user)
         return Reply(text=f"You left **{found.name}**.", result=found.name)
@@ -48,7 +49,8 @@ async def cohort(ctx: Context, args: Args) -> Reply:
         found_all = await groups.all(channel)
         if not found_all:
             return Reply(text="No cohorts here yet — `/cohort create NAME` starts one.", result="[]")
-        lines = [f"**{c.name}** — {len(c.members)} members, {len(c.channels)} channel(s)" for c in found_all]
+        lines = [f"**{c.name}** — {plural(len(c.members), 'member')}, {plural(len(c.channels), 'channel')}"
+                 for c in found_all]
         return Reply(text="\n".join(lines), result=repr([c.name for c in found_all]))
     if action == "link":
         found = await groups.link(channel, _named(rest), user)
@@ -66,18 +68,38 @@ async def cohort(ctx: Context, args: Args) -> Reply:
         found = await groups.remove_member(channel, name, member, user)
         return Reply(text=f"Removed {member.strip()} from **{found.name}**.", result=found.name)
     if action == "delete":
-        found = await groups.delete(channel, _named(rest), user)
-        return Reply(text=f"Deleted cohort **{found.name}**.", result=found.name)
+        return await _delete(ctx, _named(rest))
     if action == "info":
         found = (await groups.get(channel, rest) if rest.strip()
                  else await groups.of_channel(channel) or await groups.of_user(channel, user))
         if found is None:
             return Reply(text="This channel has no cohort and you are in none — `/cohort create NAME`.", result=None)
         names = ", ".join(name for _, name in found.members)
-        return Reply(text=f"**{found.name}** — {len(found.members)} members: {names}. "
-                          f"{len(found.channels)} channel(s).", result=found.name)
+        return Reply(text=f"**{found.name}** — {plural(len(found.members), 'member')}: {names}. "
+                          f"{plural(len(found.channels), 'channel')}.", result=found.name)
     raise UsageError(f"unknown cohort action '{action}'",
                      hint="create, join, leave, info, list, link, rename, remove or delete")
+
+
+async def _delete(ctx: Context, rest: str) -> Reply:
+    """Deleting asks first, saying what is lost; ``/cohort delete NAME confirm`` (or the button) does it."""
+    groups, channel, user = ctx.services.cohorts.groups, ctx.message.channel, ctx.message.user
+    words = rest.split()
+    confirmed = len(words) > 1 and words[-1].lower() == "confirm"
+    name = " ".join(words[:-1]) if confirmed else rest
+    found = await groups.get(channel, name)
+    groups.require_manager(found, user, "delete it")
+    if not confirmed:
+        command = f"/cohort delete {found.name} confirm"
+        return Reply(
+            text=f"Delete **{found.name}**? This removes its list of {plural(len(found.members), 'member')}, its "
+                 f"{plural(len(found.channels), 'channel')} link(s) and its weekly digest, and ends its shared daily "
+                 "sandpit; the group's progress view and export go with it. Members keep their own progress, "
+                 "reviews and answers, and each channel keeps its daily question. It cannot be undone.\n"
+                 f"To go ahead: `{command}`.",
+            result=None, choices=(Choice(id=f"cohort-delete.{found.id}", label="Delete it", command=command),))
+    await groups.delete(channel, found.name, user)
+    return Reply(text=f"Deleted cohort **{found.name}**.", result=found.name)
 
 
 def _named(text: str) -> str:
@@ -90,13 +112,16 @@ def _named(text: str) -> str:
     registry, "daily",
     summary="A daily question for the whole channel: on, off, status, answer.",
     usage="/daily on HH:MM [TIMEZONE] [TOPIC|auto] [window HOURS] | off | status | answer TEXT",
-    examples=("/daily on 08:00 Europe/London auto", "/daily status", "/daily answer 2x cos(x^2)"),
+    examples=("/daily on 08:00 Europe/London auto", "/daily on 08:00 EST chain rule", "/daily status", "/daily answer 2x cos(x^2)"),
     main=Text("request", help="on/off/status (admins) or answer TEXT"),
     family="learning",
     details="At the time, the channel gets one question for everyone; each member answers once with "
             "`/daily answer` (or `/answer` when no personal question is open), privately, until the window "
             "closes (default 12 h); then the solution and the day's standings follow. The time zone is an "
-            "IANA name (default UTC); 08:00 stays 08:00 local across daylight-saving changes. Daily answers "
+            "IANA name (Europe/London), an abbreviation (EST, CET: the region's zone) or an offset (UTC+2, GMT-5); "
+            "default UTC; 08:00 stays 08:00 local across daylight-saving changes. The topic is named as for "
+            "`/quiz` (chain rule, chain-rule, 2.3). An answer that cannot be read, or of the wrong kind (a letter "
+            "for a number), is refused and does not spend your one answer. Daily answers "
             "count for each member's own progress and reviews.",
 )
 async def daily(ctx: Context, args: Args) -> Reply:
@@ -107,20 +132,20 @@ async def daily(ctx: Context, args: Args) -> Reply:
     if action == "on":
         schedule, replaced = await service.turn_on(channel, user, rest.split(), now)
         note = " (this replaces the channel's earlier schedule)" if replaced else ""
-        return Reply(text=f"Daily question on at {schedule.local_time} {schedule.timezone}, topic {schedule.topic}, "
-                          f"answers open for {schedule.window_hours} h{note}. "
-                          f"Next: {_iso(schedule.next_due)}.", result=_iso(schedule.next_due))
+        return Reply(text=f"Daily question on at {schedule.local_time} {schedule.timezone}, topic "
+                          f"{schedule.topic_title}, answers open for {schedule.window_hours} h{note}. "
+                          f"Next: {schedule.next_local()}.", result=_iso(schedule.next_due))
     if action == "off":
         await service.turn_off(channel, user)
         return Reply(text="Daily question off for this channel.", result=None)
     if action == "status":
         schedule = await service.status(channel, now)
-        lines = [f"Daily question at {schedule.local_time} {schedule.timezone}, topic {schedule.topic}, "
+        lines = [f"Daily question at {schedule.local_time} {schedule.timezone}, topic {schedule.topic_title}, "
                  f"window {schedule.window_hours} h."]
         if schedule.paused:
             lines.append(f"⏸ Paused: {schedule.pause_reason} — an admin turns it on again with `/daily on`.")
         else:
-            lines.append(f"Next: {_iso(schedule.next_due)}.")
+            lines.append(f"Next: {schedule.next_local()}.")
         lines += [f"⚠️ Failed: {f}" for f in schedule.failed]
         return Reply(text="\n".join(lines), result=_iso(schedule.next_due))
     if action == "answer":
@@ -174,13 +199,13 @@ async def leaderboard(ctx: Context, args: Args) -> Reply:
     lines = [f"{title} — {span}:"]
     mine = f"{user.platform}:{user.id}"
     for s in table[:SHOWN]:
-        lines.append(f"{s.rank}. {s.name} — {s.points} points ({s.correct} right)")
+        lines.append(f"{s.rank}. {s.name} — {plural(s.points, 'point')} ({s.correct} right)")
     own = next((s for s in table if s.user_key == mine), None)
     if own is not None and own.rank > SHOWN:
-        lines.append(f"…\n{own.rank}. {own.name} (you) — {own.points} points")
+        lines.append(f"…\n{own.rank}. {own.name} (you) — {plural(own.points, 'point')}")
     if not table:
         lines.append("No answers yet.")
-    lines.append("_Ties: more right answers first, then by name. `/help leaderboard` explains the points._")
+    lines.append("_Equal points share a rank. `/help leaderboard` explains the points._")
     return Reply(text="\n".join(lines), result=repr([(s.rank, s.name, s.points) for s in table]))
 
 
@@ -196,7 +221,7 @@ async def _sandpit_board(ctx: Context, words: list[str]) -> Reply:
     table = await sandpit_standings(ctx.services.store, await daily_pit_key(ctx), period, ctx.now.date())
     span = {"day": "today", "week": "the last 7 days", "all": "all time"}[period]
     lines = [f"**Daily sandpit** — {span}, fewest dips to the prize:"]
-    lines += [f"{s.rank}. {s.user} — {s.dips} dips" for s in table[:SHOWN]] or ["Nobody has found the prize yet."]
+    lines += [f"{s.rank}. {s.user} — {plural(s.dips, 'dip')}" for s in table[:SHOWN]] or ["Nobody has found the prize yet."]
     lines.append("_Equal dips share a rank; a player's best win counts._")
     return Reply(text="\n".join(lines), result=repr([(s.rank, s.user, s.dips) for s in table]))
 

@@ -45,6 +45,8 @@ class CalcbotClient(discord.AutoShardedClient):
     def __init__(self, *, handle: Handle, registry: Registry, typeset: Typeset, suggest: Suggest,
                  guild_id: int | None = None, on_connected: Callable[[CalcbotClient], Awaitable[None]] | None = None,
                  **options: Any):
+        # Names people chose are echoed (cohorts, leaderboards): no message the bot sends may ping anyone.
+        options.setdefault("allowed_mentions", discord.AllowedMentions.none())
         super().__init__(intents=intents(), **options)
         self.handle = handle
         self.registry = registry

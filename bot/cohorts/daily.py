@@ -63,7 +63,8 @@ class Schedule:
             return None
         local = self.next_due.astimezone(clock.read_zone(self.timezone))
         utc = self.next_due.astimezone(UTC)
-        return f"{local:%a %d %b %H:%M} {self.timezone} ({utc:%a %d %b %H:%M} UTC)"
+        both = "" if self.timezone == "UTC" else f" ({utc:%a %d %b %H:%M} UTC)"
+        return f"{local:%a %d %b %H:%M} {self.timezone}{both}"
 
 
 class Daily:

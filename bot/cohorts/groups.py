@@ -41,6 +41,7 @@ class Cohort:
     home_channel: str
     members: tuple[tuple[str, str], ...]  # (user key, display name), in joining order
     channels: tuple[str, ...]
+    joined: tuple[tuple[str, datetime], ...] = ()  # (user key, when they joined)
 
 
 class Groups:
@@ -180,10 +181,11 @@ class Groups:
     @staticmethod
     async def _load(db: object, row: object) -> Cohort:
         members = (await db.execute(  # type: ignore[attr-defined]
-            sa.select(cohort_members.c.user_key, cohort_members.c.display_name)
+            sa.select(cohort_members.c.user_key, cohort_members.c.display_name, cohort_members.c.joined_at)
             .where(cohort_members.c.cohort_id == row.id).order_by(cohort_members.c.joined_at,  # type: ignore[attr-defined]
                                                                   cohort_members.c.user_key))).all()
         channels = (await db.execute(  # type: ignore[attr-defined]
             sa.select(cohort_channels.c.channel_key).where(cohort_channels.c.cohort_id == row.id))).all()  # type: ignore[attr-defined]
         return Cohort(row.id, row.name, row.creator, row.home_channel,  # type: ignore[attr-defined]
-                      tuple((m[0], m[1]) for m in members), tuple(c[0] for c in channels))
+                      tuple((m[0], m[1]) for m in members), tuple(c[0] for c in channels),
+                      tuple((m[0], m[2]) for m in members))

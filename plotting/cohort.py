@@ -32,7 +32,8 @@ def render_cohort_heatmap(members: Sequence[str], columns: Sequence[str],
                 grid[r, c] = value
     label_w = 0.09 * max((len(m) for m in members), default=6) + 0.4
     width = min(max(label_w + cols * CELL_W + 1.6, 6.0), 22.0)
-    height = min(max(rows * CELL_H + 0.09 * max((len(c) for c in columns), default=6) + 1.6, 3.5), 24.0)
+    height = min(max(rows * max(CELL_H, 0.5 if rows < 8 else CELL_H) + 0.08 * max((len(c) for c in columns), default=6)
+                     + 1.2, 2.6), 24.0)
     figure = new_figure(width_px=int(width * DPI), height_px=int(height * DPI), layout="constrained")
     ax = figure.add_subplot()
     norm = Normalize(0.0, 1.0)

@@ -82,6 +82,11 @@ class Groups:
                                   hint="`/cohort list` shows them")
             return await self._load(db, row)
 
+    async def by_id(self, cohort_id: int) -> Cohort | None:
+        async with self.store.snapshot() as db:  # type: ignore[attr-defined]
+            row = (await db.execute(sa.select(cohorts).where(cohorts.c.id == cohort_id))).first()
+            return None if row is None else await self._load(db, row)
+
     async def of_channel(self, channel: ChannelRef) -> Cohort | None:
         async with self.store.snapshot() as db:  # type: ignore[attr-defined]
             cohort_id = await self._cohort_of_channel(db, channel.key)

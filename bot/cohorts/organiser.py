@@ -20,7 +20,7 @@ from bot.core.reply import Attachment, Image, Reply
 from bot.quiz.srs import SpacedRepetition
 from plotting.cohort import render_cohort_heatmap
 
-TITLE_CHARS = 26  # topic titles on the heatmap's axis are cut to this
+TITLE_CHARS = 30  # topic titles on the heatmap's axis are cut to this
 GROUP = "group (mean)"
 
 

@@ -5,12 +5,17 @@ from __future__ import annotations
 import re
 from datetime import UTC
 
+from bot.cohorts.clock import read_zone
+from bot.cohorts.digest import read_plan
+from bot.cohorts.groups import Cohort, user_key
 from bot.cohorts.leaderboard import PERIODS, RULE, standings
 from bot.cohorts.names import plural
+from bot.cohorts.progress import PERIODS as PROGRESS_PERIODS
 from bot.core.commands import Args, Registry, Text, command
 from bot.core.context import Context
-from bot.core.reply import Choice, Reply
-from bot.errors import UsageError
+from bot.core.reply import Choice, Image, Reply
+from bot.errors import Forbidden, UsageError
+from plotting.cohort import render_table
 
 registry = Registry()
 
@@ -21,14 +26,23 @@ SHOWN = 10
     registry, "cohort",
     summary="Study groups: create, join, leave, list and manage cohorts.",
     usage="/cohort create NAME | join NAME | leave | info [NAME] | list | link NAME | rename NAME to NEW | "
-          "remove MEMBER from NAME | delete NAME",
-    examples=("/cohort create Calc Crew", "/cohort join Calc Crew", "/cohort info", "/cohort list"),
-    main=Text("request", optional=True, help="create/join/leave/info/list/link/rename/remove/delete and a name"),
+          "remove MEMBER from NAME | delete NAME | progress [NAME] [week|month|all] | export [NAME] | "
+          "digest on [DAY] [HH:MM] [TIMEZONE] [private] | digest off",
+    examples=("/cohort create Calc Crew", "/cohort join Calc Crew", "/cohort info", "/cohort progress week",
+              "/cohort export", "/cohort digest on friday 17:00 Europe/London"),
+    main=Text("request", optional=True,
+              help="create/join/leave/info/list/link/rename/remove/delete/progress/export/digest and a name"),
     family="learning",
     aliases=("cohorts", "group"),
     details="A cohort belongs to one workspace and may span channels; names are unique per workspace, "
             "in any case. Its creator and the workspace's admins rename it, remove members and delete it; "
-            "linking another channel needs an admin.",
+            "linking another channel needs an admin.\n"
+            "`/cohort progress` shows a heatmap of mastery (members × topics, struggling first), daily "
+            "participation, who has not practised, the group's most frequent mistakes and weakest topics. "
+            "Members see the group's aggregate and their own row; per-member detail is for the cohort's "
+            "creator and the workspace's admins, who can also `/cohort export` a CSV (one row per member and "
+            "topic) and set a weekly digest: `/cohort digest on friday 17:00 Europe/London` posts the "
+            "aggregate view in the home channel, `… private` sends the full view to you.",
 )
 async def cohort(ctx: Context, args: Args) -> Reply:
     groups, now = ctx.services.cohorts.groups, ctx.now
@@ -69,6 +83,8 @@ async def cohort(ctx: Context, args: Args) -> Reply:
         return Reply(text=f"Removed {member.strip()} from **{found.name}**.", result=found.name)
     if action == "delete":
         return await _delete(ctx, _named(rest))
+    if action in ("progress", "export", "digest"):
+        return await _organiser(ctx, action, rest)
     if action == "info":
         found = (await groups.get(channel, rest) if rest.strip()
                  else await groups.of_channel(channel) or await groups.of_user(channel, user))
@@ -78,7 +94,7 @@ async def cohort(ctx: Context, args: Args) -> Reply:
         return Reply(text=f"**{found.name}** — {plural(len(found.members), 'member')}: {names}. "
                           f"{plural(len(found.channels), 'channel')}.", result=found.name)
     raise UsageError(f"unknown cohort action '{action}'",
-                     hint="create, join, leave, info, list, link, rename, remove or delete")
+                     hint="create, join, leave, info, list, link, rename, remove, delete, progress, export or digest")
 
 
 async def _delete(ctx: Context, rest: str) -> Reply:
@@ -100,6 +116,50 @@ async def _delete(ctx: Context, rest: str) -> Reply:
             result=None, choices=(Choice(id=f"cohort-delete.{found.id}", label="Delete it", command=command),))
     await groups.delete(channel, found.name, user)
     return Reply(text=f"Deleted cohort **{found.name}**.", result=found.name)
+
+
+async def _organiser(ctx: Context, action: str, rest: str) -> Reply:
+    """``progress``, ``export`` and ``digest``: the organiser's view of a cohort."""
+    cohorts, channel, user, now = ctx.services.cohorts, ctx.message.channel, ctx.message.user, ctx.now
+    words = rest.split()
+    if action == "digest":
+        verb = words[0].lower() if words else "status"
+        found = await _which(ctx, " ".join(words[1:]) if verb == "off" else "")
+        cohorts.groups.require_manager(found, user, "set its weekly digest")
+        if verb == "off":
+            await cohorts.digests.turn_off(found)
+            return Reply(text=f"Weekly digest of **{found.name}** off.", result=None)
+        if verb != "on":
+            raise UsageError("say `on` or `off`", hint="e.g. `/cohort digest on friday 17:00 Europe/London private`")
+        plan = read_plan(words[1:])
+        due = await cohorts.digests.turn_on(found, channel, user, plan, now)
+        return Reply(text=f"Weekly digest of **{found.name}** on: {plan.describe()}. First: "
+                          f"{due.astimezone(read_zone(plan.timezone)):%a %d %b %H:%M} {plan.timezone}.",
+                     result=_iso(due))
+    period = words.pop().lower() if words and words[-1].lower() in PROGRESS_PERIODS else "week"
+    found = await _which(ctx, " ".join(words))
+    organiser = found.creator == user_key(user) or user.admin
+    if action == "export":
+        cohorts.groups.require_manager(found, user, "export its members' progress")
+        file = await cohorts.organiser.export(found, now)
+        return Reply(text=f"**{found.name}** — progress of {plural(len(found.members), 'member')} as CSV: one row "
+                          "per member and topic practised (mastery 0–1, tries, right, last practised).",
+                     result=file.name, files=(file,), private=True)
+    member = any(key == user_key(user) for key, _ in found.members)
+    if not organiser and not member:
+        raise Forbidden(f"only members of {found.name}, its creator and admins see its progress")
+    return await cohorts.organiser.view(found, period, now, viewer=None if organiser else user_key(user),
+                                        figures=ctx.services.figures)
+
+
+async def _which(ctx: Context, name: str) -> Cohort:
+    """The named cohort, else this channel's, else the asker's."""
+    groups, channel, user = ctx.services.cohorts.groups, ctx.message.channel, ctx.message.user
+    found = (await groups.get(channel, name) if name.strip()
+             else await groups.of_channel(channel) or await groups.of_user(channel, user))
+    if found is None:
+        raise UsageError("this channel has no cohort and you are in none — name one, e.g. `/cohort progress Calc Crew`")
+    return found
 
 
 def _named(text: str) -> str:
@@ -173,12 +233,13 @@ async def answer_daily(ctx: Context, text: str) -> Reply:
 @command(
     registry, "leaderboard",
     summary="Standings of a cohort (or this channel) for the week, month or all time.",
-    usage="/leaderboard [COHORT] [week|month|all] | sandpit [day|week|all]",
+    usage="/leaderboard [COHORT] [week|month|all] [image] | sandpit [day|week|all]",
     examples=("/leaderboard", "/leaderboard Calc Crew all", "/leaderboard sandpit week"),
     main=Text("request", optional=True, help="a cohort name and/or week, month or all"),
     family="learning",
     aliases=("standings", "board"),
-    details=RULE + "\nThe default is this channel's cohort (else yours) over the last 7 days.",
+    details=RULE + "\nThe default is this channel's cohort (else yours) over the last 7 days. Add `image` (or "
+                   "press *As an image*) for the table as a picture, for chats where a text table does not line up.",
 )
 async def leaderboard(ctx: Context, args: Args) -> Reply:
     cohorts, now = ctx.services.cohorts, ctx.now
@@ -186,6 +247,9 @@ async def leaderboard(ctx: Context, args: Args) -> Reply:
     words = (args.request or "").split()
     if words and words[0].lower() == "sandpit":
         return await _sandpit_board(ctx, words[1:])
+    as_image = bool(words) and words[-1].lower() in ("image", "picture", "png")
+    if as_image:
+        words.pop()
     period = "week"
     if words and words[-1].lower() in PERIODS:
         period = words.pop().lower()
@@ -194,6 +258,7 @@ async def leaderboard(ctx: Context, args: Args) -> Reply:
              else await cohorts.groups.of_channel(channel) or await cohorts.groups.of_user(channel, user))
     members = dict(group.members) if group else None
     table = await standings(cohorts.store, cohorts.curriculum, members, channel.key, period, now)
+    plain_title = group.name if group else "This channel"
     title = f"**{group.name}**" if group else "This channel"
     span = {"week": "the last 7 days", "month": "the last 30 days", "all": "all time"}[period]
     lines = [f"{title} — {span}:"]
@@ -206,7 +271,17 @@ async def leaderboard(ctx: Context, args: Args) -> Reply:
     if not table:
         lines.append("No answers yet.")
     lines.append("_Equal points share a rank. `/help leaderboard` explains the points._")
-    return Reply(text="\n".join(lines), result=repr([(s.rank, s.name, s.points) for s in table]))
+    result = repr([(s.rank, s.name, s.points) for s in table])
+    again = " ".join([*words, period, "image"])
+    if not as_image or not ctx.services.figures:
+        button = Choice(id="leaderboard-image", label="As an image", command=f"/leaderboard {again}")
+        return Reply(text="\n".join(lines), result=result, choices=(button,) if ctx.services.figures else ())
+    rows = [(str(s.rank), s.name, str(s.points), str(s.correct)) for s in table[:SHOWN]]
+    if own is not None and own.rank > SHOWN:
+        rows.append((str(own.rank), f"{own.name} (you)", str(own.points), str(own.correct)))
+    png = await ctx.workers.run(render_table, ("#", "member", "points", "right"), rows, f"{plain_title} — {span}")
+    alt = "; ".join(f"{r[0]}. {r[1]} {r[2]} points" for r in rows) or "no answers yet"
+    return Reply(text=f"{title} — {span}, as a picture.", result=result, images=(Image("leaderboard.png", png, alt),))
 
 
 async def _sandpit_board(ctx: Context, words: list[str]) -> Reply:

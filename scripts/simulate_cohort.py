@@ -49,7 +49,7 @@ def main(out: Path) -> None:
             "SELECT question_json FROM daily_pushes WHERE kind='daily' AND status='sent' "
             "ORDER BY id DESC LIMIT 1").fetchone()
         answer = json.loads(question[0])["answer"] if question else None
-        for n, (name, level) in enumerate(MEMBERS.items()):
+        for name, level in MEMBERS.items():
             if name == "eli" and day > 4:
                 continue  # eli stops coming after the first week
             if answer and rng.random() < 0.8:

@@ -88,10 +88,11 @@ class Digests:
                       now: datetime) -> datetime:
         home = cohort.home_channel.split(":", 2)  # platform:workspace:channel id
         target = f"@{user.id}" if plan.private else home[-1]
+        first = next_due(now, plan)  # the next occurrence, today's if still to come
         values = dict(platform=channel.platform, workspace=channel.workspace, channel_id=target,
                       weekday=plan.weekday, local_time=plan.local_time, timezone=plan.timezone, private=plan.private,
                       paused=False, pause_reason=None, created_by=user_key(user), created_at=now,
-                      first_date=now.astimezone(clock.read_zone(plan.timezone)).date() + timedelta(days=1))
+                      first_date=first.astimezone(clock.read_zone(plan.timezone)).date())
         async with self.store.transaction() as db:  # type: ignore[attr-defined]
             old = (await db.execute(sa.select(cohort_digests.c.id).where(
                 cohort_digests.c.cohort_id == cohort.id))).first()
@@ -99,7 +100,7 @@ class Digests:
                 await db.execute(sa.insert(cohort_digests).values(cohort_id=cohort.id, **values))
             else:
                 await db.execute(sa.update(cohort_digests).where(cohort_digests.c.id == old[0]).values(**values))
-        return next_due(now, plan)
+        return first
 
     async def turn_off(self, cohort: Cohort) -> None:
         async with self.store.transaction() as db:  # type: ignore[attr-defined]

@@ -17,7 +17,7 @@ async def run_due(harness):
 
 
 async def test_names_never_ping_and_the_heatmap_is_uploaded(discord_bot):
-    harness, standin = discord_bot, discord_bot.standin
+    harness = discord_bot
     created = await harness.say("/cohort create Crew @everyone <@&42>", admin=True)
     assert created.body["allowed_mentions"] == NO_PINGS
     assert "@everyone" in plain(shown(created).text)  # shown as typed, notifying nobody

@@ -8,63 +8,93 @@ a cell never practised is pale grey with a dot, so "not tried" is never read as 
 
 from __future__ import annotations
 
+import io
+import math
 from collections.abc import Sequence
+from functools import cache
+from pathlib import Path
+from typing import Any
 
-import numpy as np
+import matplotlib
 from matplotlib import colormaps
-from matplotlib.colors import Normalize
+from PIL import Image, ImageDraw, ImageFont
 
 from plotting.style import DPI, INK, new_figure, to_png
 
 HEATMAP_CMAP = "cividis"
 EMPTY = "#eeeeee"
-CELL_W, CELL_H = 0.42, 0.27  # inches per cell: values stay legible at chat size
 
 
 def render_cohort_heatmap(members: Sequence[str], columns: Sequence[str],
                           values: Sequence[Sequence[float | None]], title: str) -> bytes:
-    """Members (rows, top first) × topics or skills (columns); ``values`` 0..1, None when never practised."""
-    rows, cols = max(len(members), 1), max(len(columns), 1)
-    grid = np.full((rows, cols), np.nan)
-    for r, row in enumerate(values):
-        for c, value in enumerate(row):
-            if value is not None:
-                grid[r, c] = value
-    label_w = 0.09 * max((len(m) for m in members), default=6) + 0.4
-    width = min(max(label_w + cols * CELL_W + 1.6, 6.0), 22.0)
-    height = min(max(rows * max(CELL_H, 0.5 if rows < 8 else CELL_H) + 0.08 * max((len(c) for c in columns), default=6)
-                     + 1.2, 2.6), 24.0)
-    figure = new_figure(width_px=int(width * DPI), height_px=int(height * DPI), layout="constrained")
-    ax = figure.add_subplot()
-    norm = Normalize(0.0, 1.0)
-    shown = np.ma.masked_invalid(grid)
-    colours = colormaps[HEATMAP_CMAP].with_extremes(bad=EMPTY)
-    image = ax.imshow(shown, cmap=colours, norm=norm, aspect="auto", interpolation="nearest")
-    font = 7 if rows > 25 or cols > 18 else 8
-    for r in range(len(members)):
+    """Members (rows, top first) × topics or skills (columns); ``values`` 0..1, None when never practised.
+
+    Drawn with Pillow, not matplotlib: a 50 × 26 grid is 1,300 labelled cells, which matplotlib's text
+    layout takes seconds to draw; Pillow draws it in tens of milliseconds with the same font (DejaVu)
+    and the same colour map, so the organiser's view stays well inside its latency budget."""
+    cmap = colormaps[HEATMAP_CMAP]
+    cell_w, cell_h, pad = 46, 24, 12
+    small, label, heading = _font(12), _font(13), _font(16, bold=True)
+    measure = ImageDraw.Draw(Image.new("RGB", (1, 1)))
+    left = pad + max((int(measure.textlength(m, font=label)) for m in members), default=60) + 10
+    longest = max((int(measure.textlength(c, font=label)) for c in columns), default=60)
+    slant = math.radians(50)
+    bottom = int(longest * math.sin(slant)) + 24
+    top = 40
+    grid_w, grid_h = cell_w * max(len(columns), 1), cell_h * max(len(members), 1)
+    legend_w = 110
+    width = max(left + grid_w + legend_w, int(measure.textlength(title, font=heading)) + 2 * pad,
+                left + int(longest * math.cos(slant)) + legend_w)
+    height = top + grid_h + bottom
+    picture = Image.new("RGB", (width, max(height, top + 170 + bottom)), "white")
+    draw = ImageDraw.Draw(picture)
+    draw.text((pad, 10), title, fill=INK, font=heading)
+    for r, name in enumerate(members):
+        y = top + r * cell_h
+        draw.text((left - 8, y + cell_h / 2), name, fill=INK, font=label, anchor="rm")
+        row = values[r] if r < len(values) else ()
         for c in range(len(columns)):
-            value = grid[r, c]
-            if np.isnan(value):
-                ax.text(c, r, "·", ha="center", va="center", fontsize=font, color="#999999")
-            else:
-                ink = "white" if value < 0.55 else "black"
-                ax.text(c, r, f"{round(value * 100)}", ha="center", va="center", fontsize=font, color=ink)
-    ax.set_xticks(range(len(columns)), labels=list(columns), rotation=55, ha="right", fontsize=font + 1,
-                  rotation_mode="anchor")
-    ax.set_yticks(range(len(members)), labels=list(members), fontsize=font + 1)
-    ax.set_xticks(np.arange(-0.5, cols, 1), minor=True)
-    ax.set_yticks(np.arange(-0.5, rows, 1), minor=True)
-    ax.grid(which="minor", color="white", linewidth=1.0)
-    ax.tick_params(which="minor", length=0)
-    ax.tick_params(which="major", length=0)
-    for spine in ax.spines.values():
-        spine.set_visible(False)
-    ax.set_title(title, fontsize=11, color=INK, loc="left")
-    bar = figure.colorbar(image, ax=ax, fraction=0.04, pad=0.01, shrink=min(1.0, 6 / max(rows * CELL_H, 1)))
-    bar.set_label("mastery, %   (grey cell = not practised)", fontsize=8)
-    bar.ax.tick_params(labelsize=7)
-    bar.set_ticks([0, 0.25, 0.5, 0.75, 1.0], labels=["0", "25", "50", "75", "100"])
-    return to_png(figure)
+            x = left + c * cell_w
+            value = row[c] if c < len(row) else None
+            if value is None:
+                draw.rectangle((x, y, x + cell_w - 2, y + cell_h - 2), fill=EMPTY)
+                draw.text((x + cell_w / 2, y + cell_h / 2), "·", fill="#999999", font=small, anchor="mm")
+                continue
+            rgba = cmap(max(0.0, min(1.0, value)))
+            draw.rectangle((x, y, x + cell_w - 2, y + cell_h - 2), fill=tuple(int(255 * v) for v in rgba[:3]))
+            ink = "white" if value < 0.55 else "black"
+            draw.text((x + cell_w / 2, y + cell_h / 2), f"{round(value * 100)}", fill=ink, font=small, anchor="mm")
+    for c, column in enumerate(columns):  # labels slanted under their columns, ending at the cell's centre
+        size = (int(measure.textlength(column, font=label)) + 4, 18)
+        tag = Image.new("RGBA", size, (255, 255, 255, 0))
+        ImageDraw.Draw(tag).text((0, 1), column, fill=INK, font=label)
+        turned = tag.rotate(math.degrees(slant), expand=True, resample=Image.Resampling.BICUBIC)
+        x = left + c * cell_w + cell_w // 2 - turned.width + 6
+        picture.paste(turned, (x, top + grid_h + 6), turned)
+    _legend(draw, cmap, left + grid_w + 24, top, min(max(grid_h, 150), 300), label)
+    buffer = io.BytesIO()
+    picture.save(buffer, format="PNG", optimize=False)
+    return buffer.getvalue()
+
+
+def _legend(draw: ImageDraw.ImageDraw, cmap: Any, x: int, y: int, height: int, font: Any) -> None:
+    """A vertical colour bar, 100 % at the top, with ticks and what grey means."""
+    for i in range(height):
+        rgba = cmap(1.0 - i / max(height - 1, 1))
+        draw.line((x, y + i, x + 16, y + i), fill=tuple(int(255 * v) for v in rgba[:3]))
+    for tick in (0, 25, 50, 75, 100):
+        ty = y + int((1 - tick / 100) * (height - 1))
+        draw.line((x + 16, ty, x + 20, ty), fill=INK)
+        draw.text((x + 24, ty), f"{tick}", fill=INK, font=font, anchor="lm")
+    draw.text((x, y + height + 10), "mastery %", fill=INK, font=font)
+    draw.rectangle((x, y + height + 32, x + 16, y + height + 46), fill=EMPTY)
+    draw.text((x + 22, y + height + 39), "not tried", fill=INK, font=font, anchor="lm")
+
+
+@cache
+def _font(size: int, *, bold: bool = False) -> Any:
+    name = "DejaVuSans-Bold.ttf" if bold else "DejaVuSans.ttf"
+    return ImageFont.truetype(str(Path(matplotlib.get_data_path()) / "fonts" / "ttf" / name), size)
 
 
 def render_table(header: Sequence[str], rows: Sequence[Sequence[str]], title: str) -> bytes:

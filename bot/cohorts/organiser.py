@@ -21,6 +21,7 @@ from bot.quiz.srs import SpacedRepetition
 from plotting.cohort import render_cohort_heatmap
 
 TITLE_CHARS = 30  # topic titles on the heatmap's axis are cut to this
+PICTURED = 50  # rows on the heatmap: readable at chat size; the struggling come first, the rest in the CSV
 GROUP = "group (mean)"
 
 
@@ -58,6 +59,8 @@ class Organiser:
     def _heatmap(self, found: CohortProgress, rows: list[str], *, with_group: bool
                  ) -> tuple[list[str], list[str], list[list[float | None]], str]:
         titles = [self._title(t) for t in found.topics]
+        hidden = max(0, len(rows) - PICTURED)
+        rows = rows[:PICTURED]
         values = [[found.cells[name][t].mastery if t in found.cells[name] else None for t in found.topics]
                   for name in rows]
         labels = list(rows)
@@ -67,6 +70,8 @@ class Organiser:
         title = f"{found.cohort} — mastery by topic, {SPANS[found.period]}"
         if not with_group:
             title += " (struggling first)"
+        if hidden:
+            title += f"; {hidden} more in /cohort export"
         return labels, titles, values, title
 
     @staticmethod

@@ -9,6 +9,7 @@ activity: tries, daily participation, inactivity and mistakes.
 
 from __future__ import annotations
 
+import asyncio
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -76,21 +77,32 @@ async def cohort_progress(store: object, curriculum: object, cohort: Cohort, per
         ids = {f"{r.platform}:{r.platform_user_id}": r.id for r in await db.execute(
             sa.select(users.c.id, users.c.platform, users.c.platform_user_id).where(
                 sa.tuple_(users.c.platform, users.c.platform_user_id).in_(identities)))} if identities else {}
-        by_id = {user_id: shown[key] for key, user_id in ids.items()}
-        in_period = attempts.c.answered_at >= since if since is not None else sa.true()
-        totals = (await db.execute(
-            sa.select(attempts.c.user_id, attempts.c.topic_id,
-                      sa.func.count().label("tries"),
-                      sa.func.sum(sa.case((attempts.c.correct, 1), else_=0)).label("right"),
-                      sa.func.sum(sa.case((sa.and_(in_period, sa.not_(attempts.c.skipped)), 1), else_=0))
-                      .label("tries_now"),
-                      sa.func.sum(sa.case((sa.and_(in_period, attempts.c.correct), 1), else_=0)).label("right_now"),
-                      sa.func.max(attempts.c.answered_at).label("last"))
-            .where(attempts.c.user_id.in_(list(by_id)))
-            .group_by(attempts.c.user_id, attempts.c.topic_id))).all() if by_id else []
-        card_rows = (await db.execute(sa.select(cards.c.user_id, cards.c.topic_id, cards.c.state_json)
-                                      .where(cards.c.user_id.in_(list(by_id))))).all() if by_id else []
-        daily = await _daily_participation(db, cohort, since)
+    by_id = {user_id: shown[key] for key, user_id in ids.items()}
+    in_period = attempts.c.answered_at >= since if since is not None else sa.true()
+    totals_query = (
+        sa.select(attempts.c.user_id, attempts.c.topic_id,
+                  sa.func.count().label("tries"),
+                  sa.func.sum(sa.case((attempts.c.correct, 1), else_=0)).label("right"),
+                  sa.func.sum(sa.case((sa.and_(in_period, sa.not_(attempts.c.skipped)), 1), else_=0)).label("tries_now"),
+                  sa.func.sum(sa.case((sa.and_(in_period, attempts.c.correct), 1), else_=0)).label("right_now"),
+                  sa.func.max(attempts.c.answered_at).label("last"))
+        .where(attempts.c.user_id.in_(list(by_id)))
+        .group_by(attempts.c.user_id, attempts.c.topic_id))
+    cards_query = sa.select(cards.c.user_id, cards.c.topic_id, cards.c.state_json).where(
+        cards.c.user_id.in_(list(by_id)))
+
+    async def read(query: sa.Select) -> list:
+        if not by_id:
+            return []
+        async with store.snapshot() as db:  # type: ignore[attr-defined]
+            return list((await db.execute(query)).all())
+
+    async def answered_daily() -> tuple[list[tuple[int, datetime]], set[tuple[int, str]]]:
+        async with store.snapshot() as db:  # type: ignore[attr-defined]
+            return await _daily_participation(db, cohort, since)
+
+    # three independent reads on three connections at once: the tries' totals dominate
+    totals, card_rows, daily = await asyncio.gather(read(totals_query), read(cards_query), answered_daily())
     recall = {(r.user_id, r.topic_id): srs.retrievability(r.state_json, now) for r in card_rows}
     cells: dict[str, dict[str, Cell]] = {name: {} for name in shown.values()}
     active: set[str] = set()

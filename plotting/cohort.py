@@ -49,6 +49,16 @@ def render_cohort_heatmap(members: Sequence[str], columns: Sequence[str],
     picture = Image.new("RGB", (width, max(height, top + 170 + bottom)), "white")
     draw = ImageDraw.Draw(picture)
     draw.text((pad, 10), title, fill=INK, font=heading)
+    colours = [tuple(int(255 * v) for v in cmap(i / 100)[:3]) for i in range(101)]  # one per percent
+    stamps: dict[tuple[str, str], Image.Image] = {}  # each distinct cell label is drawn once, then pasted
+
+    def stamp(text: str, ink: str) -> Image.Image:
+        if (text, ink) not in stamps:
+            mark = Image.new("RGBA", (cell_w - 2, cell_h - 2), (0, 0, 0, 0))
+            ImageDraw.Draw(mark).text(((cell_w - 2) / 2, (cell_h - 2) / 2), text, fill=ink, font=small, anchor="mm")
+            stamps[text, ink] = mark
+        return stamps[text, ink]
+
     for r, name in enumerate(members):
         y = top + r * cell_h
         draw.text((left - 8, y + cell_h / 2), name, fill=INK, font=label, anchor="rm")
@@ -58,12 +68,12 @@ def render_cohort_heatmap(members: Sequence[str], columns: Sequence[str],
             value = row[c] if c < len(row) else None
             if value is None:
                 draw.rectangle((x, y, x + cell_w - 2, y + cell_h - 2), fill=EMPTY)
-                draw.text((x + cell_w / 2, y + cell_h / 2), "·", fill="#999999", font=small, anchor="mm")
-                continue
-            rgba = cmap(max(0.0, min(1.0, value)))
-            draw.rectangle((x, y, x + cell_w - 2, y + cell_h - 2), fill=tuple(int(255 * v) for v in rgba[:3]))
-            ink = "white" if value < 0.55 else "black"
-            draw.text((x + cell_w / 2, y + cell_h / 2), f"{round(value * 100)}", fill=ink, font=small, anchor="mm")
+                mark = stamp("·", "#999999")
+            else:
+                percent = round(max(0.0, min(1.0, value)) * 100)
+                draw.rectangle((x, y, x + cell_w - 2, y + cell_h - 2), fill=colours[percent])
+                mark = stamp(f"{percent}", "white" if percent < 55 else "black")
+            picture.paste(mark, (x, y), mark)
     for c, column in enumerate(columns):  # labels slanted under their columns, ending at the cell's centre
         size = (int(measure.textlength(column, font=label)) + 4, 18)
         tag = Image.new("RGBA", size, (255, 255, 255, 0))
@@ -73,7 +83,7 @@ def render_cohort_heatmap(members: Sequence[str], columns: Sequence[str],
         picture.paste(turned, (x, top + grid_h + 6), turned)
     _legend(draw, cmap, left + grid_w + 24, top, min(max(grid_h, 150), 300), label)
     buffer = io.BytesIO()
-    picture.save(buffer, format="PNG", optimize=False)
+    picture.save(buffer, format="PNG", compress_level=3)  # flat colours compress well even when fast
     return buffer.getvalue()
 
 

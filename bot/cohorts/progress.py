@@ -78,21 +78,19 @@ async def cohort_progress(store: object, curriculum: object, cohort: Cohort, per
             sa.select(users.c.id, users.c.platform, users.c.platform_user_id).where(
                 sa.tuple_(users.c.platform, users.c.platform_user_id).in_(identities)))} if identities else {}
     by_id = {user_id: shown[key] for key, user_id in ids.items()}
-    in_period = attempts.c.answered_at >= since if since is not None else sa.true()
-    totals_query = (
-        sa.select(attempts.c.user_id, attempts.c.topic_id,
-                  sa.func.count().label("tries"),
-                  sa.func.sum(sa.case((attempts.c.correct, 1), else_=0)).label("right"),
-                  sa.func.sum(sa.case((sa.and_(in_period, sa.not_(attempts.c.skipped)), 1), else_=0)).label("tries_now"),
-                  sa.func.sum(sa.case((sa.and_(in_period, attempts.c.correct), 1), else_=0)).label("right_now"),
-                  sa.func.max(attempts.c.answered_at).label("last"))
-        .where(attempts.c.user_id.in_(list(by_id)))
+    # All-time totals come from the review cards, which the answer path keeps (reps: answers and
+    # skips; lapses: those rated Again, i.e. not right at the first try), so no read scans every try;
+    # only a bounded period reads its own tries, through the (user_id, answered_at) index.
+    cards_query = sa.select(cards.c.user_id, cards.c.topic_id, cards.c.state_json, cards.c.reps, cards.c.lapses,
+                            cards.c.last_review).where(cards.c.user_id.in_(list(by_id)))
+    period_query = None if since is None else (
+        sa.select(attempts.c.user_id, attempts.c.topic_id, sa.func.count().label("tries"),
+                  sa.func.sum(sa.case((attempts.c.correct, 1), else_=0)).label("right"))
+        .where(attempts.c.user_id.in_(list(by_id)), attempts.c.answered_at >= since)
         .group_by(attempts.c.user_id, attempts.c.topic_id))
-    cards_query = sa.select(cards.c.user_id, cards.c.topic_id, cards.c.state_json).where(
-        cards.c.user_id.in_(list(by_id)))
 
-    async def read(query: sa.Select) -> list:
-        if not by_id:
+    async def read(query: sa.Select | None) -> list:
+        if not by_id or query is None:
             return []
         async with store.snapshot() as db:  # type: ignore[attr-defined]
             return list((await db.execute(query)).all())
@@ -101,16 +99,22 @@ async def cohort_progress(store: object, curriculum: object, cohort: Cohort, per
         async with store.snapshot() as db:  # type: ignore[attr-defined]
             return await _daily_participation(db, cohort, since)
 
-    # three independent reads on three connections at once: the tries' totals dominate
-    totals, card_rows, daily = await asyncio.gather(read(totals_query), read(cards_query), answered_daily())
-    recall = {(r.user_id, r.topic_id): srs.retrievability(r.state_json, now) for r in card_rows}
+    # independent reads on separate connections at once
+    card_rows, in_period, daily = await asyncio.gather(
+        read(cards_query), read(period_query), answered_daily())
+    counted = {(r.user_id, r.topic_id): (int(r.tries), int(r.right or 0)) for r in in_period}
     cells: dict[str, dict[str, Cell]] = {name: {} for name in shown.values()}
     active: set[str] = set()
-    for row in totals:
+    for row in card_rows:
+        if not row.reps:
+            continue
         name = by_id[row.user_id]
-        level = topic_mastery(recall.get((row.user_id, row.topic_id), 0.0), int(row.right), int(row.tries))
-        cells[name][row.topic_id] = Cell(int(row.tries_now), int(row.right_now), row.last, level)
-        if row.tries_now:
+        right_ever = int(row.reps) - int(row.lapses)
+        level = topic_mastery(srs.retrievability(row.state_json, now), right_ever, int(row.reps))
+        tries, right = counted.get((row.user_id, row.topic_id), (0, 0)) if since is not None \
+            else (int(row.reps), right_ever)
+        cells[name][row.topic_id] = Cell(tries, right, row.last_review, level)
+        if tries:
             active.add(name)
     order = [t.id for t in curriculum.topics()]  # type: ignore[attr-defined]
     practised = {topic for row in cells.values() for topic in row}

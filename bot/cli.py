@@ -53,8 +53,9 @@ def main(argv: list[str] | None = None) -> None:
     except ValidationError as exc:
         problems = "; ".join(_problem(e["loc"], e["msg"]) for e in exc.errors())
         sys.exit(f"calcbot: bad configuration — {problems}")
-    logging.basicConfig(level=settings.log_level.upper(), stream=sys.stderr,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    from bot.core.logs import configure
+
+    configure(settings.log_level, settings.log_format, sys.stderr)
     try:
         if args.command == "console":
             runtime.run(_console(settings, args))

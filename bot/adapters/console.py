@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import re
 import sys
 import time
@@ -18,6 +19,8 @@ from typing import IO, Any
 from bot.core.message import ChannelRef, Message, UserRef
 from bot.core.reply import Reply
 from bot.errors import UsageError
+
+log = logging.getLogger("calcbot.console")
 
 Handle = Callable[[Message], Awaitable[Reply]]
 
@@ -137,7 +140,7 @@ async def run_json(handle: Handle, *, user: str, channel: str, images: ImageWrit
                    admins: frozenset[str] | None = None) -> None:
     """One JSON line out per line in. With a simulated ``clock``, ``"at"`` moves it and due pushes go
     out first, listed in the line's ``"pushes"``; without one, pushes are their own ``{"push": …}`` lines."""
-    from bot.adapters.console_clock import Collect, read_instant
+    from bot.adapters.console_clock import read_instant
 
     loop = asyncio.get_running_loop()
     background = None
@@ -158,8 +161,7 @@ async def run_json(handle: Handle, *, user: str, channel: str, images: ImageWrit
                         raise UsageError('"at" needs a simulated clock: start with --clock ISO')
                     clock.move_to(read_instant(str(data["at"])))
                 if scheduler is not None and clock is not None:
-                    sent = await scheduler.run_due(Collect(), "console", clock())
-                    pushes = [push_to_json(s, images) for s in sent]
+                    pushes = [push_to_json(s, images) for s in await _due_pushes(scheduler, clock())]
                 if "at" in data and not str(data.get("text") or "").strip():
                     reply = Reply(text="")
                 else:
@@ -176,13 +178,23 @@ async def run_json(handle: Handle, *, user: str, channel: str, images: ImageWrit
 
 
 async def _push_lines(scheduler: Any, images: ImageWriter, stdout: IO[str], every: float = 5.0) -> None:
-    from bot.adapters.console_clock import Collect
-
     while True:
-        for sent in await scheduler.run_due(Collect(), "console"):
+        for sent in await _due_pushes(scheduler, None):
             stdout.write(json.dumps({"push": push_to_json(sent, images)}, ensure_ascii=False) + "\n")
             stdout.flush()
         await asyncio.sleep(every)
+
+
+async def _due_pushes(scheduler: Any, now: Any) -> list[Any]:
+    """The pushes due now; none this round when the database cannot be reached (they go out on the first
+    round after it is back: the scheduler catches up), so an outage never ends the loop or the process."""
+    from bot.adapters.console_clock import Collect
+
+    try:
+        return list(await scheduler.run_due(Collect(), "console", now))
+    except Exception as exc:
+        log.warning("pushes not run this round (%s: %s); tried again next round", type(exc).__name__, exc)
+        return []
 
 
 async def run_chat(handle: Handle, *, user: str, channel: str, images: ImageWriter,

@@ -8,7 +8,10 @@ offline.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
+import signal
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -22,6 +25,7 @@ from bot.adapters.discord.delivery import DiscordDelivery
 from bot.app import App, build_app, utc_now
 from bot.core.config import Settings
 from bot.core.context import Workers
+from bot.core.health import HealthServer
 from bot.errors import CalcbotError
 
 log = logging.getLogger("calcbot.discord")
@@ -109,8 +113,11 @@ async def build_discord_bot(settings: Settings, *, clock: Callable[[], datetime]
         options["shard_count"] = settings.shard_count
     if ids is not None:
         options["shard_ids"] = ids
+    from bot.store.engine import is_outage
+
     client = CalcbotClient(handle=app.handle, registry=app.registry, typeset=typeset, suggest=_suggester(app),
-                           guild_id=settings.discord_guild_id, on_connected=connected, **options)
+                           guild_id=settings.discord_guild_id, on_connected=connected, once=app.once,
+                           is_outage=is_outage, **options)
     holder["delivery"] = delivery = DiscordDelivery(client, typeset)
     return DiscordBot(app=app, client=client, delivery=delivery)
 
@@ -119,9 +126,26 @@ async def run_discord(settings: Settings) -> None:
     if settings.discord_token is None or not settings.discord_token.get_secret_value().strip():
         raise ConfigurationError("DISCORD_TOKEN is not set (the bot token from the Developer Portal's Bot page)")
     bot = await build_discord_bot(settings)
+    draining = False
+    health = HealthServer(bot.app.probes, draining=lambda: draining)
+    stopping = asyncio.Event()
+    with contextlib.suppress(NotImplementedError):  # no signal handlers on Windows
+        asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stopping.set)
+    running = asyncio.create_task(bot.run(settings.discord_token.get_secret_value()))
+    stop = asyncio.create_task(stopping.wait())
     try:
-        await bot.run(settings.discord_token.get_secret_value())
+        if settings.health_port is not None:
+            await health.start(settings.health_port)
+        await asyncio.wait({running, stop}, return_when=asyncio.FIRST_COMPLETED)
+        if stop.done():  # SIGTERM (docker stop, a rolling restart): finish what is in flight, then go
+            draining = True
+            log.info("stopping; finishing the answers in flight")
+            await bot.client.drain(settings.drain_seconds)
+            await bot.client.close()
+        await running
     except discord.LoginFailure:
         raise ConfigurationError("Discord refused DISCORD_TOKEN (check the token on the Bot page)") from None
     finally:
+        stop.cancel()
+        await health.stop()
         await bot.close()

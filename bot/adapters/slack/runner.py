@@ -24,6 +24,7 @@ from bot.adapters.slack.app import SlackBot, web_client
 from bot.adapters.slack.manifest import EVENTS_PATH
 from bot.adapters.slack.outbound import NETWORK_ERRORS
 from bot.core.config import Settings
+from bot.core.health import HealthServer, add_routes
 
 log = logging.getLogger("calcbot.slack")
 
@@ -78,14 +79,26 @@ class SlackRunner:
         self._socket: AsyncSocketModeHandler | None = None
         self._site_runner: web.AppRunner | None = None
         self.port: int | None = None
+        self.health: HealthServer | None = None
+        self.draining = False
 
     async def _bot(self, *, signing_secret: str | None) -> SlackBot:
         token = _secret(self.settings.slack_bot_token, "SLACK_BOT_TOKEN",
                         "the Bot User OAuth Token (xoxb-…) from the app's OAuth & Permissions page")
         client = web_client(token, self.settings.slack_api_url)
         identity = await identify(client)
+        from bot.store.engine import is_outage
+
         return SlackBot(self.app.handle, client, self.app.services.workers, bot_user_id=identity.bot_user_id,
-                        signing_secret=signing_secret, formulas=self.app.services.figures)
+                        signing_secret=signing_secret, formulas=self.app.services.figures, once=self.app.once,
+                        is_outage=is_outage)
+
+    async def start_health(self) -> int | None:
+        """``CALCBOT_HEALTH_PORT``: /healthz, /readyz and /metrics on a port of their own."""
+        if self.settings.health_port is None:
+            return None
+        self.health = HealthServer(self.app.probes, draining=lambda: self.draining)
+        return await self.health.start(self.settings.health_port)
 
     async def start_socket_mode(self) -> None:
         app_token = _secret(self.settings.slack_app_token, "SLACK_APP_TOKEN",
@@ -112,7 +125,7 @@ class SlackRunner:
                          "the Signing Secret from the app's Basic Information page")
         self.bot = await self._bot(signing_secret=secret)
         site_app = self.bot.bolt.web_app(path=EVENTS_PATH, port=port)
-        site_app.router.add_get("/healthz", _healthy)
+        add_routes(site_app, self.app.probes, draining=lambda: self.draining)
         self._site_runner = web.AppRunner(site_app, access_log=None)
         await self._site_runner.setup()
         await web.TCPSite(self._site_runner, host, port).start()
@@ -122,17 +135,17 @@ class SlackRunner:
         return self.port
 
     async def stop(self) -> None:
-        """Stop taking requests, then let the answers in flight go out."""
+        """Stop taking requests, then let the answers in flight go out (within ``drain_seconds``;
+        any still unfinished then gets a clear error)."""
+        self.draining = True
         if self._socket is not None:
             await self._socket.close_async()
         if self._site_runner is not None:
             await self._site_runner.cleanup()
         if self.bot is not None:
-            await self.bot.idle()
-
-
-async def _healthy(_request: web.Request) -> web.Response:
-    return web.Response(text="ok")
+            await self.bot.drain(self.settings.drain_seconds)
+        if self.health is not None:
+            await self.health.stop()
 
 
 async def run_slack(settings: Settings, *, http_port: int | None = None, db_path: str | None = None) -> None:
@@ -149,6 +162,7 @@ async def run_slack(settings: Settings, *, http_port: int | None = None, db_path
     with contextlib.suppress(NotImplementedError):  # no signal handlers on Windows
         loop.add_signal_handler(signal.SIGTERM, stopping.set)  # docker stop: finish what is in flight
     try:
+        await runner.start_health()
         if http_port is None:
             await runner.start_socket_mode()
         else:

@@ -5,7 +5,7 @@ A digest push is a ``daily_pushes`` row of kind ``digest`` under its own unique 
 ``schedule_id`` becomes nullable (a digest row has ``digest_id`` instead).
 
 Revision ID: 0007
-Revises: 0005 (the lead re-chains 0006 → 0007 → 0008 when merging)
+Revises: 0008 (main's head when merged; the lead re-chains 0006 → 0007 → 0008 as they land)
 Create Date: 2026-12-06
 """
 
@@ -19,7 +19,7 @@ from alembic import op
 from bot.store.models import BigId, UTCDateTime
 
 revision: str = "0007"
-down_revision: str | None = "0005"
+down_revision: str | None = "0008"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -26,11 +26,13 @@ from bot.learner.skills import (
 )
 from bot.present.answer import Diagnosed
 from bot.present.diagnosis import gradient_diagnosis, quiz_diagnosis
+from bot.present.domains import condition_text
 from bot.present.format import fmt_number, plain
 from bot.solver.ambiguities import noting
 from bot.solver.equivalence import Equivalence, equivalent
 from bot.solver.malrules import BY_CODE
 from bot.solver.parser import parse, parse_list, split_top_level
+from bot.solver.prefixes import is_no_answer, strip_answer_name
 from bot.solver.terms import compare_terms
 from content import aimed
 from content.catalog import curriculum
@@ -124,6 +126,12 @@ def grade_answer(question_json: str, answer_text: str, reveal: bool = True) -> G
     text = answer_text.strip()
     if not text:
         raise EmptyInput("type your answer after the command, e.g. `2*x*cos(x^2)` or `(1, 2)`")
+    if is_no_answer(text):
+        raise BadArgument(  # like a parse error: the try is not counted
+            "that is not an answer yet, and it does not use up your try",
+            hint="`/hint` gives a hint; `/skip` shows the worked solution and moves on",
+        )
+    text = strip_answer_name(text)  # x₁ = -1.45, λ = 0.5, ∂χ²/∂m = 40, ∂χ²/∂c = 8: the values
     with noting() as notes:  # how an ambiguous answer was read (canonical answers never are)
         grade = _grade(question, text, reveal)
     feedback = grade.feedback
@@ -197,7 +205,7 @@ def _and(items: Iterable[str]) -> str:
 def _domain_note(verdict: Equivalence) -> str:
     if verdict.condition is None:
         return ""
-    return f" (They agree wherever both are defined: {plain(verdict.condition)}.)"
+    return f" (They agree wherever both are defined: {condition_text(verdict.condition)}.)"
 
 
 def _difference(given: sympy.Expr, expected: sympy.Expr, verdict: Equivalence) -> str:

@@ -134,6 +134,7 @@ class Daily:
         return await self._reveal(row)
 
     async def _question(self, row: dict) -> Reply:
+        from bot.quiz.results import question_info
         from content.generate import generate_question
         from content.questions import Question, choice_labels
 
@@ -160,7 +161,7 @@ class Daily:
         closes = row["closes_at"].astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
         lines.append(f"Everyone answers once with `/daily answer …`; verdicts stay private until {closes}, "
                      "then the solution and the day's standings follow.")
-        return Reply(text="\n".join(lines), choices=choices)
+        return Reply(text="\n".join(lines), choices=choices, question=question_info(question))
 
     async def _auto_topic(self, schedule: object) -> str:
         """The cohort's place in the course: the first topic most of its answerers have not mastered

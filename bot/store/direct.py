@@ -100,3 +100,7 @@ class DirectPool:
             async with self._pool.acquire() as connection:
                 return await connection.fetchrow(statement.sql, *arguments)
 
+    async def fetch(self, statement: DirectStatement, parameters: Mapping[str, Any]) -> list[Any]:
+        arguments = statement.arguments(parameters, self._engine)
+        async with self._pool.acquire() as connection:
+            return list(await connection.fetch(statement.sql, *arguments))

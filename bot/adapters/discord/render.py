@@ -170,20 +170,23 @@ async def render(reply: Reply, typeset: Typeset | None = None) -> Rendered:
 
 
 def _attach_figures(rendered: Rendered, reply: Reply) -> None:
+    """The reply's figures, then its other files (a CSV export), as attachments within the limits."""
     used = sum(len(data) for _, data in rendered.files)
     names = {name for name, _ in rendered.files}
     left_out: list[str] = []
-    for image in reply.images:
-        name = _unique(image.name, names)
-        if len(rendered.files) >= MAX_FILES or used + len(image.png) > MAX_FILES_BYTES:
-            left_out.append(image.alt or image.name)
+    attachments = [(image.name, image.png, image.alt or image.name) for image in reply.images]
+    attachments += [(file.name, file.data, file.name) for file in reply.files]
+    for wanted, data, described in attachments:
+        name = _unique(wanted, names)
+        if len(rendered.files) >= MAX_FILES or used + len(data) > MAX_FILES_BYTES:
+            left_out.append(described)
             continue
-        rendered.files.append((name, image.png))
+        rendered.files.append((name, data))
         names.add(name)
-        used += len(image.png)
+        used += len(data)
     if left_out:
-        note = "🖼 Not attached (over Discord's file limits): " + ", ".join(left_out)
-        log.warning("figures left out of a reply: %s", ", ".join(left_out))
+        note = "📎 Not attached (over Discord's file limits): " + ", ".join(left_out)
+        log.warning("attachments left out of a reply: %s", ", ".join(left_out))
         rendered.embeds.append(discord.Embed(description=note[:MAX_DESCRIPTION], colour=ANSWER_COLOUR))
 
 

@@ -123,8 +123,9 @@ class Outbox:
         return str(opened["channel"]["id"])
 
     async def uploads(self, reply: Reply, *, typeset: bool = True) -> list[dict[str, Any]]:
-        """The reply's pictures for files_upload_v2: its typeset result first (unless the reply
-        carries its formula picture already, as /latex does), then its figures."""
+        """The reply's pictures and files for files_upload_v2: its typeset result first (unless the
+        reply carries its formula picture already, as /latex does), then its figures, then its other
+        files (a CSV export)."""
         files: list[dict[str, Any]] = []
         has_formula = any(image.name.startswith("formula") for image in reply.images)
         if typeset and self.formulas and reply.latex and reply.error is None and not has_formula:
@@ -137,6 +138,8 @@ class Outbox:
         for image in reply.images:
             files.append({"file": image.png, "filename": image.name, "title": image.alt or image.name,
                           "alt_txt": (image.alt or image.name)[:MAX_ALT_TEXT]})
+        for attached in reply.files:
+            files.append({"file": attached.data, "filename": attached.name, "title": attached.name})
         return files
 
     async def _share(self, files: list[dict[str, Any]], where: Where, *, private: bool) -> None:
@@ -156,7 +159,8 @@ class Outbox:
             log.error("slack: pictures for %s could not be shared: %s (%s)", where.user, _reason(error),
                       where.context)
             return
-        note = "🖼 The pictures are in your direct messages with me" + (
+        what = "files" if any("alt_txt" not in file for file in files) else "pictures"
+        note = f"📎 The {what} are in your direct messages with me" + (
             "." if private else f" — invite me to <#{where.channel}> (`/invite @calcbot`) to show them here.")
         await self.post(SlackMessage(text=note, blocks=[{"type": "context", "elements": [
             {"type": "mrkdwn", "text": note}]}]), where, private=True)

@@ -17,6 +17,7 @@ from typing import Any
 
 from aiohttp import web
 from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
+from slack_bolt.logger.messages import warning_client_prioritized_and_token_skipped
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
@@ -62,11 +63,43 @@ async def identify(client: AsyncWebClient) -> Identity:
     return identity
 
 
+# Where each setting comes from, said when it is missing or of the wrong kind.
+WHERE = {
+    "SLACK_BOT_TOKEN": "the Bot User OAuth Token (xoxb-…) from the app's OAuth & Permissions page",
+    "SLACK_APP_TOKEN": "an app-level token (xapp-…) with connections:write, from Basic Information",
+    "SLACK_SIGNING_SECRET": "the Signing Secret from the app's Basic Information page",
+}
+# What a token starting so is, when it is in the wrong variable.
+KINDS = {"xoxb-": "a bot token (xoxb-…)", "xapp-": "an app-level token (xapp-…)",
+         "xoxp-": "a user token (xoxp-…)", "xoxe": "a token-rotation token (xoxe…)"}
+
+
 def _secret(value: Any, name: str, hint: str) -> str:
     text = value.get_secret_value().strip() if value is not None else ""
     if not text:
         raise SlackStartError(f"{name} is not set — {hint}")
     return text
+
+
+def check_settings(settings: Settings, *, http: bool) -> None:
+    """Everything checkable before a connection: every missing variable named at once, and each
+    token of the kind its variable needs (Slack's prefixes say which kind a token is)."""
+    needed = {"SLACK_BOT_TOKEN": settings.slack_bot_token}
+    if http:
+        needed["SLACK_SIGNING_SECRET"] = settings.slack_signing_secret
+    else:
+        needed["SLACK_APP_TOKEN"] = settings.slack_app_token
+    values = {name: value.get_secret_value().strip() if value is not None else "" for name, value in needed.items()}
+    missing = [name for name, value in values.items() if not value]
+    if missing:
+        names = " and ".join(missing)
+        raise SlackStartError(f"{names} {'is' if len(missing) == 1 else 'are'} not set — "
+                              + "; ".join(f"{name}: {WHERE[name]}" for name in missing))
+    for name, prefix in (("SLACK_BOT_TOKEN", "xoxb-"), ("SLACK_APP_TOKEN", "xapp-")):
+        token = values.get(name)
+        if token is not None and not token.startswith(prefix):
+            kind = next((k for p, k in KINDS.items() if token.startswith(p)), "not a Slack token")
+            raise SlackStartError(f"{name} holds {kind}; it needs {WHERE[name]}")
 
 
 class SlackRunner:
@@ -148,13 +181,21 @@ class SlackRunner:
             await self.health.stop()
 
 
+def _token_skipped_filter(record: logging.LogRecord) -> bool:
+    """Bolt reads SLACK_BOT_TOKEN from the environment and warns that the client we hand it (made
+    from that same token) wins: nothing a user can act on."""
+    return record.getMessage() != warning_client_prioritized_and_token_skipped()
+
+
 async def run_slack(settings: Settings, *, http_port: int | None = None, db_path: str | None = None) -> None:
     """``calcbot slack [--http PORT]``: run until interrupted."""
     from bot.app import build_app
 
+    check_settings(settings, http=http_port is not None)
     for name in ("calcbot.slack", "slack_bolt.AsyncApp"):  # the workspace and bot; (re)connections
         if logging.getLogger(name).getEffectiveLevel() > logging.INFO:
             logging.getLogger(name).setLevel(logging.INFO)
+    logging.getLogger("slack_bolt.AsyncApp").addFilter(_token_skipped_filter)
     app = await build_app(settings, db_path=db_path, shared_platform=True)
     runner = SlackRunner(app, settings)
     stopping = asyncio.Event()

@@ -1,9 +1,8 @@
 """What an organiser sees of a cohort: mastery per member and topic, participation, who is inactive,
 the group's common mistakes and weakest topics — read from the stored tries, summed in the database.
 
-Mastery is the same number ``/progress`` shows a learner (``bot.quiz.srs.topic_mastery``: recall now
-from the topic's FSRS card, times accuracy smoothed towards ½), over every stored try, so an
-organiser and a member see one figure. The period (week, month, all) bounds what is counted as
+Mastery per topic is recall now from the topic's FSRS card times accuracy smoothed towards ½, over
+every stored try (the learner model's per-skill mastery is not wired in here yet). The period (week, month, all) bounds what is counted as
 activity: tries, daily participation, inactivity and mistakes.
 """
 
@@ -18,8 +17,18 @@ import sqlalchemy as sa
 
 from bot.cohorts.groups import Cohort
 from bot.cohorts.tables import cohort_channels, daily_answers, daily_pushes, daily_schedules
-from bot.quiz.srs import SpacedRepetition, topic_mastery
+from bot.quiz.srs import SpacedRepetition
 from bot.store.models import attempts, cards, users
+
+
+def topic_mastery(retrievability: float, correct: int, answered: int) -> float:
+    """0..1 for one topic: the chance of recall now, times accuracy smoothed towards ½ ((right + 1) /
+    (answered + 2)), so one lucky answer is not mastery (the per-topic figure /progress showed before
+    the learner model's per-skill mastery)."""
+    if answered <= 0:
+        return 0.0
+    return max(0.0, min(1.0, retrievability)) * (correct + 1) / (answered + 2)
+
 
 PERIODS = {"week": timedelta(days=7), "month": timedelta(days=30), "all": None}
 SPANS = {"week": "the last 7 days", "month": "the last 30 days", "all": "all time"}

@@ -178,6 +178,12 @@ class SlackDelivery:
         self.client, self.outbox = client, outbox
 
     async def deliver(self, channel: ChannelRef, reply: Reply, *, kind: str) -> None:
+        if channel.id.startswith("@"):  # a private push (an organiser's digest): the user's direct messages
+            try:
+                opened = await self.client.conversations_open(users=channel.id[1:])
+            except SlackApiError as error:
+                raise failure(error) from error
+            channel = ChannelRef(channel.platform, channel.workspace, str(opened["channel"]["id"]))
         for n, message in enumerate(render(reply)):
             try:
                 await self.client.chat_postMessage(channel=channel.id, text=message.text, blocks=message.blocks)

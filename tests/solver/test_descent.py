@@ -8,8 +8,8 @@ from hypothesis import strategies as st
 
 from bot.errors import BadArgument, Undefined
 from bot.solver.descent import MAX_STEPS, descend
-from bot.solver.variables import symbol
 from bot.solver.parser import parse
+from bot.solver.variables import symbol
 
 x, y = symbol("x"), symbol("y")
 BOWL = x**2 - x * y + 3 * y**2

@@ -428,8 +428,8 @@ def _slope_row(
 
 
 def _fmt(value: sympy.Expr) -> str:
-    """Ten significant figures, as a decimal even when the exact value is a fraction."""
+    """Eight significant figures, as a decimal even when the exact value is a fraction."""
     number = sympy.Float(value, _DIGITS)
     if abs(number) < 1e300:
-        return fmt_number(float(number), digits=10)
-    return sympy.sstr(sympy.Float(number, 10))
+        return fmt_number(float(number), digits=8)
+    return sympy.sstr(sympy.Float(number, 8))

@@ -62,7 +62,7 @@ def newton(
         "",
         _convergence_note(result),
         "",
-        f"**Root**: {x} ≈ {result.root}",
+        f"**Root**: {x} ≈ {fmt_number(result.root, 8)}",
     ]
     return Answer(
         text="\n".join(lines),
@@ -75,7 +75,7 @@ def newton(
 def _newton_table(result: NewtonResult) -> str:
     root = float(result.root)
     rows = [
-        (str(row.n), fmt_number(row.x, 15), fmt_number(row.fx, 6), fmt_number(row.dfx, 6), fmt_number(abs(row.x - root), 3))
+        (str(row.n), _iterate(row.x), fmt_number(row.fx, 6), fmt_number(row.dfx, 6), fmt_number(abs(row.x - root), 3))
         for row in result.iterates
     ]
     if len(rows) > _MAX_TABLE_ROWS:
@@ -83,6 +83,15 @@ def _newton_table(result: NewtonResult) -> str:
         rows = [*rows[:head], ("…", "…", "…", "…", "…"), *rows[-(_MAX_TABLE_ROWS - head - 1):]]
     x = result.var.name
     return fmt_table(("n", f"{x}ₙ", f"f({x}ₙ)", f"f'({x}ₙ)", "error"), rows)
+
+
+def _iterate(value: sympy.Expr | float) -> str:
+    """An iterate as a decimal a learner can compare with the last (8 figures, enough to watch the
+    digits settle), with the exact fraction beside it while that is short."""
+    decimal = fmt_number(float(value), 8)
+    if isinstance(value, sympy.Rational) and not isinstance(value, sympy.Integer) and len(str(value)) <= 12:
+        return f"{value} ≈ {decimal}"
+    return decimal
 
 
 def _convergence_note(result: NewtonResult) -> str:

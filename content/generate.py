@@ -19,6 +19,7 @@ import sympy
 from bot.errors import BadArgument, CalcbotError, EmptyInput
 from bot.present.diagnosis import gradient_diagnosis, quiz_diagnosis, terms_line
 from bot.present.format import fmt_number, plain
+from bot.present.taylor import in_powers_of
 from bot.solver.ambiguities import noting
 from bot.solver.equivalence import Equivalence, equivalent
 from bot.solver.parser import parse, parse_list, split_top_level
@@ -100,7 +101,7 @@ def _grade_expression(question: Question, text: str, reveal: bool = True) -> Gra
     expected = parse(question.answer)
     given = parse(text)
     verdict = equivalent(given, expected, seed=_equivalence_seed(question))
-    readable = plain(expected)
+    readable = _readable_expression(question, expected)
     if verdict.equivalent:
         return Grade(True, "✅ Correct!" + _domain_note(verdict), readable)
     feedback = "❌ Not quite. " + _terms_feedback(text, given, expected, reveal) + _difference(given, expected, verdict)
@@ -108,6 +109,25 @@ def _grade_expression(question: Question, text: str, reveal: bool = True) -> Gra
     if explanation:
         feedback += "\n" + "\n".join(explanation)
     return Grade(False, feedback, readable, diagnosis)
+
+
+_TAYLOR_1D = re.compile(r"^/taylor\s+.+?\s+at\s+(?P<point>[^(\s][^\s]*)\s+order\s+\d+$")
+
+
+def _readable_expression(question: Question, expected: sympy.Expr) -> str:
+    """The answer as the course writes it: a Taylor polynomial about a in powers of (x − a),
+    lowest first (f(a) + f′(a)(x − a) + …); anything else in the learner's notation."""
+    match = _TAYLOR_1D.match(question.solution_command.strip())
+    free = [s for s in expected.free_symbols if isinstance(s, sympy.Symbol)]
+    if match is not None and len(free) == 1:
+        try:
+            point = parse(match.group("point"))
+        except CalcbotError:
+            return plain(expected)
+        written = in_powers_of(expected, free[0], point) if not point.free_symbols else None
+        if written is not None:
+            return written
+    return plain(expected)
 
 
 def _terms_feedback(text: str, given: sympy.Expr, expected: sympy.Expr, reveal: bool) -> str:

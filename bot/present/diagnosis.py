@@ -52,7 +52,7 @@ def terms_line(found: TermComparison | None, reveal: bool = True) -> str:
         parts += [f"your `{term.text}` should be `{plain(should)}`" for term, should in found.wrong]
     elif found.wrong:
         names = _and(f"`{term.text}`" for term, _ in found.wrong)
-        parts.append(f"your {names} {'is' if len(found.wrong) == 1 else 'are'} not")
+        parts.append(f"your {names} {'is' if len(found.wrong) == 1 else 'are'} not right")
     parts += [f"your `{term.text}` should not be there" for term in found.extra]
     if found.missing:
         count = len(found.missing)

@@ -177,7 +177,7 @@ def compare_typed_terms(terms: list[TypedTerm], expected: sympy.Expr) -> TermCom
 
 
 def _shift_power(term: sympy.Expr) -> tuple[sympy.Symbol, sympy.Expr, int] | None:
-    """(x, a, k) when ``term`` is c·(x − a)^k for one variable x and a number a ≠ 0 (k ≥ 1)."""
+    """(x, a, k) when ``term`` is c·(x − a)^k for one variable x and a number a (k ≥ 1; a = 0 for c·x^k)."""
     free = [s for s in term.free_symbols if isinstance(s, sympy.Symbol)]
     if len(free) != 1:
         return None
@@ -191,7 +191,7 @@ def _shift_power(term: sympy.Expr) -> tuple[sympy.Symbol, sympy.Expr, int] | Non
         return None
     lead = poly.LC()
     a = -poly.coeff_monomial(x ** (k - 1)) / (k * lead)
-    if a == 0 or sympy.expand(lead * (x - a) ** k - term) != 0:
+    if sympy.expand(lead * (x - a) ** k - term) != 0:
         return None
     return x, a, k
 
@@ -200,7 +200,8 @@ def _in_powers_of_a_shift(
     terms: list[TypedTerm], expected: sympy.Expr
 ) -> tuple[sympy.Symbol, sympy.Expr, dict[int, tuple[sympy.Expr, sympy.Expr]]] | None:
     """The answer as {k: its (x − a)^k term}, when every varying term the learner wrote is a power
-    of one shift (x − a), a ≠ 0, and the answer is a polynomial."""
+    of one shift (x − a) (a = 0: powers of x) and the answer is a polynomial: then a term is only
+    ever compared with the answer's term of the same power."""
     found = [_shift_power(term.expr) for term in terms if term.expr.free_symbols]
     if not found or any(f is None for f in found):
         return None
@@ -245,6 +246,8 @@ def _shift_term(c: sympy.Expr, shift: sympy.Expr, k: int) -> sympy.Expr:
 
     if k == 0:
         return c
+    if shift.is_Symbol:
+        return c * shift**k
     return c * sympy.Symbol(f"({learner_text(shift)})") ** k  # for showing only, never computed with
 
 

@@ -37,6 +37,13 @@ class LearnerNotation(StrPrinter):
         shown = self._print(power)
         return f"e^{shown}" if power.is_Symbol or (power.is_Integer and power >= 0) else f"e^({shown})"
 
+    def _print_Pow(self, expr: sympy.Pow, rational: bool = False) -> str:
+        if expr.exp == sympy.Rational(1, 3):  # as typed: cbrt x, like sqrt x for the power 1/2
+            return f"cbrt({self._print(expr.base)})"
+        if expr.exp == sympy.Rational(-1, 3):
+            return f"1/cbrt({self._print(expr.base)})"
+        return super()._print_Pow(expr, rational)
+
     def _print_Heaviside(self, expr: sympy.Heaviside) -> str:
         return f"H({self._print(expr.args[0])})"  # the unit step: 0 left of 0, 1 right of it
 

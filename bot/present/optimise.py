@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Sequence
 
@@ -124,7 +125,7 @@ def stationary(expr_text: str, vars_text: str | None = None, picture: bool = Tru
     """Solve ∇f = 0 and classify each stationary point by the Hessian (or f'' in 1-D)."""
     expr = parse(expr_text)
     variables = _variables(expr, vars_text)
-    result = stationary_points(expr, variables)
+    result = _in_reading_order(stationary_points(expr, variables))
     one = len(variables) == 1
     lines = [f"f({_names(variables)}) = {fmt_expr(expr)}", ""]
     lines += _stationary_setup(result)
@@ -152,6 +153,21 @@ def stationary(expr_text: str, vars_text: str | None = None, picture: bool = Tru
         latex=", ".join(fmt_latex(sympy.Tuple(*p)) for p in shown_points),
         images=_pictures(figures.stationary_figure_from(result) if picture else None),
     )
+
+
+def _in_reading_order(result: StationaryResult) -> StationaryResult:
+    """The points shown (the ones closest to the origin) from left to right, then bottom to top:
+    (−1, −1), (−1, 1), (1, −1), (1, 1) — the order a learner lists them in."""
+    shown_points, rest = result.points[:_MAX_POINTS_SHOWN], result.points[_MAX_POINTS_SHOWN:]
+
+    def place(point: StationaryPoint) -> tuple[float, ...]:
+        try:
+            return tuple(float(sympy.re(sympy.N(c))) for c in point.point)
+        except (TypeError, ValueError):
+            return ()
+
+    ordered = sorted(shown_points, key=place)
+    return dataclasses.replace(result, points=type(result.points)([*ordered, *rest]))
 
 
 def _stationary_setup(result: StationaryResult) -> list[str]:

@@ -17,7 +17,7 @@ $(VENV)/.installed-run: pyproject.toml | $(BIN)/python
 	touch $@
 
 $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e '.[dev,discord,slack]' 1>&2
+	$(BIN)/python -m pip install --quiet -e '.[dev,discord,slack,queue]' 1>&2
 	touch $@ $(VENV)/.installed-run
 
 run: $(VENV)/.installed-run

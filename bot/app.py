@@ -58,6 +58,18 @@ class App:
                 await result  # type: ignore[misc]
 
 
+def build_workers(settings: Settings) -> Any:
+    """The local process pool, or the worker tier on a queue (CALCBOT_WORKERS=queue)."""
+    if settings.workers == "queue" and settings.broker_url:  # the settings insist on the URL
+        from bot.worker_queue import QueueWorkers
+
+        return QueueWorkers(settings.broker_url, timeout=settings.job_timeout, memory_mb=settings.job_memory_mb,
+                            queue=settings.queue_name)
+    from bot.workers import WorkerPool
+
+    return WorkerPool(workers=settings.pool_size, timeout=settings.job_timeout, memory_mb=settings.job_memory_mb)
+
+
 async def build_app(
     settings: Settings | None = None,
     *,
@@ -71,13 +83,12 @@ async def build_app(
     from bot.cohorts.service import build_cohorts
     from bot.quiz.engine import QuizEngine
     from bot.store import Store
-    from bot.workers import WorkerPool
     from content.catalog import curriculum
 
     settings = settings or Settings()
     closers: list[Callable[[], object]] = []
     if workers is None:
-        pool = WorkerPool(workers=settings.workers, timeout=settings.job_timeout, memory_mb=settings.job_memory_mb)
+        pool = build_workers(settings)
         closers.append(pool.close)
         workers = pool
     url = database_url or settings.resolved_database_url(db_path)

@@ -28,11 +28,20 @@ def _parser() -> argparse.ArgumentParser:
     console.add_argument("--admins", metavar="NAME[,NAME…]", help="only these users are admins (default: everyone)")
     sub.add_parser("discord", help="run the Discord bot (DISCORD_TOKEN; see README \"Run on Discord\")")
     _slack_parser(sub)
+    worker = sub.add_parser("worker", help="run a queue worker for the worker tier (CALCBOT_BROKER_URL; "
+                            "chat processes send jobs to it with CALCBOT_WORKERS=queue)")
+    worker.add_argument("--concurrency", type=int, metavar="N",
+                        help="jobs at once, one process each (default: CALCBOT_WORKER_PROCESSES or the CPU count)")
     db = sub.add_parser("db", help="database maintenance")
     db_sub = db.add_subparsers(dest="db_command", required=True)
     upgrade = db_sub.add_parser("upgrade", help="apply migrations (the bot also does this at start)")
     upgrade.add_argument("--db", metavar="PATH", help="SQLite file (default: CALCBOT_DATABASE_URL or the data directory)")
     return parser
+
+
+def _problem(where: tuple[object, ...], message: str) -> str:
+    message = message.removeprefix("Value error, ")
+    return f"CALCBOT_{'_'.join(map(str, where)).upper()}: {message}" if where else message
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -42,7 +51,7 @@ def main(argv: list[str] | None = None) -> None:
     try:
         settings = Settings()
     except ValidationError as exc:
-        problems = "; ".join(f"CALCBOT_{'_'.join(map(str, e['loc'])).upper()}: {e['msg']}" for e in exc.errors())
+        problems = "; ".join(_problem(e["loc"], e["msg"]) for e in exc.errors())
         sys.exit(f"calcbot: bad configuration — {problems}")
     logging.basicConfig(level=settings.log_level.upper(), stream=sys.stderr,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
@@ -53,6 +62,8 @@ def main(argv: list[str] | None = None) -> None:
             runtime.run(_discord(settings))
         elif args.command == "slack":
             _slack(settings, args)
+        elif args.command == "worker":
+            _worker(settings, args)
         elif args.command == "db":
             runtime.run(_db_upgrade(settings, args.db))
     except KeyboardInterrupt:
@@ -108,6 +119,23 @@ async def _discord(settings: object) -> None:
         await run_discord(settings)
     except ConfigurationError as problem:
         sys.exit(f"calcbot: {problem}")
+
+
+def _worker(settings: object, args: argparse.Namespace) -> None:
+    from bot.core.config import Settings
+
+    assert isinstance(settings, Settings)
+    if not settings.broker_url:
+        sys.exit("calcbot: `calcbot worker` needs CALCBOT_BROKER_URL, the broker the chat processes send "
+                 "jobs to (amqp://guest:guest@127.0.0.1:5672// or redis://127.0.0.1:6379/0)")
+    try:
+        from bot.worker_queue import run_worker
+    except ImportError:
+        sys.exit("calcbot: `calcbot worker` needs the queue extra: pip install 'calcbot[queue]' "
+                 "(in a checkout: .venv/bin/pip install -e '.[queue]')")
+    run_worker(settings.broker_url, concurrency=args.concurrency or settings.pool_size,
+               memory_mb=settings.job_memory_mb, queue=settings.queue_name,
+               loglevel=settings.log_level.upper())
 
 
 def _slack_parser(sub: argparse._SubParsersAction) -> None:

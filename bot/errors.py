@@ -134,3 +134,9 @@ class Duplicate(CalcbotError):
     """Something that may happen once was tried again (a second answer to the daily question)."""
 
     code = "duplicate"
+
+
+class Unavailable(CalcbotError):
+    """A service the answer needs (the database, the calculation workers) is away for a moment."""
+
+    code = "unavailable"

@@ -14,8 +14,7 @@ import multiprocessing
 import os
 import resource
 import signal
-from collections import OrderedDict
-from collections.abc import Callable, Hashable
+from collections.abc import Callable
 from concurrent.futures import TimeoutError as FutureTimeout
 from typing import Any, TypeVar
 
@@ -23,6 +22,7 @@ from pebble import ProcessExpired, ProcessPool
 
 from bot.errors import CalcbotError, Timeout, TooComplex
 from bot.guard import guarded
+from bot.job_cache import JobCache
 
 log = logging.getLogger("calcbot.workers")
 
@@ -59,68 +59,61 @@ class WorkerPool:
         self._pool = ProcessPool(max_workers=workers, initializer=_limit_worker,
                                  initargs=(memory_mb * 1024 * 1024,), context=context)
         self._workers = workers
-        self._cache: OrderedDict[Hashable, Any] = OrderedDict()
-        self._cache_size = cache_size
+        self._cache = JobCache(cache_size)
 
     async def run(self, fn: Callable[..., T], *args: Any, timeout: float | None = None) -> T:
-        key = self._cache_key(fn, args)
-        if key is not None and key in self._cache:
-            self._cache.move_to_end(key)
-            return self._cache[key]  # type: ignore[no-any-return]
+        hit, cached = self._cache.get(fn, args)
+        if hit:
+            return cached  # type: ignore[no-any-return]
         limit = timeout or self.timeout
         future = self._pool.schedule(guarded, args=(fn, *args), timeout=limit)
         try:
             result = await asyncio.wrap_future(future)
         except FutureTimeout:
-            raise Timeout(
-                f"too big to compute: this took longer than {limit:g} s and was stopped.",
-                hint="Try a smaller expression, a lower order, or split the question into parts.",
-            ) from None
-        except MemoryError:
-            raise TooComplex(f"too big to compute: this needed more than {self.memory_mb} MB of memory.",
-                             hint="Try a smaller expression or a lower order.") from None
+            raise translate_failure(TimeoutError(), limit, self.memory_mb) from None
         except ProcessExpired as exc:
             log.warning("worker died running %s: %s", getattr(fn, "__name__", fn), exc)
             raise TooComplex("too big to compute: the calculation ran out of resources and was stopped.",
                              hint="Try a smaller expression or a lower order.") from None
-        except RecursionError:
-            raise TooComplex("too deeply nested to compute.", hint="Try a simpler expression.") from None
+        except (MemoryError, RecursionError) as exc:
+            raise translate_failure(exc, limit, self.memory_mb) from None
         except asyncio.CancelledError:
             future.cancel()  # the asker went away: free the worker
             raise
-        except CalcbotError:
-            raise
-        if key is not None:
-            self._cache[key] = result
-            if len(self._cache) > self._cache_size:
-                self._cache.popitem(last=False)
+        self._cache.put(fn, args, result)
         return result
 
     async def warm(self) -> None:
         """Start every worker and run one small job in each, so the first real answer is not the one
         that pays for starting processes and filling SymPy's caches. Failures here are only logged."""
-        futures = [self._pool.schedule(_warm_up, timeout=self.timeout * 4) for _ in range(self._workers)]
+        futures = [self._pool.schedule(warm_up, timeout=self.timeout * 4) for _ in range(self._workers)]
         for future in futures:
             try:
                 await asyncio.wrap_future(future)
             except Exception as exc:  # a slow or failed warm-up costs speed, never correctness
                 log.info("worker warm-up did not finish: %s", exc)
 
-    @staticmethod
-    def _cache_key(fn: Callable[..., Any], args: tuple[Any, ...]) -> Hashable | None:
-        try:
-            key = (fn.__module__, fn.__qualname__, args)
-            hash(key)
-        except (TypeError, AttributeError):
-            return None
-        return key
-
     def close(self) -> None:
         self._pool.stop()
         self._pool.join(timeout=5)
 
 
-def _warm_up() -> None:
+def translate_failure(exc: BaseException, limit: float, memory_mb: int) -> BaseException:
+    """What a failed job means to the learner — the same words whichever pool ran it."""
+    if isinstance(exc, CalcbotError):
+        return exc
+    if isinstance(exc, TimeoutError):
+        return Timeout(f"too big to compute: this took longer than {limit:g} s and was stopped.",
+                       hint="Try a smaller expression, a lower order, or split the question into parts.")
+    if isinstance(exc, MemoryError):
+        return TooComplex(f"too big to compute: this needed more than {memory_mb} MB of memory.",
+                          hint="Try a smaller expression or a lower order.")
+    if isinstance(exc, RecursionError):
+        return TooComplex("too deeply nested to compute.", hint="Try a simpler expression.")
+    return exc
+
+
+def warm_up() -> None:
     """A typical first job: read, differentiate and present an expression, and draw a tiny figure."""
     from bot.present.derivative import derive, slope
 

@@ -17,13 +17,23 @@ from collections.abc import Sequence
 import sympy
 
 from bot.errors import BadArgument, CalcbotError, EmptyInput
+from bot.learner.skills import (
+    SKILLS,
+    mistake_words,
+    skill_of_malrule,
+    skills_of_topic,
+    topics_of_skill,
+)
+from bot.present.answer import Diagnosed
 from bot.present.diagnosis import gradient_diagnosis, quiz_diagnosis, terms_line
 from bot.present.format import fmt_number, plain
 from bot.present.taylor import in_powers_of
 from bot.solver.ambiguities import noting
 from bot.solver.equivalence import Equivalence, equivalent
+from bot.solver.malrules import BY_CODE
 from bot.solver.parser import parse, parse_list, split_top_level
 from bot.solver.terms import compare_terms
+from content import aimed
 from content.catalog import curriculum
 from content.generators import GENERATORS
 from content.questions import Grade, Question, choice_labels
@@ -56,7 +66,53 @@ def generate_from(topic_id: str, generator_name: str, seed: int) -> Question:
         solution_command=draft.solution_command,
         tolerance=draft.tolerance,
         significant_figures=draft.significant_figures,
+        skills=draft.skills or skills_of_topic(topic_id),
+        choice_malrules=draft.choice_malrules,
     )
+
+
+# --- practice aimed at a mistake, or at a skill -------------------------------------------------
+
+_AIM_SEARCH = 64  # generator seeds tried per aimed (or per-skill) question
+
+
+def generate_aimed(malrule_code: str, seed: int) -> Question:
+    """A question on the mistake's skill where that mistake gives a visibly different answer from
+    the right one (checked with the solver's own mal-rules); its id ``aimed/CODE/SEED`` regenerates it."""
+    topic_id, generator_name = aimed.recipe(malrule_code)
+    checkable = malrule_code in BY_CODE or GENERATORS[generator_name](0).kind == "choice"
+    for attempt in range(_AIM_SEARCH):
+        question = generate_from(topic_id, generator_name, seed * _AIM_SEARCH + attempt)
+        if not checkable or aimed.shows(question, malrule_code):
+            # A code the solver does not know yet cannot be checked: its recipe's first question stands.
+            skill = skill_of_malrule(malrule_code)
+            skills = tuple(dict.fromkeys([skill, *question.skills])) if skill else question.skills
+            return dataclasses.replace(question, id=f"aimed/{malrule_code}/{seed}", aimed_at=malrule_code, skills=skills)
+    raise ValueError(f"no question among {_AIM_SEARCH} from {generator_name} shows {malrule_code}")
+
+
+def generate_for_skill(skill: str, seed: int) -> Question:
+    """A question exercising ``skill``, from the topics whose main skill it is (else those that
+    exercise it); an ordinary question id, so it regenerates like any other."""
+    if skill not in SKILLS:
+        raise BadArgument(f"unknown skill '{skill}' (skills: {', '.join(SKILLS)})")
+    topics = topics_of_skill(skill)
+    for attempt in range(_AIM_SEARCH):
+        topic_id = topics[(seed + attempt) % len(topics)]
+        question = generate_question(topic_id, seed * _AIM_SEARCH + attempt)
+        if skill in question.skills:
+            return question
+    raise ValueError(f"no question among {_AIM_SEARCH} exercises {skill}")
+
+
+def question_from_id(question_id: str) -> Question:
+    """The question an id names: ``TOPIC/GENERATOR/SEED`` or ``aimed/CODE/SEED``."""
+    parts = question_id.split("/")
+    if len(parts) != 3 or not parts[2].isdigit():
+        raise BadArgument(f"'{question_id}' is not a question id (TOPIC/GENERATOR/SEED or aimed/CODE/SEED)")
+    if parts[0] == "aimed":
+        return generate_aimed(parts[1], int(parts[2]))
+    return generate_from(parts[0], parts[1], int(parts[2]))
 
 
 def grade_answer(question_json: str, answer_text: str, reveal: bool = True) -> Grade:
@@ -473,4 +529,9 @@ def _grade_choice(question: Question, text: str) -> Grade:
         raise BadArgument(f"answer with one of the letters {', '.join(labels)} (or the option's text, or an expression equal to it)")
     if index == correct_index:
         return Grade(True, "✅ Correct!", readable)
-    return Grade(False, f"❌ Not quite — you chose {labels[index]}: {question.choices[index]}. The answer is {readable}.", readable)
+    feedback = f"❌ Not quite — you chose {labels[index]}: {question.choices[index]}. The answer is {readable}."
+    code = question.choice_malrules[index] if index < len(question.choice_malrules) else None
+    if code is None:
+        return Grade(False, feedback, readable)
+    feedback += f"\n🔎 That option is what you get when you've {mistake_words(code)} (`{code}`)."
+    return Grade(False, feedback, readable, Diagnosed(code, question.choices[index]))

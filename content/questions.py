@@ -8,6 +8,9 @@ our own parser when graded (never ``sympify``). Formats by kind:
 - ``vector``: a tuple, ``(a, b)``, each component in SymPy syntax.
 - ``matrix``: nested lists by rows, ``[[a, b], [c, d]]`` (the course's row-by-row layout).
 - ``choice``: the correct label, ``"A"``, ``"B"``, …; ``choices`` holds the texts in label order.
+
+``skills`` are the learner model's skill ids (``bot.learner``) the question exercises, main one first;
+question JSON stored before skills existed loads with its topic's skills.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass
 
+from bot.learner.skills import skills_of_topic
 from bot.present.answer import Diagnosed
 
 KINDS = ("expression", "number", "vector", "matrix", "choice")
@@ -22,7 +26,7 @@ KINDS = ("expression", "number", "vector", "matrix", "choice")
 
 @dataclass(frozen=True)
 class Question:
-    id: str  # f"{topic_id}/{generator_name}/{seed}"
+    id: str  # f"{topic_id}/{generator_name}/{seed}", or f"aimed/{code}/{seed}" for an aimed question
     topic_id: str
     prompt: str  # Markdown
     kind: str  # one of KINDS
@@ -35,6 +39,9 @@ class Question:
     # When > 0: a number (or numeric entry) is right if it agrees with the answer to this many
     # significant figures — what the prompt asks for — and ``tolerance`` is not used.
     significant_figures: int = 0
+    skills: tuple[str, ...] = ()  # bot.learner skill ids, main one first
+    choice_malrules: tuple[str | None, ...] = ()  # per choice: the mistake code that gives it, if any
+    aimed_at: str | None = None  # the mistake code an aimed question practises
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
@@ -50,6 +57,8 @@ class Question:
         data = json.loads(s)
         data["choices"] = tuple(data.get("choices", ()))
         data["hints"] = tuple(data.get("hints", ()))
+        data["skills"] = tuple(data.get("skills") or skills_of_topic(data.get("topic_id", "")))
+        data["choice_malrules"] = tuple(data.get("choice_malrules", ()))
         return Question(**data)
 
 
@@ -58,7 +67,7 @@ class Grade:
     correct: bool
     feedback: str  # Markdown: right or wrong, and where a wrong answer goes astray
     expected: str  # the correct answer, readable
-    diagnosis: Diagnosed | None = None  # the misapplied rule, for a wrong answer to a derivative question
+    diagnosis: Diagnosed | None = None  # the misapplied rule: a wrong derivative's, or a wrong pick's distractor
 
 
 def choice_labels(count: int) -> tuple[str, ...]:

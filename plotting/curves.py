@@ -30,6 +30,8 @@ class CurvesData:
     xlim: Bounds1D
     ylim: Bounds1D
     pi_ticks: bool = False  # trigonometric in x, or a range given in π: ticks at multiples of π
+    log_y: bool = False  # positive values over many decades: a logarithmic y-axis
+    overflow: tuple[Bounds1D | None, ...] = ()  # per curve: where its values are beyond floating point
 
 
 def _sample(
@@ -52,17 +54,31 @@ def _sample(
     else:
         lo, hi = sampling.validate_range(bounds[0], bounds[1], var.name)
     x = np.linspace(lo, hi, sampling.CURVE_SAMPLES)
-    ys = [f(x) for f in functions]
-    for expr, y in zip(exprs, ys, strict=True):
+    raws = [sampling.numeric_function(e, [var], keep_overflow=True)(x) for e in exprs]
+    overflow = tuple(sampling.overflow_range(x, raw) for raw in raws)
+    ys = [np.where(np.isinf(raw), np.nan, raw) for raw in raws]
+    for expr, y, over in zip(exprs, ys, overflow, strict=True):
         if not np.isfinite(y).any():
+            reason = "is too large for floating point" if over else "has no real values"
             raise Undefined(
-                f"{style.plain_formula(expr)} has no real values for {var.name} from {lo:g} to {hi:g}",
-                hint="try another range, e.g. one where the square root or log is defined",
+                f"{style.plain_formula(expr)} {reason} for {var.name} from {lo:g} to {hi:g}",
+                hint="try another range, e.g. one where the square root or log is defined" if not over
+                else "try a narrower range",
             )
-    ylim = sampling.robust_limits(ys[: limit_exprs or None])
-    masked = tuple(sampling.mask_outside(y, ylim) for y in ys)
+    shown = ys[: limit_exprs or None]
+    if sampling.wants_log_view(shown):
+        ylim = sampling.log_limits(shown)
+        masked = tuple(np.where((y >= ylim[0]) & (y <= ylim[1]), y, np.nan) for y in ys)
+        return CurvesData(var=var, x=x, ys=masked, xlim=(lo, hi), ylim=ylim, log_y=True, overflow=overflow,
+                          pi_ticks=style.wants_pi_ticks(exprs, var, bounds))
+    ylim = sampling.robust_limits(shown)
+    span = ylim[1] - ylim[0]
+    masked = tuple(
+        sampling.mask_outside(sampling.break_at_jumps(f, x, y, span), ylim)
+        for f, y in zip(functions, ys, strict=True)
+    )
     pi_ticks = style.wants_pi_ticks(exprs, var, bounds)
-    return CurvesData(var=var, x=x, ys=masked, xlim=(lo, hi), ylim=ylim, pi_ticks=pi_ticks)
+    return CurvesData(var=var, x=x, ys=masked, xlim=(lo, hi), ylim=ylim, pi_ticks=pi_ticks, overflow=overflow)
 
 
 def functions_data(
@@ -108,7 +124,10 @@ def render_functions(
 
 def finish_curve_axes(ax: Any, data: CurvesData, ylabel: str = "y") -> None:
     ax.set_xlim(*data.xlim)
-    ax.set_ylim(*data.ylim)
+    ax.set_ylim(*data.ylim)  # before the scale: autoscaling near 10^308 would overflow
+    if data.log_y:
+        ax.set_yscale("log")
+        style.power_of_ten_ticks(ax.yaxis, data.ylim)
     style.style_axes(ax, f"${data.var.name}$", f"${ylabel}$")
     if data.pi_ticks:
         style.pi_ticks(ax.xaxis, data.xlim)
@@ -383,13 +402,8 @@ def render_taylor(
     ax.plot(curve.x, f, color=style.INK, linewidth=3, label=style.formula(expr, "f"), zorder=4)
     colours = _order_colours(order)
     for orders, poly, y in _distinct_polynomials(data.polynomials, curve.ys[1:]):
-        latex = style.shifted_latex(poly, curve.var, _exact_point(at))  # in powers of (x − a)
         names = " = ".join(f"P_{{{k}}}" for k in orders)
-        label = (
-            f"${names} = {latex}$"
-            if len(latex) <= 64 and style.is_mathtext(f"${latex}$")
-            else f"${names}$"
-        )
+        label = _polynomial_label(names, poly, curve.var, _exact_point(at))
         ax.plot(curve.x, y, color=colours[orders[-1] - 1], linewidth=1.8, label=label, zorder=3)
     ax.plot(
         [data.at],
@@ -415,6 +429,16 @@ def render_taylor(
         f"Taylor polynomials about {name} = {style.short_number(data.at)}",
     )
     return style.to_png(figure)
+
+
+def _polynomial_label(names: str, poly: sympy.Expr, var: sympy.Symbol, at: sympy.Expr) -> str:
+    """``P₂ = 1 + x + x²/2``, in powers of (x − a); with coefficients to 3 figures when exact ones
+    are too long for a legend, and never a bare name."""
+    for figures in (None, 3):
+        latex = style.shifted_latex(poly, var, at, figures=figures)
+        if len(latex) <= 90 and style.is_mathtext(f"${latex}$"):
+            return f"${names} = {latex}$"
+    return f"${names}$ (written out in the answer)"
 
 
 def _distinct_polynomials(
@@ -557,10 +581,10 @@ def render_newton(
         label="iterates $x_n$",
         zorder=5,
     )
-    for k, (x, first, last) in enumerate(_iterate_clusters(data.iterates, curve.xlim)):
-        name = f"x_{{{first}}}" if first == last else f"x_{{{first}}} \\ldots x_{{{last}}}"
+    for k, (x, indices) in enumerate(_iterate_clusters(data.iterates, curve.xlim)):
+        name = iterate_names(indices)
         ax.annotate(
-            f"${name}$",
+            name,
             (x, 0.0),
             textcoords="offset points",
             xytext=(0, -20 if k % 2 else 10),
@@ -576,21 +600,36 @@ def render_newton(
     return style.to_png(figure)
 
 
-def _iterate_clusters(iterates: Sequence[float], xlim: Bounds1D) -> list[tuple[float, int, int]]:
-    """Iterates that would print on top of each other (near the root they all do) share one label,
-    ``x₃…x₆``: (where, first index, last index) for each label, left to right in index order."""
+def _iterate_clusters(iterates: Sequence[float], xlim: Bounds1D) -> list[tuple[float, list[int]]]:
+    """Iterates that would print on top of each other (near the root they all do) share one label:
+    (where, the indices of the iterates there) for each label."""
     width = xlim[1] - xlim[0]
-    clusters: list[tuple[float, int, int]] = []
+    clusters: list[tuple[float, list[int]]] = []
     for i, x in enumerate(iterates):
         if not xlim[0] <= x <= xlim[1]:
             continue
-        near = next((n for n, (c, _, _) in enumerate(clusters) if abs(x - c) <= 0.06 * width), None)
+        near = next((c for c in clusters if abs(x - c[0]) <= 0.06 * width), None)
         if near is None:
-            clusters.append((x, i, i))
+            clusters.append((x, [i]))
         else:
-            centre, first, _ = clusters[near]
-            clusters[near] = (centre, first, i)
+            near[1].append(i)
     return clusters
+
+
+def iterate_names(indices: Sequence[int]) -> str:
+    """``x₃…x₆`` only for a run of consecutive iterates; others are listed, ``x₀, x₂…x₄, x₂₃``."""
+    runs: list[list[int]] = []
+    for i in indices:
+        if runs and i == runs[-1][-1] + 1:
+            runs[-1].append(i)
+        else:
+            runs.append([i])
+    parts = [f"x_{{{r[0]}}}" if len(r) == 1 else
+             f"x_{{{r[0]}}}, x_{{{r[1]}}}" if len(r) == 2 else
+             f"x_{{{r[0]}}} \\ldots x_{{{r[-1]}}}" for r in runs]
+    if len(parts) > 3:
+        parts = [*parts[:2], "\\ldots", parts[-1]]
+    return "$" + ", ".join(parts) + "$"
 
 
 def _curve_value(expr: sympy.Expr, var: sympy.Symbol, at: float) -> float:

@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 import sympy
 from matplotlib.axes import Axes
+from matplotlib.colors import BoundaryNorm
 from matplotlib.ticker import MaxNLocator
 
 from bot.errors import BadArgument, Undefined
@@ -63,21 +64,44 @@ def field_data(
             f"{style.plain_formula(expr)} is constant here, so it has no contours to draw",
             hint="use /plot or /surface to see a constant function",
         )
-    levels = _levels(float(np.nanmin(z)), float(np.nanmax(z)))
-    return FieldData(pair, box, x, y, z, levels)
+    return FieldData(pair, box, x, y, z, levels_for(z))
 
 
-def _levels(lo: float, hi: float) -> Array:
-    """About 15 round-numbered levels spanning [lo, hi], so the colour bar reads cleanly."""
+def levels_for(*fields: Array) -> Array:
+    """Contour levels for values that may span decades. Evenly spaced levels when the values are
+    spread out; levels at the values' quantiles when most of the map sits near one end (Rosenbrock's
+    valley, e^(xy)): on an even scale that map would be one flat colour."""
+    values = np.concatenate([np.ravel(f)[np.isfinite(np.ravel(f))] for f in fields])
+    lo, hi = float(values.min()), float(values.max())
+    median = float(np.median(values))
+    if hi > lo and not 0.1 < (median - lo) / (hi - lo) < 0.9:
+        quantiles = np.quantile(values, np.linspace(0.0, 1.0, 16))
+        rounded = np.unique([_two_figures(q) for q in quantiles[1:-1]])
+        inner = rounded[(rounded > lo) & (rounded < hi)]
+        levels = np.unique(np.concatenate([[lo], inner, [hi]]))
+        if levels.size >= 6:
+            return levels
     ticks = np.asarray(MaxNLocator(nbins=15).tick_values(lo, hi), dtype=float)
     ticks = ticks[(ticks > lo) & (ticks < hi)]
     return np.unique(np.concatenate([[lo], ticks, [hi]]))
 
 
+def _two_figures(value: float) -> float:
+    if value == 0 or not math.isfinite(value):
+        return value
+    return round(value, 1 - int(math.floor(math.log10(abs(value)))))
+
+
+def _evenly_coloured(levels: Array) -> Any:
+    """Each band its own colour, however unevenly the levels are spaced."""
+    return BoundaryNorm(levels, ncolors=256)
+
+
 def _draw_field(ax: Axes, data: FieldData, *, alpha: float = 0.8) -> Any:
     """Filled contours with thin level lines; returns the filled set (for a colour bar)."""
     filled = ax.contourf(
-        data.x, data.y, data.z, levels=data.levels, cmap=style.FIELD_CMAP, alpha=alpha
+        data.x, data.y, data.z, levels=data.levels, cmap=style.FIELD_CMAP, alpha=alpha,
+        norm=_evenly_coloured(data.levels),
     )
     ax.contour(
         data.x,
@@ -244,9 +268,17 @@ def surface_data(
         if bounds is not None
         else sampling.default_bounds()
     )
+    function = sampling.numeric_function(expr, pair)
     x, y = sampling.grid(box, SURFACE_SAMPLES)
-    z = sampling.numeric_function(expr, pair)(x, y)
-    z, limits = sampling.clip_field(z, style.plain_formula(expr))
+    z = function(x, y)
+    if bounds is None:  # frame the view to where f is defined: √(1 − x² − y²) lives in the unit disc
+        framed = sampling.frame_to_defined(x, y, z, box)
+        if framed != box:
+            box = framed
+            x, y = sampling.grid(box, SURFACE_SAMPLES)
+            z = function(x, y)
+    _, limits = sampling.clip_field(z, style.plain_formula(expr))
+    x, y, z = sampling.refine_edges(function, x, y, z, limits)
     return SurfaceData(pair, x, y, z, limits)
 
 
@@ -416,9 +448,14 @@ def taylor_2d_data(
     pair = sampling.two_variables(expr, variables)
     polynomial = taylor_polynomial_2d(expr, pair, at, order)
     field = field_data(expr, pair, bounds, around=[point])
+    raw_f = sampling.numeric_function(expr, pair)(field.x, field.y)
     approximation = sampling.numeric_function(polynomial, pair)(field.x, field.y)
-    approximation = np.clip(approximation, field.levels[0], field.levels[-1])
-    return Taylor2DData(field, approximation, polynomial, point)
+    # One colour scale for both panels, clipped to what both mostly span: neither saturates.
+    limits = sampling.robust_limits([raw_f, approximation], style.plain_formula(expr))
+    shared = [np.clip(raw_f, *limits), np.clip(approximation, *limits)]
+    levels = levels_for(*shared)
+    field = FieldData(field.variables, field.bounds, field.x, field.y, shared[0], levels)
+    return Taylor2DData(field, shared[1], polynomial, point)
 
 
 def render_taylor_2d(

@@ -36,11 +36,24 @@ def render_latex(latex: str, *, fontsize: int = 22) -> bytes:
             "this formula uses LaTeX that the image renderer cannot typeset",
             hint="matrices, cases and \\begin{...} environments are not supported in images",
         )
-    figure = Figure(figsize=(1, 1), dpi=style.DPI, facecolor="white")
+    return _centred_png(text, fontsize)
+
+
+MIN_WIDTH_PX, MIN_HEIGHT_PX, PADDING_PX = 360, 120, 28  # readable in a chat at its preview size
+FORMULA_DPI = 150
+
+
+def _centred_png(text: str, fontsize: int) -> bytes:
+    """The formula centred on a canvas at least MIN_WIDTH × MIN_HEIGHT, with padding all round: a
+    bare ``x^2`` is not a 58-pixel speck in the chat."""
+    probe = Figure(figsize=(1, 1), dpi=FORMULA_DPI)
+    canvas = FigureCanvasAgg(probe)
+    box = probe.text(0, 0, text, fontsize=fontsize).get_window_extent(canvas.get_renderer())
+    width = max(MIN_WIDTH_PX, box.width + 2 * PADDING_PX)
+    height = max(MIN_HEIGHT_PX, box.height + 2 * PADDING_PX)
+    figure = Figure(figsize=(width / FORMULA_DPI, height / FORMULA_DPI), dpi=FORMULA_DPI, facecolor="white")
     FigureCanvasAgg(figure)
-    figure.text(0.0, 0.0, text, fontsize=fontsize, color=style.INK)
+    figure.text(0.5, 0.5, text, fontsize=fontsize, color=style.INK, ha="center", va="center")
     buffer = io.BytesIO()
-    figure.savefig(
-        buffer, format="png", dpi=style.DPI, bbox_inches="tight", pad_inches=0.12, facecolor="white"
-    )
+    figure.savefig(buffer, format="png", dpi=FORMULA_DPI, facecolor="white")
     return buffer.getvalue()

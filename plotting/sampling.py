@@ -147,10 +147,16 @@ def two_variables(
     return symbol(first), symbol(second)
 
 
-def numeric_function(expr: sympy.Expr, variables: Sequence[sympy.Symbol]) -> Callable[..., Array]:
-    """A numpy function of ``variables`` returning real floats, NaN where there is no real value."""
+def numeric_function(expr: sympy.Expr, variables: Sequence[sympy.Symbol], *,
+                     keep_overflow: bool = False) -> Callable[..., Array]:
+    """A numpy function of ``variables`` returning real floats, NaN where there is no real value.
+
+    Odd roots of negatives are real (∛−8 = −2), the one reading /slope and /newton use too. With
+    ``keep_overflow``, values too large for floating point come back as ±inf rather than NaN, so a
+    figure can say "overflows" and not "has no real value".
+    """
     check_plottable(expr)
-    compiled = sympy.lambdify(list(variables), expr, modules=numeric.NUMPY)
+    compiled = sympy.lambdify(list(variables), numeric.realise(expr), modules=numeric.NUMPY)
 
     def evaluate(*grids: Array) -> Array:
         shape = np.broadcast(*grids).shape if grids else ()
@@ -179,7 +185,7 @@ def numeric_function(expr: sympy.Expr, variables: Sequence[sympy.Symbol]) -> Cal
             else:
                 real = raw.astype(float)
         values = np.array(np.broadcast_to(real, shape), dtype=float)
-        values[~np.isfinite(values)] = np.nan
+        values[np.isnan(values) if keep_overflow else ~np.isfinite(values)] = np.nan
         return values
 
     return evaluate
@@ -267,3 +273,117 @@ def clip_field(z: Array, what: str = "the function") -> tuple[Array, Bounds1D]:
     """Values for contouring with spikes clipped to robust limits (NaN stays absent)."""
     limits = robust_limits([z], what)
     return np.clip(z, *limits), limits
+
+
+OVERFLOW = 1.7976931348623157e308  # the largest float: beyond it a value is "too large", not "not real"
+LOG_VIEW_DECADES = 8.0  # positive values spanning more than this read only on a logarithmic axis
+
+
+def overflow_range(x: Array, raw: Array) -> Bounds1D | None:
+    """Where a sampled function's values are beyond floating point (±inf), as an x-interval."""
+    over = np.isinf(raw)
+    if not over.any():
+        return None
+    return float(x[over].min()), float(x[over].max())
+
+
+def wants_log_view(values: Sequence[Array]) -> bool:
+    """A log y-axis when every shown value is positive and they span many decades (e^x on
+    −50…50): a linear axis would show a flat line and then a wall."""
+    finite = np.concatenate([np.ravel(v)[np.isfinite(np.ravel(v))] for v in values])
+    if finite.size < 2 or (finite < 0).any():
+        return False
+    positive = finite[finite > 0]
+    if positive.size < 2:
+        return False
+    return bool(math.log10(positive.max()) - math.log10(positive.min()) > LOG_VIEW_DECADES)
+
+
+def log_limits(values: Sequence[Array]) -> Bounds1D:
+    finite = np.concatenate([np.ravel(v)[np.isfinite(np.ravel(v))] for v in values])
+    positive = finite[finite > 0]
+    lo, hi = math.log10(positive.min()), math.log10(positive.max())
+    pad = 0.04 * (hi - lo)
+    return 10 ** max(lo - pad, -290.0), 10 ** min(hi + pad, 290.0)  # matplotlib needs headroom
+
+
+def break_at_jumps(function: Callable[[Array], Array], x: Array, y: Array, span: float) -> Array:
+    """NaN between two samples where the function really jumps (floor, sign, a step), so no vertical
+    riser is drawn: a steep but continuous rise shrinks when the interval is halved, a jump does not."""
+    if not math.isfinite(span) or span <= 0 or x.size < 2:
+        return y
+    step = np.abs(np.diff(y))
+    candidates = np.nonzero(np.isfinite(step) & (step > 0.02 * span))[0]
+    if candidates.size == 0:
+        return y
+    lo, hi = x[candidates].astype(float), x[candidates + 1].astype(float)
+    y_lo, y_hi = y[candidates].astype(float), y[candidates + 1].astype(float)
+    first_jump = np.abs(y_hi - y_lo)
+    for _ in range(30):  # each round halves the interval around the jump
+        mid = 0.5 * (lo + hi)
+        y_mid = function(mid)
+        go_left = np.abs(y_mid - y_lo) > np.abs(y_hi - y_mid)
+        go_left |= ~np.isfinite(y_mid)
+        hi = np.where(go_left, mid, hi)
+        y_hi = np.where(go_left, y_mid, y_hi)
+        lo = np.where(go_left, lo, mid)
+        y_lo = np.where(go_left, y_lo, y_mid)
+    left_over = np.abs(y_hi - y_lo)
+    jumps = candidates[(left_over > 0.5 * first_jump) | ~np.isfinite(left_over)]
+    if jumps.size == 0:
+        return y
+    out = y.astype(float).copy()
+    # Of the two samples around a jump, hide the one nearer to it, and keep the flat runs whole.
+    nearer_right = (x[jumps + 1] - hi[np.isin(candidates, jumps)]) < (lo[np.isin(candidates, jumps)] - x[jumps])
+    out[np.where(nearer_right, jumps + 1, jumps)] = np.nan
+    return out
+
+
+def frame_to_defined(x: Array, y: Array, z: Array, box: Bounds2D) -> Bounds2D:
+    """The part of ``box`` where f has values, padded a little, when that is much smaller than ``box``."""
+    defined = np.isfinite(z)
+    if not defined.any():
+        return box
+    x0, x1 = float(x[defined].min()), float(x[defined].max())
+    y0, y1 = float(y[defined].min()), float(y[defined].max())
+    width, height = box[1] - box[0], box[3] - box[2]
+    if (x1 - x0) > 0.6 * width and (y1 - y0) > 0.6 * height:
+        return box
+    cell = max(width, height) / (x.shape[1] - 1)
+    half = 0.5 * max(x1 - x0, y1 - y0) + 2 * cell  # the grid only samples the domain: reach its edge
+    cx, cy = 0.5 * (x0 + x1), 0.5 * (y0 + y1)
+    half *= 1.08
+    return cx - half, cx + half, cy - half, cy + half
+
+
+def refine_edges(function: Callable[..., Array], x: Array, y: Array, z: Array,
+                 limits: Bounds1D) -> tuple[Array, Array, Array]:
+    """Move each grid node just outside the drawn part (no real value, or beyond the z-limits) onto
+    that part's edge, found by bisection towards an inside neighbour. The surface then ends on a
+    smooth rim — the unit circle of √(1 − x² − y²), the cut of 1/(x² + y²) — not in stalactites."""
+    lo, hi = limits
+    inside = np.isfinite(z) & (z >= lo) & (z <= hi)
+    x, y, z = x.astype(float).copy(), y.astype(float).copy(), z.astype(float).copy()
+    moved = np.zeros_like(inside)
+    for axis, shift in ((0, 1), (0, -1), (1, 1), (1, -1)):
+        neighbour_inside = np.roll(inside, shift, axis=axis)
+        edge = ~inside & ~moved & neighbour_inside
+        if axis == 0:
+            edge[0 if shift == 1 else -1, :] = False
+        else:
+            edge[:, 0 if shift == 1 else -1] = False
+        if not edge.any():
+            continue
+        ix, iy = np.roll(x, shift, axis=axis)[edge], np.roll(y, shift, axis=axis)[edge]  # inside
+        ox, oy = x[edge], y[edge]  # outside
+        for _ in range(24):
+            mx, my = 0.5 * (ix + ox), 0.5 * (iy + oy)
+            mz = function(mx, my)
+            ok = np.isfinite(mz) & (mz >= lo) & (mz <= hi)
+            ix, iy = np.where(ok, mx, ix), np.where(ok, my, iy)
+            ox, oy = np.where(ok, ox, mx), np.where(ok, oy, my)
+        x[edge], y[edge] = ix, iy
+        z[edge] = np.clip(function(ix, iy), lo, hi)
+        moved |= edge
+    z[~inside & ~moved] = np.nan
+    return x, y, z

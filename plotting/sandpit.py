@@ -37,6 +37,7 @@ def dip_map(dips: Sequence[tuple[float, float, float]], *, arrows: Sequence[Poin
     """The dips so far on a blank pit, numbered, each with the depth the player was told."""
     figure, ax = _pit(title)
     ax.add_patch(_wall())
+    labels, markers = [], []
     for number, (x, y, depth) in enumerate(dips, start=1):
         latest = number == len(dips)
         colour = style.PALETTE[1] if latest else style.PALETTE[0]
@@ -52,11 +53,13 @@ def dip_map(dips: Sequence[tuple[float, float, float]], *, arrows: Sequence[Poin
                 ax.annotate("", xy=(x + ax_, y + ay), xytext=(x, y),
                             arrowprops={"arrowstyle": "-|>", "color": colour, "linewidth": 2.0, "mutation_scale": head,
                                         "shrinkA": 0, "shrinkB": 0})
-        ax.plot(x, y, "o", color=colour, markersize=8 if latest else 6)
-        ax.annotate(f"{number}: {depth:.2f}".replace("-", "−"), (x, y), xytext=_label_offset(arrows, number, x, y),
-                    textcoords="offset points", ha="center", va="center", fontsize=9 if len(dips) > 12 else 10,
-                    color=colour, fontweight="bold" if latest else "normal",
-                    bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": "none", "alpha": 0.7})
+        markers.extend(ax.plot(x, y, "o", color=colour, markersize=8 if latest else 6))
+        labels.append(ax.annotate(
+            f"{number}: {depth:.2f}".replace("-", "−"), (x, y), xytext=_label_offset(arrows, number, x, y),
+            textcoords="offset points", ha="center", va="center", fontsize=9 if len(dips) > 12 else 10,
+            color=colour, fontweight="bold" if latest else "normal",
+            bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": "none", "alpha": 0.7}))
+    style.place_labels(ax, labels[::-1], keep_clear=markers)  # the latest dip's label first
     return style.to_png(figure)
 
 
@@ -77,15 +80,17 @@ def reveal(xs: np.ndarray, ys: np.ndarray, depths: np.ndarray, dips: Sequence[tu
         route = np.array([(x, y) for x, y, _ in dips])
         ax.plot(route[:, 0], route[:, 1], "-", color=style.INK, linewidth=1.0, alpha=0.7)
         ax.plot(route[:, 0], route[:, 1], "o", color="white", markeredgecolor=style.INK, markersize=6, zorder=5)
-        for number, (x, y, _) in enumerate(dips, start=1):
-            ax.annotate(str(number), (x, y), xytext=(4, 4), textcoords="offset points", fontsize=9, color=style.INK,
-                        zorder=5)
+        numbers = [ax.annotate(str(number), (x, y), xytext=(6, 6), textcoords="offset points", fontsize=9,
+                               color=style.INK, zorder=5) for number, (x, y, _) in enumerate(dips, start=1)]
     for index, point in enumerate(local_minima):
         ax.plot(*point, "x", color=style.INK, markersize=7, markeredgewidth=1.5,
                 label="local minimum" if index == 0 else None)
     ax.plot(*prize, "*", color="#F0E442", markeredgecolor=style.INK, markersize=20, label="prize (−9 m)",
             zorder=4)
-    ax.legend(loc="upper right", fontsize=style.LEGEND_SIZE - 2, framealpha=0.85)
+    # Under the map, never over a dip's number.
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.1), ncol=2, fontsize=style.LEGEND_SIZE - 2, frameon=False)
+    if dips:
+        style.place_labels(ax, numbers[::-1])
     return style.to_png(figure)
 
 

@@ -11,12 +11,13 @@ import math
 from fractions import Fraction
 from typing import Any
 
+import numpy as np
 import sympy
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.mathtext import MathTextParser
-from matplotlib.ticker import FixedLocator, FuncFormatter
+from matplotlib.ticker import FixedLocator, FuncFormatter, NullLocator
 
 WIDTH_PX, HEIGHT_PX, DPI = 800, 600, 100
 TITLE_SIZE, LABEL_SIZE, TICK_SIZE, LEGEND_SIZE = 16, 14, 12, 12
@@ -60,10 +61,15 @@ def wants_pi_ticks(exprs: Any, var: sympy.Symbol, bounds: Any) -> bool:
     if bounds is not None and any(isinstance(b, sympy.Basic) and b.has(sympy.pi) for b in bounds[:2]):
         return True
     return any(
-        isinstance(node, _TRIG) and node.has(var)
+        isinstance(node, _TRIG) and node.has(var) and _affine_in(node.args[0], var)
         for e in exprs if isinstance(e, sympy.Basic)
         for node in sympy.preorder_traversal(e)
     )
+
+
+def _affine_in(argument: sympy.Expr, var: sympy.Symbol) -> bool:
+    """sin(2x + 1) repeats every π in x; sin(1/x) or sin(x²) do not, and π ticks would mislead."""
+    return bool(argument.is_polynomial(var)) and sympy.degree(argument, var) == 1
 
 
 def pi_ticks(axis: Any, limits: tuple[float, float]) -> None:
@@ -80,8 +86,21 @@ def pi_ticks(axis: Any, limits: tuple[float, float]) -> None:
         return  # too narrow: decimals read better
     first, last = math.ceil(limits[0] / step - 1e-9), math.floor(limits[1] / step + 1e-9)
     ticks = [k * step for k in range(first, last + 1)]
+    if len(ticks) < 4:
+        return  # two or three π ticks read worse than decimals
     axis.set_major_locator(FixedLocator(ticks))
     axis.set_major_formatter(FuncFormatter(lambda value, _pos: _pi_label(round(value / (math.pi / 4)))))
+
+
+def power_of_ten_ticks(axis: Any, limits: tuple[float, float], most: int = 7) -> None:
+    """At most ``most`` ticks 10^k on a log axis. matplotlib's own locator overflows near the largest
+    float (e^x up to 10^308), and 600 decades need a stride anyway."""
+    first, last = math.ceil(math.log10(limits[0])), math.floor(math.log10(limits[1]))
+    stride = next(s for s in (1, 2, 5, 10, 20, 50, 100, 200) if (last - first) / s < most)
+    start = math.ceil(first / stride) * stride  # 10^-200, 10^0, 10^200 rather than 10^-207, 10^-7 …
+    axis.set_major_locator(FixedLocator([10.0**k for k in range(start, last + 1, stride)]))
+    axis.set_minor_locator(NullLocator())
+    axis.set_major_formatter(FuncFormatter(lambda value, _pos: f"$10^{{{round(math.log10(value))}}}$"))
 
 
 def _pi_multiple(value: float) -> str | None:
@@ -103,14 +122,18 @@ def _pi_label(quarters: int) -> str:
 
 
 def latex_of(expr: sympy.Basic, order: str | None = None) -> str:
-    return mathtext_compatible(sympy.latex(expr, order=order))
+    """LaTeX in the course's notation: ln for the natural log (SymPy's ``log``)."""
+    return mathtext_compatible(sympy.latex(expr, order=order, ln_notation=True))
 
 
-def shifted_latex(poly: sympy.Expr, var: sympy.Symbol, at: sympy.Expr) -> str:
+def shifted_latex(poly: sympy.Expr, var: sympy.Symbol, at: sympy.Expr, *, figures: int | None = None) -> str:
     """A polynomial in powers of (x − a), lowest first, as Taylor polynomials are written:
-    ``e + e(x - 1) + \\frac{e}{2}(x - 1)^{2}``, not its expansion in powers of x."""
+    ``e + e(x - 1) + \\frac{e}{2}(x - 1)^{2}``, not its expansion in powers of x; with ``figures``,
+    each coefficient is rounded to that many significant figures (after the shift, exactly)."""
     shift = sympy.Dummy("t")
     terms = sympy.Poly(sympy.expand(poly.subs(var, shift + at)), shift).terms()
+    if figures is not None:
+        terms = [(degree, c if c.is_Integer else c.evalf(figures)) for degree, c in terms]
     base = latex_of(var) if at == 0 else f"({latex_of(var - at)})"
     text = ""
     for (degree,), coefficient in sorted(terms):
@@ -219,5 +242,34 @@ def legend(ax: Axes, *, loc: Any = "best", **options: Any) -> None:
 
 def to_png(figure: Figure) -> bytes:
     buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=DPI, facecolor="white")
+    with np.errstate(over="ignore", invalid="ignore"):  # log axes near 10^308: matplotlib's own margins
+        figure.savefig(buffer, format="png", dpi=DPI, facecolor="white")
     return buffer.getvalue()
+
+
+_OFFSETS = [(0, 14), (0, -14), (30, 0), (-30, 0), (26, 12), (-26, 12), (26, -12), (-26, -12),
+            (0, 26), (0, -26), (44, 0), (-44, 0), (40, 22), (-40, 22), (40, -22), (-40, -22)]
+
+
+def place_labels(ax: Axes, labels: list[Any], *, keep_clear: list[Any] = ()) -> None:  # type: ignore[assignment]
+    """Move each annotation (offset-points text) to the first nearby spot where it overlaps no label
+    placed before it, none of ``keep_clear`` (markers, arrows, a legend), and stays inside the axes.
+    Greedy, in the order given — put the label that matters most (the latest dip) first."""
+    figure = ax.get_figure()
+    renderer = figure.canvas.get_renderer()  # type: ignore[union-attr, attr-defined]
+    inside = ax.get_window_extent(renderer)
+    taken = [artist.get_window_extent(renderer) for artist in keep_clear]
+    for label in labels:
+        preferred = tuple(label.xyann)
+        for offset in [preferred, *_OFFSETS]:
+            label.xyann = offset
+            box = label.get_window_extent(renderer)
+            if _within(box, inside) and not any(box.overlaps(other) for other in taken):
+                break
+        else:
+            label.xyann = preferred  # nowhere clear: keep the first choice
+        taken.append(label.get_window_extent(renderer))
+
+
+def _within(box: Any, outer: Any) -> bool:
+    return bool(box.x0 >= outer.x0 and box.x1 <= outer.x1 and box.y0 >= outer.y0 and box.y1 <= outer.y1)

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 WIDTH_PX, HEIGHT_PX, DPI = 800, 600, 100
 
@@ -45,6 +46,7 @@ def render_cost_curve(
     axes.plot(data.steps, data.costs, style, color="tab:blue", linewidth=2, markersize=5)
     if data.log_scale:
         axes.set_yscale("log")
+    axes.xaxis.set_major_locator(MaxNLocator(integer=True))  # steps are whole: no tick at 0.5
     axes.set_xlabel(xlabel, fontsize=13)
     axes.set_ylabel(ylabel, fontsize=13)
     axes.set_title(title, fontsize=14)

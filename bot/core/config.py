@@ -8,7 +8,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from pydantic import AliasChoices, Field, SecretStr, field_validator
+from pydantic import AliasChoices, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -24,7 +24,13 @@ class Settings(BaseSettings):
     database_url: str | None = None  # e.g. postgresql+asyncpg://user@host/db; default: SQLite in data_dir
     job_timeout: float = Field(default=5.0, gt=0, le=120)  # seconds of wall-clock per solver/plot job
     job_memory_mb: int = Field(default=1536, ge=256, le=65536)
-    workers: int = Field(default_factory=lambda: max(2, os.cpu_count() or 2), ge=1, le=64)
+    # Where CPU-heavy jobs run: "local" (this process's own pool, the default) or "queue" (queue
+    # workers started with `calcbot worker`, reached through broker_url). A number here is read as
+    # "local" with that many processes, as before the worker tier existed.
+    workers: str = "local"
+    worker_processes: int | None = Field(default=None, ge=1, le=64)  # default: CPU count (≥ 2)
+    broker_url: str | None = None  # amqp://guest:guest@127.0.0.1:5672// or redis://127.0.0.1:6379/0
+    queue_name: str = Field(default="calcbot", pattern=r"^[A-Za-z0-9_.-]{1,100}$")
     log_level: str = "WARNING"
     figures: bool = True  # attach pictures to calculus answers
     # Per-user limits protect the shared platforms; unset, Discord and Slack use 30/min and 2 in
@@ -46,6 +52,37 @@ class Settings(BaseSettings):
     slack_signing_secret: SecretStr | None = Field(
         default=None, validation_alias=AliasChoices("SLACK_SIGNING_SECRET", "CALCBOT_SLACK_SIGNING_SECRET"))
     slack_api_url: str = "https://slack.com/api/"
+
+    @field_validator("workers")
+    @classmethod
+    def _known_workers(cls, value: str) -> str:
+        value = value.strip().lower()
+        if value in ("local", "queue") or (value.isdigit() and 1 <= int(value) <= 64):
+            return value
+        raise ValueError('must be "local", "queue" or a number of local worker processes (1–64)')
+
+    @field_validator("broker_url")
+    @classmethod
+    def _known_broker(cls, url: str | None) -> str | None:
+        if url and not url.startswith(("amqp://", "amqps://", "pyamqp://", "redis://", "rediss://")):
+            raise ValueError("must be a RabbitMQ amqp:// or a Redis redis:// URL")
+        return url
+
+    @model_validator(mode="after")
+    def _queue_has_broker(self) -> Settings:
+        if self.workers == "queue" and not self.broker_url:
+            raise ValueError("CALCBOT_WORKERS=queue needs CALCBOT_BROKER_URL "
+                             "(amqp://guest:guest@127.0.0.1:5672// or redis://127.0.0.1:6379/0)")
+        return self
+
+    @property
+    def pool_size(self) -> int:
+        """Processes in the local pool, and the default concurrency of `calcbot worker`."""
+        if self.worker_processes:
+            return self.worker_processes
+        if self.workers.isdigit():
+            return int(self.workers)
+        return max(2, os.cpu_count() or 2)
 
     @field_validator("database_url")
     @classmethod

@@ -72,16 +72,26 @@ def plot(exprs_text: str, range_text: str | None = None) -> Answer:
 def _curve_notes(exprs: Sequence[sympy.Expr], data: CurvesData) -> list[str]:
     """Say why parts of a curve are missing, so a gap is not mistaken for a bug."""
     notes = []
-    for expr, shown in zip(exprs, data.ys, strict=True):
+    if data.log_y:
+        notes.append("Its values span many powers of ten, so the y-axis is logarithmic: "
+                     "equal steps up mean multiplying by 10.")
+    for expr, shown, over in zip(exprs, data.ys, data.overflow or [None] * len(exprs), strict=True):
         raw = sampling.numeric_function(expr, [data.var])(data.x)
-        if np.isnan(raw).any():
+        if over is not None:
+            notes.append(
+                f"{fmt_expr(expr)} is too large for floating-point numbers (beyond about 1.8×10³⁰⁸) for "
+                f"{data.var.name} from about {over[0]:.4g} to {over[1]:.4g}; the graph stops there."
+            )
+        elif np.isnan(raw).any():
             notes.append(
                 f"{fmt_expr(expr)} has no real value for part of this range; that part is left blank."
             )
-        elif np.isnan(shown).any():
+        elif ((raw < data.ylim[0]) | (raw > data.ylim[1])).any():
             notes.append(
                 f"{fmt_expr(expr)} shoots off towards infinity here; the curve is cut at the edge of the view."
             )
+        elif np.isnan(shown).any():
+            notes.append(f"{fmt_expr(expr)} jumps; no line is drawn across a jump.")
     return notes
 
 

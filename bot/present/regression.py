@@ -23,6 +23,7 @@ from bot.solver.regression import (
     parse_data,
     poly_model,
 )
+from plotting import style as figure_style
 from plotting.fit import fit_plot_data, render_fit
 from plotting.training import cost_curve_data, render_cost_curve
 
@@ -156,8 +157,11 @@ def fit(
     sections.append(f"**Answer:** y = `{fitted_text}`")
 
     data = fit_plot_data(x, y, result.predict)
+    typeset = model.expr.subs(  # the title in the learner's notation: y = 0.9983 e^{1.001 x}
+        {p: sympy.Float(v, 4) for p, v in zip(model.params, _shown_params(result), strict=True)}
+    )
     png = render_fit(
-        data, title=f"Least-squares fit: y = {fitted_text}", curve_label="fitted model"
+        data, title=f"Least-squares fit: {figure_style.formula(typeset, 'y')}", curve_label="fitted model"
     )
     alt = f"{len(x)} data points with the fitted curve y = {fitted_text}, and the residuals below"
     values = {p: sympy.Float(repr(v)) for p, v in zip(model.params, result.params, strict=True)}

@@ -8,6 +8,8 @@ is exhausted (the grids hold thousands of items); ``random.Random(seed)`` is use
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 import math
 import random
 from collections.abc import Callable, Sequence
@@ -16,7 +18,9 @@ from typing import Any
 
 import sympy
 
+from bot.learner.skills import SKILLS, skill_of_malrule
 from bot.present.format import plain
+from bot.solver.malrules import MAL_RULES
 from bot.solver.variables import symbol
 from content.questions import choice_labels
 
@@ -47,9 +51,35 @@ class Draft:
     solution_command: str = ""
     tolerance: float = 1e-6
     significant_figures: int = 0  # see Question.significant_figures
+    skills: tuple[str, ...] = ()  # the skills the question exercises, main one first (bot.learner)
+    choice_malrules: tuple[str | None, ...] = ()  # per choice: the mistake that gives it (None: the answer, or no known one)
+
+    def __post_init__(self) -> None:
+        unknown = [skill for skill in self.skills if skill not in SKILLS]
+        if unknown:
+            raise ValueError(f"unknown skills {unknown}")
+        if self.choice_malrules and len(self.choice_malrules) != len(self.choices):
+            raise ValueError("choice_malrules needs one entry per choice")
 
 
 Generator = Callable[[int], Draft]
+
+
+def declares(*skills: str) -> Callable[[Generator], Generator]:
+    """Declare the skills a generator's questions exercise (when its drafts do not say themselves)."""
+    unknown = [skill for skill in skills if skill not in SKILLS]
+    if unknown or not skills:
+        raise ValueError(f"a generator declares known skills, not {list(skills)}")
+
+    def declare(generator: Generator) -> Generator:
+        @functools.wraps(generator)
+        def generate(seed: int) -> Draft:
+            draft = generator(seed)
+            return draft if draft.skills else dataclasses.replace(draft, skills=skills)
+
+        return generate
+
+    return declare
 
 
 def pick(seed: int, *options: Sequence[Any]) -> tuple[Any, ...]:
@@ -140,7 +170,9 @@ def number_prompt_suffix(value: sympy.Basic) -> str:
     return "" if is_whole(value) else f" Give it exactly or to {SIG_FIGS} significant figures."
 
 
-def number_draft(prompt: str, value: sympy.Expr, *, hints: tuple[str, ...], solution: str, command: str = "") -> Draft:
+def number_draft(
+    prompt: str, value: sympy.Expr, *, hints: tuple[str, ...], solution: str, command: str = "", skills: tuple[str, ...] = ()
+) -> Draft:
     """A number question; a non-integer answer may be typed rounded to SIG_FIGS figures."""
     if isinstance(value, sympy.Float):
         value = rounded(value)
@@ -153,11 +185,18 @@ def number_draft(prompt: str, value: sympy.Expr, *, hints: tuple[str, ...], solu
         solution_command=command,
         tolerance=EXACT_TOLERANCE,
         significant_figures=0 if is_whole(value) else SIG_FIGS,
+        skills=skills,
     )
 
 
 def vector_draft(
-    prompt: str, values: Sequence[sympy.Expr], *, hints: tuple[str, ...], solution: str, command: str = ""
+    prompt: str,
+    values: Sequence[sympy.Expr],
+    *,
+    hints: tuple[str, ...],
+    solution: str,
+    command: str = "",
+    skills: tuple[str, ...] = (),
 ) -> Draft:
     """A vector question; entries that are not whole numbers may be typed rounded."""
     rounded = any(not is_whole(v) and not v.free_symbols for v in values)
@@ -171,10 +210,13 @@ def vector_draft(
         solution_command=command,
         tolerance=EXACT_TOLERANCE,
         significant_figures=SIG_FIGS if rounded else 0,
+        skills=skills,
     )
 
 
-def matrix_draft(prompt: str, matrix: sympy.Matrix, *, hints: tuple[str, ...], solution: str, command: str = "") -> Draft:
+def matrix_draft(
+    prompt: str, matrix: sympy.Matrix, *, hints: tuple[str, ...], solution: str, command: str = "", skills: tuple[str, ...] = ()
+) -> Draft:
     rounded = any(not is_whole(v) and not v.free_symbols for v in matrix)
     suffix = f" Give each entry exactly or to {SIG_FIGS} significant figures." if rounded else ""
     return Draft(
@@ -186,10 +228,13 @@ def matrix_draft(prompt: str, matrix: sympy.Matrix, *, hints: tuple[str, ...], s
         solution_command=command,
         tolerance=EXACT_TOLERANCE,
         significant_figures=SIG_FIGS if rounded else 0,
+        skills=skills,
     )
 
 
-def expression_draft(prompt: str, expr: sympy.Expr, *, hints: tuple[str, ...], solution: str, command: str = "") -> Draft:
+def expression_draft(
+    prompt: str, expr: sympy.Expr, *, hints: tuple[str, ...], solution: str, command: str = "", skills: tuple[str, ...] = ()
+) -> Draft:
     return Draft(
         prompt=prompt,
         kind="expression",
@@ -197,6 +242,7 @@ def expression_draft(prompt: str, expr: sympy.Expr, *, hints: tuple[str, ...], s
         hints=hints,
         solution=solution,
         solution_command=command,
+        skills=skills,
     )
 
 
@@ -225,18 +271,26 @@ def choice_draft(
     command: str = "",
     render: Callable[[sympy.Basic], str] = plain,
     count: int = 4,
+    codes: Sequence[str | None] = (),
+    skills: tuple[str, ...] = (),
 ) -> Draft:
     """A multiple-choice question whose wrong options are the results of typical mistakes.
 
     Mistakes that coincide (numerically) with the right answer or with each other are dropped, and
     the list is topped up with scaled or sign-flipped versions of the answer, so the options are
-    always ``count`` mathematically distinct values. The order is shuffled by the seed.
+    always ``count`` mathematically distinct values. The order is shuffled by the seed. ``codes``
+    (one per mistake) name the mistake behind each option, so a wrong pick can be diagnosed.
     """
+    if codes and len(codes) != len(mistakes):
+        raise ValueError("codes needs one entry per mistake")
     kept: list[sympy.Basic] = [correct]
+    kept_codes: list[str | None] = [None]
     fingerprints = [_probe(correct)]
     shift = sympy.ones(*correct.shape) if isinstance(correct, sympy.MatrixBase) else sympy.Integer(1)
     fallbacks = [2 * correct, -correct, correct / 2, 3 * correct, correct + shift, correct - shift]
-    for candidate in [*mistakes, *fallbacks]:
+    fallback_codes: list[str | None] = [None, "sign_error", None, None, None, None]
+    mistake_codes = list(codes) if codes else [None] * len(mistakes)
+    for candidate, mistake in zip([*mistakes, *fallbacks], [*mistake_codes, *fallback_codes], strict=True):
         if len(kept) == count:
             break
         fingerprint = _probe(candidate)
@@ -246,6 +300,7 @@ def choice_draft(
         if render(candidate) in texts:
             continue
         kept.append(candidate)
+        kept_codes.append(mistake)
         fingerprints.append(fingerprint)
     order = list(range(len(kept)))
     random.Random(seed).shuffle(order)
@@ -258,13 +313,25 @@ def choice_draft(
         hints=hints,
         solution=solution,
         solution_command=command,
+        skills=skills,
+        choice_malrules=tuple(kept_codes[i] for i in order),
     )
 
 
 def text_choice_draft(
-    seed: int, prompt: str, correct: str, others: Sequence[str], *, hints: tuple[str, ...], solution: str, command: str = ""
+    seed: int,
+    prompt: str,
+    correct: str,
+    others: Sequence[str],
+    *,
+    hints: tuple[str, ...],
+    solution: str,
+    command: str = "",
+    mistake: str | None = None,
+    skills: tuple[str, ...] = (),
 ) -> Draft:
-    """A multiple-choice question over fixed wordings (e.g. minimum / maximum / saddle)."""
+    """A multiple-choice question over fixed wordings (e.g. minimum / maximum / saddle); ``mistake``
+    is the code of picking any wrong one."""
     options = [correct, *[o for o in dict.fromkeys(others) if o != correct]]
     order = list(range(len(options)))
     random.Random(seed).shuffle(order)
@@ -277,4 +344,26 @@ def text_choice_draft(
         hints=hints,
         solution=solution,
         solution_command=command,
+        skills=skills,
+        choice_malrules=tuple(None if i == 0 else mistake for i in order),
     )
+
+
+def derivative_skills(expr: sympy.Expr, var: sympy.Symbol, *first: str) -> tuple[str, ...]:
+    """The skills differentiating ``expr`` exercises: those whose mal-rules could happen somewhere in
+    it (a product somewhere → the product rule, …), after the ``first`` ones given."""
+    found: dict[str, None] = dict.fromkeys(first)
+    nodes = dict.fromkeys(node for node in sympy.preorder_traversal(expr) if isinstance(node, sympy.Expr) and node.has(var) and node != var)
+
+    def d(part: sympy.Expr) -> sympy.Expr:
+        return sympy.diff(part, var)
+
+    for rule in MAL_RULES:
+        if rule.local is None:
+            continue
+        skill = skill_of_malrule(rule.code)
+        if skill is None or skill in found or skill == "derivative_basics":
+            continue  # sums and constants are part of every derivative: named only when asked for
+        if any(rule.local(node, var, d) for node in nodes):
+            found[skill] = None
+    return tuple(found)

@@ -13,6 +13,8 @@ from content.generators.base import (
     Generator,
     choice_draft,
     code,
+    declares,
+    derivative_skills,
     expression_draft,
     h,
     nonzero,
@@ -65,6 +67,7 @@ def _substituted(terms: tuple[tuple[int, int], ...], k: int) -> str:
     return " ".join(pieces) or "0"
 
 
+@declares("functions")
 def evaluate_function(seed: int) -> Draft:
     a, b, c, d, k = pick(seed, nonzero(-3, 3), range(-4, 5), range(-5, 6), range(-5, 6), range(-3, 4))
     f = _cubic(a, b, c, d)
@@ -78,6 +81,7 @@ def evaluate_function(seed: int) -> Draft:
     )
 
 
+@declares("functions")
 def compose_functions(seed: int) -> Draft:
     outer, inner_kind, a, b, inside_out = pick(
         seed, ("sin", "exp", "square", "cube", "reciprocal"), ("linear", "quadratic"), nonzero(-4, 4), range(-5, 6), (True, False)
@@ -97,6 +101,7 @@ def compose_functions(seed: int) -> Draft:
     )
 
 
+@declares("derivative_definition")
 def secant_gradient(seed: int) -> Draft:
     a, b, c, x1, gap = pick(seed, nonzero(-3, 3), range(-4, 5), range(-3, 4), range(-3, 3), range(1, 5))
     x2 = x1 + gap
@@ -113,6 +118,7 @@ def secant_gradient(seed: int) -> Draft:
     )
 
 
+@declares("derivative_definition", "power_rule")
 def tangent_gradient(seed: int) -> Draft:
     a, b, c, d, k = pick(seed, nonzero(-3, 3), range(-4, 5), range(-5, 6), range(-5, 6), range(-3, 4))
     f = _cubic(a, b, c, d)
@@ -127,6 +133,7 @@ def tangent_gradient(seed: int) -> Draft:
     )
 
 
+@declares("derivative_definition")
 def difference_quotient(seed: int) -> Draft:
     kind, a, b, c = pick(seed, ("quadratic", "cubic"), nonzero(-5, 5), range(-6, 7), range(-6, 7))
     f = a * x**2 + b * x + c if kind == "quadratic" else a * x**3 + b * x + c
@@ -144,6 +151,7 @@ def difference_quotient(seed: int) -> Draft:
     )
 
 
+@declares("derivative_definition")
 def derivative_from_definition(seed: int) -> Draft:
     kind, a, b, k = pick(seed, ("quadratic", "reciprocal", "cubic"), nonzero(-5, 5), range(-5, 6), nonzero(-4, 4))
     f = {"quadratic": a * x**2 + b * x, "reciprocal": a / x + b, "cubic": a * x**3 + b}[kind]
@@ -179,6 +187,7 @@ def power_rule(seed: int) -> Draft:
         f"d/dx {code(b * x**m)} = {code(sympy.diff(b * x**m, x))}, and the constant gives 0. "
         f"So f'(x) = **{code(df)}**.",
         command=f"/derive {plain(f)}",
+        skills=derivative_skills(f, x, "power_rule", "derivative_basics"),
     )
 
 
@@ -195,6 +204,8 @@ def power_rule_choice(seed: int) -> Draft:
         solution=f"d/dx {code(a * x**n)} = {_minus(a)}·{_minus(n)}·{_x_to(n - 1)} = {code(df)}, and the constant {str(b).replace('-', '−')} "
         f"differentiates to 0: **{plain(df)}**.",
         command=f"/derive {plain(f)}",
+        codes=("constant_not_zero", "power_rule_coefficient_missing", "power_rule_exponent_kept", "integrated_instead"),
+        skills=("power_rule", "derivative_basics"),
     )
 
 
@@ -222,6 +233,7 @@ def product_rule(seed: int) -> Draft:
         hints=("This is a product u·v: use the product rule (uv)' = u'v + uv'.", f"Take u = {code(first)} and v = {code(second)}."),
         solution=_product_solution(first, second),
         command=f"/derive {plain(f)}",
+        skills=derivative_skills(f, x, "product_rule"),
     )
 
 
@@ -237,6 +249,8 @@ def product_rule_choice(seed: int) -> Draft:
         hints=("Product rule: (uv)' = u'v + uv'. The derivative of a product is not the product of the derivatives.",),
         solution=_product_solution(first, second),
         command=f"/derive {plain(f)}",
+        codes=("product_rule_as_product", None, "product_rule_term_missing", "product_rule_term_missing"),
+        skills=derivative_skills(f, x, "product_rule"),
     )
 
 
@@ -272,6 +286,7 @@ def chain_rule(seed: int) -> Draft:
         ),
         solution=_chain_solution(outer, inner, k),
         command=f"/derive {plain(f)}",
+        skills=derivative_skills(f, x, "chain_rule"),
     )
 
 
@@ -289,6 +304,8 @@ def chain_rule_choice(seed: int) -> Draft:
         hints=("Differentiate the outer function, keep the inside as it is, then multiply by the derivative of the inside.",),
         solution=_chain_solution(outer, inner, k),
         command=f"/derive {plain(g.subs(u, inner))}",
+        codes=("chain_rule_inner_missing", None, "sign_error", None),
+        skills=derivative_skills(g.subs(u, inner), x, "chain_rule"),
     )
 
 
@@ -307,6 +324,7 @@ def special_derivative(seed: int) -> Draft:
         solution=f"Term by term: {code(sympy.diff(a * sympy.exp(b * x), x))}, {code(sympy.diff(c * trig_term, x))} and "
         f"{code(sympy.diff(d * sympy.log(x), x))}; together f'(x) = **{code(df)}**.",
         command=f"/derive {plain(f)}",
+        skills=derivative_skills(f, x, "trig_derivatives", "exp_log_derivatives"),
     )
 
 
@@ -327,6 +345,7 @@ def quotient_rule(seed: int) -> Draft:
         solution=f"With u = {code(top)} and v = {code(bottom)}: u' = {code(dtop)}, v' = {code(dbottom)}, and "
         f"(u'v − uv')/v² = **{code(sympy.cancel(df))}**.",
         command=f"/derive ({plain(top)})/({plain(bottom)})",
+        skills=derivative_skills(f, x, "quotient_rule"),
     )
 
 
@@ -347,6 +366,31 @@ def all_rules(seed: int) -> Draft:
         solution=f"u = {code(first)}, u' = {code(sympy.diff(first, x))}; v = {code(g)}, and by the chain rule v' = {code(sympy.diff(g, x))}. "
         f"Product rule: f'(x) = u'v + uv' = **{code(df)}**.",
         command=f"/derive {plain(f)}",
+        skills=derivative_skills(f, x, "product_rule", "chain_rule"),
+    )
+
+
+_BASES = (2, 3, 5, 10)
+
+
+def exponential_log_derivative(seed: int) -> Draft:
+    """aˣ-type and ln-of-a-function terms: the rules (aᵏˣ)′ = k·ln a·aᵏˣ and (ln u)′ = u′/u."""
+    a, k, c, d, p, q = pick(seed, _BASES, nonzero(-3, 3), nonzero(-4, 4), nonzero(-3, 3), (1, 2, 3), range(1, 6))
+    exponential = c * sympy.Integer(a) ** (k * x)
+    logarithm = d * sympy.log(p * x**2 + q)
+    f = exponential + logarithm
+    df = sympy.diff(f, x)
+    return expression_draft(
+        f"Differentiate f(x) = {code(f)} with respect to x.",
+        df,
+        hints=(
+            "d/dx a^(kx) = k·ln(a)·a^(kx): an exponential keeps its form and gains the factor ln a.",
+            "d/dx ln(u) = u′/u, here with u a function of x.",
+        ),
+        solution=f"Term by term: d/dx {code(exponential)} = {code(sympy.diff(exponential, x))} and "
+        f"d/dx {code(logarithm)} = {code(sympy.diff(logarithm, x))}; together f'(x) = **{code(df)}**.",
+        command=f"/derive {plain(f)}",
+        skills=derivative_skills(f, x, "exp_log_derivatives"),
     )
 
 
@@ -366,4 +410,5 @@ GENERATORS: dict[str, Generator] = {
     "special_derivative": special_derivative,
     "quotient_rule": quotient_rule,
     "all_rules": all_rules,
+    "exponential_log_derivative": exponential_log_derivative,
 }

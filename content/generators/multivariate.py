@@ -11,6 +11,8 @@ from content.generators.base import (
     choice_draft,
     code,
     decimal,
+    declares,
+    derivative_skills,
     expression_draft,
     matrix_draft,
     matrix_text,
@@ -45,6 +47,7 @@ def partial_derivative(seed: int) -> Draft:
         hints=(f"Treat {other} as a constant and differentiate with respect to {wrt} only.", f"Any term without {wrt} differentiates to 0."),
         solution=f"Holding {other} constant and differentiating each term with respect to {wrt}: ∂f/∂{wrt} = **{code(df)}**.",
         command=f"/partial {plain(f)} wrt {wrt}",
+        skills=derivative_skills(f, wrt, "partial_derivatives"),
     )
 
 
@@ -60,6 +63,7 @@ def partial_at_point(seed: int) -> Draft:
         hints=(f"Differentiate with respect to {wrt}, holding the other two variables constant.", f"∂f/∂{wrt} = {code(df)}; now substitute."),
         solution=f"∂f/∂{wrt} = {code(df)}; at {_at(point)} it is **{value}**.",
         command=f"/partial {plain(f)} wrt {wrt}",
+        skills=derivative_skills(f, wrt, "partial_derivatives"),
     )
 
 
@@ -82,6 +86,7 @@ def _total_solution(f: sympy.Expr, xt: sympy.Expr, yt: sympy.Expr) -> str:
     )
 
 
+@declares("multivariate_chain_rule", "partial_derivatives")
 def total_derivative(seed: int) -> Draft:
     f, xt, yt = _total_parts(seed)
     return expression_draft(
@@ -96,6 +101,7 @@ def total_derivative(seed: int) -> Draft:
     )
 
 
+@declares("multivariate_chain_rule", "partial_derivatives")
 def total_derivative_choice(seed: int) -> Draft:
     f, xt, yt = _total_parts(seed)
     path = {x: xt, y: yt}
@@ -105,13 +111,15 @@ def total_derivative_choice(seed: int) -> Draft:
         seed,
         f"f(x, y) = {code(f)} with x = {code(xt)} and y = {code(yt)}. Which is df/dt?",
         fx * dx + fy * dy,
-        [fx * dx, fx + fy, fx * dx * fy * dy, fx * dy + fy * dx],
+        [fx * dx, fx * dy + fy * dx, fx + fy, fx * dx * fy * dy],
+        codes=("total_derivative_path_missing", "total_derivative_paths_crossed", "total_derivative_path_missing", None),
         hints=("Each variable contributes its own path: ∂f/∂x·dx/dt + ∂f/∂y·dy/dt.",),
         solution=_total_solution(f, xt, yt),
         command=f"/chain {plain(f)} with x = {plain(xt)}, y = {plain(yt)} wrt t",
     )
 
 
+@declares("jacobian", "gradient", "partial_derivatives")
 def jacobian_row(seed: int) -> Draft:
     a, p, q, b, trig, c = pick(seed, nonzero(-4, 4), (1, 2, 3), (1, 2), nonzero(-3, 3), tuple(_TRIG), nonzero(-3, 3))
     f = a * x**p * y**q + b * _TRIG[trig](z) + c * x * z
@@ -125,6 +133,7 @@ def jacobian_row(seed: int) -> Draft:
     )
 
 
+@declares("jacobian", "gradient", "partial_derivatives")
 def jacobian_row_at(seed: int) -> Draft:
     a, b, c, x0, y0 = pick(seed, nonzero(-3, 3), nonzero(-3, 3), range(-4, 5), range(-3, 4), range(-3, 4))
     f = a * x**2 * y + b * y**3 + c * x
@@ -148,6 +157,7 @@ def _jacobian(functions: list[sympy.Expr]) -> sympy.Matrix:
     return sympy.Matrix([[sympy.diff(f, v) for v in (x, y)] for f in functions])
 
 
+@declares("jacobian", "partial_derivatives")
 def jacobian_matrix(seed: int) -> Draft:
     u, v = _vector_function(seed)
     jac = _jacobian([u, v])
@@ -160,6 +170,7 @@ def jacobian_matrix(seed: int) -> Draft:
     )
 
 
+@declares("jacobian", "partial_derivatives")
 def jacobian_matrix_at(seed: int) -> Draft:
     a, b, c, d, x0, y0 = pick(seed, nonzero(-3, 3), nonzero(-3, 3), nonzero(-3, 3), nonzero(-3, 3), range(-2, 4), range(-2, 4))
     u, v = a * x**2 * y + b * y, c * x + d * x * y**2
@@ -174,6 +185,7 @@ def jacobian_matrix_at(seed: int) -> Draft:
     )
 
 
+@declares("jacobian", "partial_derivatives")
 def jacobian_choice(seed: int) -> Draft:
     a, b, c, d, e = pick(seed, nonzero(-4, 4), nonzero(-4, 4), nonzero(-4, 4), nonzero(-4, 4), (2, 3))
     u, v = a * x**e + b * y, c * x * y + d * y**2
@@ -184,6 +196,7 @@ def jacobian_choice(seed: int) -> Draft:
         f"Which is the Jacobian matrix of (u, v) = ({code(u)}, {code(v)}) with respect to (x, y)?",
         jac,
         [jac.T, sympy.Matrix([jac.row(1), jac.row(0)]), wrong_variable],
+        codes=("jacobian_transposed", "jacobian_rows_swapped", "wrong_variable"),
         hints=("Each row is one function; each column is one variable: J[i, j] = ∂f_i/∂x_j.",),
         solution=f"Row 1: (∂u/∂x, ∂u/∂y) = ({plain(jac[0, 0])}, {plain(jac[0, 1])}); row 2: (∂v/∂x, ∂v/∂y) = "
         f"({plain(jac[1, 0])}, {plain(jac[1, 1])}). So J = **{matrix_text(jac)}**.",
@@ -192,6 +205,7 @@ def jacobian_choice(seed: int) -> Draft:
     )
 
 
+@declares("gradient")
 def steepest_descent_direction(seed: int) -> Draft:
     a, b, c, d, x0, y0 = pick(seed, (1, 2, 3), (1, 2, 3), range(-3, 4), range(-3, 4), range(-3, 4), range(-3, 4))
     f = a * x**2 + b * y**2 + c * x * y + d * x
@@ -212,6 +226,7 @@ _UNIT_VECTORS = tuple(
 )
 
 
+@declares("gradient")
 def directional_derivative(seed: int) -> Draft:
     a, b, c, direction, x0, y0 = pick(seed, nonzero(-3, 3), nonzero(-3, 3), range(-3, 4), _UNIT_VECTORS, range(-2, 3), range(-2, 3))
     f = a * x**2 * y + b * y**2 + c * x
@@ -228,6 +243,7 @@ def directional_derivative(seed: int) -> Draft:
     )
 
 
+@declares("jacobian")
 def jacobian_determinant(seed: int) -> Draft:
     a, b, c, d, p = pick(seed, nonzero(-3, 3), nonzero(-3, 3), nonzero(-3, 3), nonzero(-3, 3), (2, 3))
     u, v = a * x**p + b * y, c * x + d * y**2
@@ -244,6 +260,7 @@ def jacobian_determinant(seed: int) -> Draft:
 _QUADRATIC_FORMS = tuple((a, b, c) for a in nonzero(-4, 4) for b in range(-4, 5) for c in nonzero(-4, 4) if 4 * a * c != b * b)
 
 
+@declares("stationary_points", "gradient")
 def stationary_point(seed: int) -> Draft:
     (a, b, c), d, e = pick(seed, _QUADRATIC_FORMS, nonzero(-6, 6), range(-6, 7))
     f = a * x**2 + b * x * y + c * y**2 + d * x + e * y
@@ -268,6 +285,7 @@ def _hessian_function(seed: int) -> sympy.Expr:
     return a * x**p * y**q + b * _TRIG[trig](c * y)
 
 
+@declares("hessian", "partial_derivatives")
 def hessian_matrix(seed: int) -> Draft:
     f = _hessian_function(seed)
     hess = _hessian(f)
@@ -280,6 +298,7 @@ def hessian_matrix(seed: int) -> Draft:
     )
 
 
+@declares("hessian", "partial_derivatives")
 def hessian_at_point(seed: int) -> Draft:
     a, b, c, d, x0, y0 = pick(seed, nonzero(-3, 3), nonzero(-3, 3), nonzero(-3, 3), range(-3, 4), range(-2, 3), range(-2, 3))
     f = a * x**3 + b * x * y**2 + c * y**3 + d * x * y
@@ -294,6 +313,7 @@ def hessian_at_point(seed: int) -> Draft:
     )
 
 
+@declares("hessian")
 def hessian_choice(seed: int) -> Draft:
     a, b, c, d, x0, y0 = pick(seed, nonzero(-3, 3), nonzero(-3, 3), nonzero(-3, 3), nonzero(-3, 3), (1, 2, -1), (1, 2, -1))
     f = a * x**3 + b * x**2 * y + c * y**3 + d * x * y
@@ -303,15 +323,16 @@ def hessian_choice(seed: int) -> Draft:
     grad = [sympy.diff(f, v).subs(point) for v in (x, y)]
     mistakes = [
         sympy.Matrix([[fxx, 0], [0, fyy]]),
-        sympy.Matrix([[fxx, -fxy], [-fxy, fyy]]),
         sympy.Matrix([[fyy, fxy], [fxy, fxx]]),
         sympy.Matrix([[grad[0], fxy], [fxy, grad[1]]]),
+        sympy.Matrix([[fxx, -fxy], [-fxy, fyy]]),
     ]
     return choice_draft(
         seed,
         f"Which is the Hessian of f(x, y) = {code(f)} at ({x0}, {y0})?",
         hess,
         mistakes,
+        codes=("hessian_mixed_partials", "hessian_diagonal_swapped", "hessian_gradient_confused", "hessian_mixed_partials"),
         hints=("The diagonal holds ∂²f/∂x² and ∂²f/∂y²; both off-diagonal entries are the mixed partial ∂²f/∂x∂y.",),
         solution=f"∂²f/∂x² = {code(sympy.diff(f, x, 2))}, ∂²f/∂x∂y = {code(sympy.diff(f, x, y))}, ∂²f/∂y² = {code(sympy.diff(f, y, 2))}; "
         f"at ({x0}, {y0}): **{matrix_text(hess)}**.",
@@ -323,6 +344,7 @@ def hessian_choice(seed: int) -> Draft:
 _KINDS = ("a minimum", "a maximum", "a saddle point", "impossible to classify from the Hessian alone")
 
 
+@declares("stationary_points", "hessian")
 def classify_stationary(seed: int) -> Draft:
     (a, b, c), d, e = pick(seed, _QUADRATIC_FORMS, range(-4, 5), range(-4, 5))
     f = a * x**2 + b * x * y + c * y**2 + d * x + e * y
@@ -339,6 +361,7 @@ def classify_stationary(seed: int) -> Draft:
         f"f(x, y) = {code(f)} has exactly one stationary point. Is it a minimum, a maximum or a saddle point?",
         kind,
         _KINDS,
+        mistake="stationary_point_misclassified",
         hints=("Work out the Hessian H; it is constant for a quadratic.", "det H < 0: saddle. det H > 0: minimum if ∂²f/∂x² > 0, maximum if < 0."),
         solution=f"H = {matrix_text(hess)}; {reason}.",
         command=f"/stationary {plain(f)}",

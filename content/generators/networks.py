@@ -16,6 +16,7 @@ from content.generators.base import (
     choice_draft,
     code,
     decimal,
+    declares,
     nonzero,
     number_draft,
     pick,
@@ -43,6 +44,7 @@ def sigmoid(value: sympy.Expr) -> sympy.Expr:
 _ACTIVATIONS = {"σ": sigmoid, "tanh": sympy.tanh}
 
 
+@declares("multivariate_chain_rule")
 def vector_chain_at(seed: int) -> Draft:
     a, b, c, p, q, r, t0 = pick(seed, nonzero(-3, 3), nonzero(-3, 3), nonzero(-3, 3), (1, 2, 3), nonzero(-3, 3), range(-2, 3), (-1, 1, 2))
     f = a * x * y + b * y * z + c * x**2
@@ -67,6 +69,7 @@ def vector_chain_at(seed: int) -> Draft:
     )
 
 
+@declares("multivariate_chain_rule")
 def nested_chain_at(seed: int) -> Draft:
     a, b, p, q, c, t0 = pick(seed, nonzero(-3, 3), nonzero(-3, 3), nonzero(-2, 2), range(-2, 3), (2, 3), (-1, 1, 2))
     f = a * x**2 + b * x * y
@@ -101,6 +104,7 @@ def _neuron_text(activation: str, w: sympy.Rational, b: sympy.Rational, a_in: sy
     return f"a⁽¹⁾ = {activation}(w·a⁽⁰⁾ + b) with w = {decimal(w)}, b = {decimal(b)} and input a⁽⁰⁾ = {decimal(a_in)}"
 
 
+@declares("neural_networks")
 def neuron_activation(seed: int) -> Draft:
     activation, w, b, a_in, _ = _neuron(seed)
     z_value = w * a_in + b
@@ -143,10 +147,12 @@ def _neuron_gradient(seed: int, name: str) -> Draft:
     )
 
 
+@declares("backpropagation", "neural_networks")
 def neuron_weight_gradient(seed: int) -> Draft:
     return _neuron_gradient(seed, "w")
 
 
+@declares("backpropagation", "neural_networks")
 def neuron_bias_gradient(seed: int) -> Draft:
     return _neuron_gradient(seed, "b")
 
@@ -181,18 +187,22 @@ def _two_layer(seed: int, parameter: sympy.Symbol) -> Draft:
     )
 
 
+@declares("backpropagation", "multivariate_chain_rule")
 def output_weight_gradient(seed: int) -> Draft:
     return _two_layer(seed, w2)
 
 
+@declares("backpropagation", "multivariate_chain_rule")
 def hidden_weight_gradient(seed: int) -> Draft:
     return _two_layer(seed, w1)
 
 
+@declares("backpropagation", "multivariate_chain_rule")
 def hidden_bias_gradient(seed: int) -> Draft:
     return _two_layer(seed, b1)
 
 
+@declares("backpropagation")
 def backprop_chain_choice(seed: int) -> Draft:
     """Which chain-rule product is ∂C/∂w⁽¹⁾, with the network's numbers plugged in symbolically."""
     first_w, second_w, a_in = pick(seed, _TENTHS, _TENTHS, _INPUTS)
@@ -217,6 +227,7 @@ def backprop_chain_choice(seed: int) -> Draft:
         f"a⁽⁰⁾ = {decimal(a_in)} and target y = 1, which value is ∂C/∂w⁽¹⁾ for C = (a⁽²⁾ − y)²?",
         correct,
         mistakes,
+        codes=("backprop_factor_missing",) * len(mistakes),
         hints=("∂C/∂w⁽¹⁾ = ∂C/∂a⁽²⁾ · ∂a⁽²⁾/∂z⁽²⁾ · ∂z⁽²⁾/∂a⁽¹⁾ · ∂a⁽¹⁾/∂z⁽¹⁾ · ∂z⁽¹⁾/∂w⁽¹⁾ — five links.",),
         solution="∂C/∂w⁽¹⁾ = 2(a⁽²⁾ − y) · σ'(z⁽²⁾) · w⁽²⁾ · σ'(z⁽¹⁾) · a⁽⁰⁾; leaving out a link (w⁽²⁾ or either σ') gives "
         f"the other options. Value: **{sympy.N(correct, 6)}**.",

@@ -11,6 +11,7 @@ from content.generators.base import (
     Generator,
     code,
     decimal,
+    declares,
     nonzero,
     number_draft,
     pick,
@@ -47,6 +48,7 @@ def _newton_solution(f: sympy.Expr, x0: sympy.Expr, steps: int) -> tuple[sympy.E
     return current, "\n".join(lines) + "\n\n"
 
 
+@declares("newton_raphson")
 def newton_step(seed: int) -> Draft:
     a, b, c, x0 = pick(seed, _NEWTON_CASES)[0]
     f = x**3 + a * x**2 + b * x + c
@@ -60,6 +62,7 @@ def newton_step(seed: int) -> Draft:
     )
 
 
+@declares("newton_raphson")
 def newton_two_steps(seed: int) -> Draft:
     power, c, x0 = pick(seed, (2, 3), range(2, 40), (1, 2, 3, 4, 5))
     f = x**power - c
@@ -77,6 +80,7 @@ def newton_two_steps(seed: int) -> Draft:
 _RATES = tuple(sympy.Rational(n, 100) for n in (1, 5, 10, 20, 25))
 
 
+@declares("gradient_descent", "gradient")
 def descent_step(seed: int) -> Draft:
     a, b, c, d, x0, y0, rate = pick(seed, (1, 2, 3), (1, 2, 3), range(-2, 3), range(-3, 4), nonzero(-3, 3), nonzero(-3, 3), _RATES)
     f = a * x**2 + b * y**2 + c * x * y + d * x
@@ -93,6 +97,7 @@ def descent_step(seed: int) -> Draft:
     )
 
 
+@declares("gradient_descent")
 def descent_step_1d(seed: int) -> Draft:
     a, b, x0, rate = pick(seed, range(1, 7), range(-4, 5), nonzero(-3, 3), _RATES)
     f = x**4 / 4 - a * x**2 + b * x
@@ -128,6 +133,7 @@ def _lagrange_working(f: sympy.Expr, g: sympy.Expr, k: int, solution: dict[sympy
     )
 
 
+@declares("lagrange_multipliers", "gradient")
 def lagrange_point(seed: int) -> Draft:
     f, g, k, solution, goal = _lagrange_case(seed)
     point = [solution[x], solution[y]]
@@ -140,6 +146,7 @@ def lagrange_point(seed: int) -> Draft:
     )
 
 
+@declares("lagrange_multipliers", "gradient")
 def lagrange_multiplier(seed: int) -> Draft:
     f, g, k, solution, goal = _lagrange_case(seed)
     return number_draft(
@@ -154,6 +161,7 @@ def lagrange_multiplier(seed: int) -> Draft:
 _DIRECTIONS = tuple((p, q) for p in nonzero(-5, 5) for q in nonzero(-5, 5))
 
 
+@declares("lagrange_multipliers", "gradient")
 def lagrange_circle_maximum(seed: int) -> Draft:
     (a, b), radius = pick(seed, _DIRECTIONS, (1, 2, 3, 4, 5))
     f, g = a * x + b * y, x**2 + y**2

@@ -17,6 +17,7 @@ from content.generators.base import (
     Generator,
     code,
     decimal,
+    declares,
     expression_draft,
     fmt_pairs,
     nonzero,
@@ -53,6 +54,7 @@ def _chi_squared(points: list[tuple[int, int]], slope: sympy.Expr, offset: sympy
     return sympy.Add(*[(py - (slope * px + offset)) ** 2 for px, py in points])
 
 
+@declares("least_squares")
 def least_squares_line(seed: int) -> Draft:
     points = _data(seed)
     slope, offset = _least_squares(points)
@@ -75,6 +77,7 @@ def least_squares_line(seed: int) -> Draft:
 _TRIAL_SLOPES = tuple(sympy.Rational(n, 2) for n in range(-6, 7) if n != 0)
 
 
+@declares("least_squares")
 def chi_squared(seed: int) -> Draft:
     points = _data(seed)
     slope, offset = pick(seed, _TRIAL_SLOPES, range(-3, 4))
@@ -98,6 +101,7 @@ _MODELS: tuple[tuple[str, sympy.Expr], ...] = (
 )
 
 
+@declares("least_squares", "partial_derivatives")
 def model_partial(seed: int) -> Draft:
     (name, model), parameter, k = pick(seed, _MODELS, (a, b), nonzero(-6, 6))
     f = model + k * x if name != "gaussian" else model + k
@@ -117,6 +121,7 @@ def model_partial(seed: int) -> Draft:
 _HALVES = tuple(sympy.Rational(n, 2) for n in (1, 2, 3, 4))
 
 
+@declares("least_squares", "partial_derivatives")
 def chi_squared_partial(seed: int) -> Draft:
     scale, rate, parameter, ys = pick(
         seed, _HALVES, tuple(sympy.Rational(n, 10) for n in (-5, -2, 1, 3, 5)), (a, b), ((1, 2, 4), (1, 3, 6), (2, 3, 5), (1, 2, 3), (2, 4, 9))
@@ -141,6 +146,7 @@ def _line_gradient(points: list[tuple[int, int]], slope: sympy.Expr, offset: sym
     return [chi.diff(v).eval({m: slope, intercept: offset}) for v in (m, intercept)]  # safe: Poly.eval of numbers, no text
 
 
+@declares("least_squares", "gradient")
 def chi_squared_gradient(seed: int) -> Draft:
     points = _data(seed)
     slope, offset = pick(seed, range(-2, 3), range(-2, 3))
@@ -158,6 +164,7 @@ def chi_squared_gradient(seed: int) -> Draft:
 _FIT_RATES = tuple(sympy.Rational(n, 100) for n in (1, 2, 5))
 
 
+@declares("least_squares", "gradient_descent")
 def fit_descent_step(seed: int) -> Draft:
     points = _data(seed)
     slope, offset, rate = pick(seed, range(-2, 3), range(-2, 3), _FIT_RATES)

@@ -15,6 +15,7 @@ from content.generators.base import (
     Generator,
     code,
     decimal,
+    declares,
     expression_draft,
     nonzero,
     number_draft,
@@ -72,6 +73,7 @@ def _series_function(kind: str, a: int) -> sympy.Expr:
     }[kind]
 
 
+@declares("taylor_series")
 def maclaurin_coefficient(seed: int) -> Draft:
     kind, a, n, c = pick(seed, ("exp", "sin", "cos", "geometric", "log"), (1, 2, 3, 4), (2, 3, 4, 5), (1, 2, 3, -1, -2))
     f = c * _series_function(kind, a)
@@ -92,6 +94,7 @@ _NAMED_SERIES = {"exp": sympy.exp(x), "sin": sympy.sin(x), "cos": sympy.cos(x), 
 _SMALL_X = tuple(sympy.Rational(n, 10) for n in (-5, -4, -3, -2, -1, 1, 2, 3, 4, 5))
 
 
+@declares("taylor_series")
 def truncated_series_value(seed: int) -> Draft:
     kind, order, x0 = pick(seed, tuple(_NAMED_SERIES), (2, 3, 4, 5), _SMALL_X)
     f = _NAMED_SERIES[kind]
@@ -108,6 +111,7 @@ def truncated_series_value(seed: int) -> Draft:
     )
 
 
+@declares("taylor_series")
 def maclaurin_polynomial(seed: int) -> Draft:
     kind, a, order, c = pick(seed, ("exp", "sin", "cos", "geometric", "log", "sqrt"), (1, 2, 3), (2, 3, 4), (1, 2, 3, -1))
     f = c * _series_function(kind, a)
@@ -133,6 +137,7 @@ _EXPANSIONS: tuple[tuple[sympy.Expr, sympy.Expr], ...] = (
 )
 
 
+@declares("taylor_series")
 def taylor_around_point(seed: int) -> Draft:
     (f, point), order, c = pick(seed, _EXPANSIONS, (2, 3), (1, 2, 3, -2))
     g = c * f
@@ -149,6 +154,7 @@ def taylor_around_point(seed: int) -> Draft:
     )
 
 
+@declares("taylor_series", "derivative_definition")
 def linearisation(seed: int) -> Draft:
     (f, point), c, d = pick(seed, _EXPANSIONS, (1, 2, 3, -1), (0, 1, -2))
     g = c * f + d * x**2
@@ -172,6 +178,7 @@ _ESTIMATES: tuple[tuple[sympy.Expr, int], ...] = (
 _STEPS = tuple(sympy.Rational(n, 100) for n in (-30, -20, -10, -5, 5, 10, 20, 30))
 
 
+@declares("taylor_series", "derivative_definition")
 def linear_estimate(seed: int) -> Draft:
     (f, point), step = pick(seed, _ESTIMATES, _STEPS)
     target = point + step
@@ -213,6 +220,7 @@ def _taylor_2d(f: sympy.Expr, point: tuple[int, int], order: int) -> sympy.Expr:
     return result
 
 
+@declares("taylor_series", "gradient")
 def taylor_2d_linear(seed: int) -> Draft:
     kind, a, b, p, q = pick(seed, ("exp", "product", "sin", "mixed"), nonzero(-3, 3), (1, 2, 3), (1, 2, -1), (1, 2, -1))
     f = _surface(kind, a, b)
@@ -232,6 +240,7 @@ def taylor_2d_linear(seed: int) -> Draft:
 _NUDGES = tuple(sympy.Rational(n, 10) for n in (-2, -1, 1, 2))
 
 
+@declares("taylor_series", "gradient", "hessian")
 def taylor_2d_quadratic_value(seed: int) -> Draft:
     kind, a, b, p, q, dx, dy = pick(seed, ("exp", "product", "mixed"), (1, 2, -1), (1, 2, 3), (1, 2), (1, 2), _NUDGES, _NUDGES)
     f = _surface(kind, a, b)

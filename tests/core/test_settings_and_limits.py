@@ -30,3 +30,29 @@ async def test_the_console_has_no_per_user_limit_but_shared_platforms_do(tmp_pat
     finally:
         await app.close()
     assert sum(1 for r in replies if r.error and r.error.code == "rate_limited") == expected_refusals
+
+
+@pytest.mark.parametrize("value, mode, size", [("local", "local", None), ("QUEUE", "queue", None), ("3", "3", 3)])
+def test_calcbot_workers_names_the_tier_and_a_number_still_means_that_many_local_processes(
+        monkeypatch, value, mode, size):
+    monkeypatch.setenv("CALCBOT_WORKERS", value)
+    monkeypatch.setenv("CALCBOT_BROKER_URL", "redis://127.0.0.1:6379/0")
+    settings = Settings()
+    assert settings.workers == mode
+    if size is not None:
+        assert settings.pool_size == size
+
+
+@pytest.mark.parametrize("env, complaint", [
+    ({"CALCBOT_WORKERS": "queue"}, "CALCBOT_BROKER_URL"),
+    ({"CALCBOT_WORKERS": "celery"}, "local"),
+    ({"CALCBOT_WORKERS": "queue", "CALCBOT_BROKER_URL": "http://127.0.0.1"}, "amqp://"),
+])
+def test_a_bad_worker_tier_setting_is_refused_with_what_to_set(monkeypatch, env, complaint):
+    from pydantic import ValidationError
+
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    with pytest.raises(ValidationError) as caught:
+        Settings()
+    assert complaint in str(caught.value)

@@ -30,3 +30,11 @@ def sleep_then_return(seconds: float) -> float:
 
 def random_token(_: object) -> bytes:
     return os.urandom(16)
+
+
+def note_pid_then_spin(path: str) -> None:
+    """Write this worker's pid where the test can find it, then spin until someone kills it."""
+    with open(path, "w") as out:
+        out.write(str(os.getpid()))
+    while True:
+        time.sleep(0.01)

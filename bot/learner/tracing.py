@@ -1,0 +1,124 @@
+"""Mastery per skill by Bayesian Knowledge Tracing (Corbett & Anderson, 1995).
+
+Each skill is known or not; a learner who knows it still slips, one who does not may guess right;
+after every chance to practise, an unknown skill becomes known with probability ``p_learn``. The
+model is the posterior P(known) after the learner's tries, oldest first. How each try counts:
+
+- a **first try** is the evidence BKT is made for: right → evidence for every skill of the question;
+  wrong with a diagnosed mistake → evidence against that mistake's skill only (the other skills were
+  applied right as far as we can tell, so they are left as they were); wrong with no diagnosis →
+  evidence against every skill of the question.
+- a **retry** (the second try, after feedback that pointed at the mistake) is weaker evidence both
+  ways: the feedback helps someone who does not know the skill to get it right, so it counts with the
+  guess rate raised to ``RETRY_GUESS`` — a right retry moves mastery up little, a wrong one down less
+  than a wrong first try.
+- a **skip** is no evidence at all: nothing changes.
+- a **multiple-choice** pick can be right by luck: the guess rate is at least ``CHOICE_GUESS``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from bot.learner.skills import skill_of_malrule
+
+MASTERED = 0.95
+RETRY_GUESS = 0.5  # P(right retry | skill unknown): the feedback has shown where the mistake was
+CHOICE_GUESS = 0.25  # one of four options picked at random
+
+
+@dataclass(frozen=True, slots=True)
+class BKTParams:
+    """The four BKT parameters of one skill."""
+
+    p_init: float  # P(known) before any try
+    p_learn: float  # P(unknown → known) at each practised question
+    p_slip: float  # P(wrong | known)
+    p_guess: float  # P(right | unknown), for a typed answer
+
+    def __post_init__(self) -> None:
+        for name in ("p_init", "p_learn", "p_slip", "p_guess"):
+            value = getattr(self, name)
+            if not 0.0 <= value <= 1.0:
+                raise ValueError(f"{name} must be a probability, not {value}")
+        if self.p_slip + self.p_guess >= 1.0:
+            raise ValueError("p_slip + p_guess must be below 1 (else a right answer is evidence of not knowing)")
+
+
+# The defaults, and why (README "How calcbot models what you know" has the fitted values beside):
+# - p_init 0.15: most learners meet a skill in its lesson just before its first question.
+# - p_learn 0.10: one worked question with feedback teaches a rule to about one learner in ten.
+# - p_slip 0.10: typed calculus answers go wrong for a learner who knows the rule about one time in ten
+#   (a sign, a lost factor; the grader accepts every equivalent form, so slips are real mistakes).
+# - p_guess 0.15: a typed expression or number is rarely right by chance; partial knowledge and the
+#   hints make it more than never.
+# With these, a learner right at the first try every time is mastered after 3 typed answers (4
+# multiple-choice picks) — well within 8 — and one who keeps making a mistake stays near 0.1.
+DEFAULT_PARAMS = BKTParams(p_init=0.15, p_learn=0.10, p_slip=0.10, p_guess=0.15)
+
+
+@dataclass(frozen=True, slots=True)
+class Try:
+    """One stored try, as the model sees it."""
+
+    skills: tuple[str, ...]  # the question's skills
+    correct: bool
+    retry: bool = False  # a second try after feedback (weaker evidence)
+    skipped: bool = False  # a skip: not evidence of knowing, not counted as answered
+    malrule: str | None = None  # diagnosed mistake code, if any
+    aimed_at: str | None = None  # the mal-rule the question was aimed at, if any
+    topic: str = ""
+    kind: str = ""  # the question's kind ("choice" raises the guess rate); "" when not known
+
+
+def observe(p_known: float, correct: bool, params: BKTParams, guess: float | None = None) -> float:
+    """P(known) after one observed answer, then the chance to learn from it (the BKT update)."""
+    p_guess = params.p_guess if guess is None else guess
+    if correct:
+        evidence_known, evidence_unknown = 1.0 - params.p_slip, p_guess
+    else:
+        evidence_known, evidence_unknown = params.p_slip, 1.0 - p_guess
+    total = p_known * evidence_known + (1.0 - p_known) * evidence_unknown
+    posterior = p_known * evidence_known / total if total > 0 else p_known
+    return posterior + (1.0 - posterior) * params.p_learn
+
+
+def guess_rate(attempt: Try, params: BKTParams) -> float:
+    """The guess rate for this try: raised for a multiple-choice pick and for a retry."""
+    guess = params.p_guess
+    if attempt.kind == "choice":
+        guess = max(guess, CHOICE_GUESS)
+    if attempt.retry:
+        guess = max(guess, RETRY_GUESS)
+    return min(guess, 1.0 - params.p_slip - 1e-6)
+
+
+def evidence(attempt: Try) -> tuple[str, ...]:
+    """The skills a try says something about: none for a skip; for a diagnosed mistake, its skill only."""
+    if attempt.skipped:
+        return ()
+    if not attempt.correct and attempt.malrule is not None:
+        skill = skill_of_malrule(attempt.malrule)
+        if skill is not None:
+            return (skill,)
+    return tuple(dict.fromkeys(attempt.skills))
+
+
+def params_for(skill: str, params: Mapping[str, BKTParams] | BKTParams) -> BKTParams:
+    if isinstance(params, BKTParams):
+        return params
+    return params.get(skill, DEFAULT_PARAMS)
+
+
+def mastery(
+    tries: Sequence[Try], params: Mapping[str, BKTParams] | BKTParams = DEFAULT_PARAMS
+) -> dict[str, float]:
+    """P(known) per skill seen in ``tries`` (oldest first); skills never seen are absent."""
+    known: dict[str, float] = {}
+    for attempt in tries:
+        for skill in evidence(attempt):
+            skill_params = params_for(skill, params)
+            prior = known.get(skill, skill_params.p_init)
+            known[skill] = observe(prior, attempt.correct, skill_params, guess_rate(attempt, skill_params))
+    return known

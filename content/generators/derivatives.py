@@ -55,7 +55,7 @@ def _x_to(power: int | sympy.Expr) -> str:
 
 def _substituted(terms: tuple[tuple[int, int], ...], k: int) -> str:
     """c·k^p summed as a learner writes it: 2·3^3 − 3^2 + 4·3 − 5 (no "(1)·", no "^1", no "+ (−5)")."""
-    pieces = []
+    pieces: list[str] = []
     for coefficient, power in terms:
         if coefficient == 0:
             continue

@@ -379,7 +379,7 @@ MAL_RULES: tuple[MalRule, ...] = (
     ),
     MalRule(
         "power_rule_exponent_miscounted",
-        "a negative or fractional exponent was lowered the wrong way (x⁻² gave −2x⁻¹, not −2x⁻³)",
+        "a negative or fractional exponent was lowered the wrong way (as if x⁻² gave −2x⁻¹, not −2x⁻³)",
         "the power rule for any n: (xⁿ)′ = n·xⁿ⁻¹, and n − 1 is one less, also for n < 0 or a fraction",
         local=_exponent_miscounted,
     ),

@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 ARGS   ?=
 
-.PHONY: run test lint typecheck pytest bench docs-images clean
+.PHONY: run extras test lint typecheck pytest bench docs-images clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -18,10 +18,17 @@ $(VENV)/.installed-run: pyproject.toml | $(BIN)/python
 
 $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[dev,discord,slack,queue]' 1>&2
+	touch $@ $(VENV)/.installed-run $(VENV)/.installed-extras
+
+$(VENV)/.installed-extras: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[discord,slack]' 1>&2
 	touch $@ $(VENV)/.installed-run
 
 run: $(VENV)/.installed-run
 	@$(BIN)/calcbot console $(ARGS)
+
+# The libraries `calcbot discord` and `calcbot slack` need (discord.py, slack-bolt), beside the console's.
+extras: $(VENV)/.installed-extras
 
 test: $(VENV)/.installed-dev lint typecheck pytest
 

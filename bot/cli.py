@@ -53,12 +53,18 @@ def main(argv: list[str] | None = None) -> None:
     except ValidationError as exc:
         problems = "; ".join(_problem(e["loc"], e["msg"]) for e in exc.errors())
         sys.exit(f"calcbot: bad configuration — {problems}")
-    logging.basicConfig(level=settings.log_level.upper(), stream=sys.stderr,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    from bot.core.logs import configure
+
+    configure(settings.log_level, settings.log_format, sys.stderr)
+    if args.command == "console":
+        from bot.workers import prepare_fork_server
+
+        prepare_fork_server()  # the workers warm up while this process imports the rest
     try:
         if args.command == "console":
             runtime.run(_console(settings, args))
         elif args.command == "discord":
+            require_extra("discord")
             runtime.run(_discord(settings))
         elif args.command == "slack":
             _slack(settings, args)
@@ -71,7 +77,7 @@ def main(argv: list[str] | None = None) -> None:
 
 
 async def _console(settings: object, args: argparse.Namespace) -> None:
-    from bot.adapters.console import run_console
+    from bot.adapters.console import cancel_and_wait, run_console
     from bot.app import build_app, utc_now
     from bot.core.config import Settings
 
@@ -85,8 +91,7 @@ async def _console(settings: object, args: argparse.Namespace) -> None:
         except Exception as error:
             sys.exit(f"calcbot: --clock: {error}")
     app = await build_app(settings, db_path=args.db, clock=clock or utc_now)
-    # At a terminal the prompt shows while the workers start; piped input needs them at once anyway.
-    warming = asyncio.create_task(app.warm()) if sys.stdin.isatty() and not args.json else None
+    warming = asyncio.create_task(app.warm())  # fork the workers while the first line is read
     try:
         user = args.user or _login_name()
         await run_console(
@@ -102,9 +107,25 @@ async def _console(settings: object, args: argparse.Namespace) -> None:
             admins=frozenset(n.strip() for n in args.admins.split(",") if n.strip()) if args.admins else None,
         )
     finally:
-        if warming is not None:
-            warming.cancel()
-        await app.close()
+        await cancel_and_wait(warming)
+        await runtime.finish(app.close())
+
+
+# The optional extras each platform needs: (pip extra, its modules, what the user knows it as).
+EXTRAS = {"discord": ("discord", ("discord",), "discord.py"),
+          "slack": ("slack", ("slack_bolt", "slack_sdk", "aiohttp"), "slack-bolt")}
+
+
+def require_extra(platform: str) -> None:
+    """Exit with the install command when a platform's libraries are missing (``make run`` installs
+    only the console), instead of an ImportError traceback."""
+    import importlib.util
+
+    extra, modules, library = EXTRAS[platform]
+    missing = [name for name in modules if importlib.util.find_spec(name) is None]
+    if missing:
+        sys.exit(f"calcbot: `calcbot {platform}` needs {library}, which is not installed — run `make extras` "
+                 f"in the calcbot checkout (or `pip install -e '.[{extra}]'` there)")
 
 
 async def _discord(settings: object) -> None:
@@ -156,6 +177,7 @@ def _slack(settings: object, args: argparse.Namespace) -> None:
 
         print(manifest_yaml(all_commands(), name=args.name, public_url=args.url), end="")
         return
+    require_extra("slack")
     from bot.adapters.slack.runner import SlackStartError, run_slack
     from bot.core.config import Settings
 

@@ -137,6 +137,12 @@ class Duplicate(CalcbotError):
 
 
 class Unavailable(CalcbotError):
-    """A service the answer needs (the database, the calculation workers) is away for a moment."""
+    """A service the answer needs (the database, the calculation workers) is away for a moment: nothing
+    was lost, try again."""
 
     code = "unavailable"
+
+    MESSAGE: ClassVar[str] = "progress is unavailable for a moment; nothing was lost, try again shortly."
+
+    def __init__(self, message: str = MESSAGE, *, hint: str | None = None, column: int | None = None):
+        super().__init__(message, hint=hint, column=column)

@@ -29,7 +29,7 @@ from typing import Any, TypeVar
 from bot.errors import CalcbotError, CannotEvaluate, NumberTooLarge
 from bot.present.answer import Answer
 from bot.present.notes import with_reading_notes
-from bot.present.numbers import shorten_answer
+from bot.present.numbers import shorten_answer, shorten_error
 from bot.solver.ambiguities import noting
 from bot.solver.terms import keeping_typed_order
 
@@ -55,8 +55,8 @@ def guarded(fn: Callable[..., T], *args: Any) -> T:
         if isinstance(result, Answer):
             return with_reading_notes(shorten_answer(result), notes)  # type: ignore[return-value]
         return result
-    except CalcbotError:
-        raise
+    except CalcbotError as error:
+        raise shorten_error(error) from None
     except (MemoryError, RecursionError):
         raise  # the pool turns these into too_complex with its own wording
     except OverflowError:

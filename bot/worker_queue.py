@@ -170,14 +170,6 @@ class QueueWorkers:
         with self.app.connection_for_write() as connection:
             connection.ensure_connection(max_retries=1)
 
-    async def ready(self) -> bool:
-        """For /readyz: the broker answers."""
-        try:
-            await asyncio.get_running_loop().run_in_executor(self._broker, self._connect)
-            return True
-        except Exception:
-            return False
-
     def close(self) -> None:
         self._broker.submit(self.app.close)
         self._broker.shutdown(wait=True, cancel_futures=False)

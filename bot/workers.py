@@ -3,17 +3,27 @@
 Pebble's process pool is used because it can really kill a job that overruns its time limit (a thread
 cannot be stopped).  Each worker caps its own address space, so a job that tries to allocate without
 bound gets a MemoryError (or is killed) instead of taking the machine down.  Workers are forked from a
-fork server that has already imported the solver, so a job starts warm.
+fork server that has already imported every job's modules and run a typical job
+(``bot/warm_workers.py``), so every worker starts warm; the fork server is started first thing
+(``prepare_fork_server``), so it warms up while the main process is still importing.
+
+The event loop never waits for processes: the pool starts on a daemon thread, and closing it while
+it is still starting stops the half-started fork server instead of waiting for it.
 """
 
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
+import contextlib
 import logging
 import multiprocessing
+import multiprocessing.forkserver
 import os
 import resource
 import signal
+import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import TimeoutError as FutureTimeout
 from typing import Any, TypeVar
@@ -21,15 +31,47 @@ from typing import Any, TypeVar
 from pebble import ProcessExpired, ProcessPool
 
 from bot.errors import CalcbotError, Timeout, TooComplex
-from bot.guard import guarded
 from bot.job_cache import JobCache
 
 log = logging.getLogger("calcbot.workers")
 
 T = TypeVar("T")
 
-# Imported by the fork server once, so every worker starts with them loaded.
-PRELOAD = ["sympy", "numpy", "matplotlib", "bot.present.answer", "bot.errors"]
+# Imported by the fork server once, so every worker starts with them loaded: the libraries, the
+# modules of every job the commands send (a module left out costs its first job an import), and
+# last the warm-up, which runs one typical job so SymPy's and matplotlib's caches start full.
+PRELOAD = [
+    "sympy", "numpy", "matplotlib", "bot.errors", "bot.guard",
+    "bot.present.derivative", "bot.present.multivariable", "bot.present.optimise", "bot.present.taylor",
+    "bot.present.check", "bot.present.working", "bot.present.figures", "bot.present.plots",
+    "bot.present.regression", "bot.present.backprop", "bot.game.jobs",
+    "bot.warm_workers",
+]
+
+
+def prepare_fork_server(preload: list[str] | None = None) -> None:
+    """Start the workers' fork server now (it returns at once): its imports then overlap the main
+    process's own start-up instead of delaying the first answer."""
+    for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ.setdefault(var, "1")
+    os.environ.setdefault("MPLBACKEND", "Agg")
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(PRELOAD + list(preload or []))
+    multiprocessing.forkserver.ensure_running()
+
+
+def _stop_fork_server() -> None:
+    """Stop a fork server still importing: it would only notice our exit once its imports finish.
+    (``_forkserver`` is the standard library's one server; ``ensure_running`` starts a new one on
+    the next use.)"""
+    server: Any = multiprocessing.forkserver._forkserver  # type: ignore[attr-defined]
+    pid = server._forkserver_pid
+    if pid is None:
+        return
+    with contextlib.suppress(ProcessLookupError):
+        os.kill(pid, signal.SIGTERM)
+    with contextlib.suppress(ChildProcessError, OSError):
+        server._stop()
 
 
 def _limit_worker(memory_bytes: int) -> None:
@@ -51,21 +93,45 @@ class WorkerPool:
                  cache_size: int = 256, preload: list[str] | None = None):
         self.timeout = timeout
         self.memory_mb = memory_mb
-        for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
-            os.environ.setdefault(var, "1")
-        os.environ.setdefault("MPLBACKEND", "Agg")
-        context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(PRELOAD + list(preload or []))
+        prepare_fork_server(preload)
         self._pool = ProcessPool(max_workers=workers, initializer=_limit_worker,
-                                 initargs=(memory_mb * 1024 * 1024,), context=context)
+                                 initargs=(memory_mb * 1024 * 1024,),
+                                 context=multiprocessing.get_context("forkserver"))
         self._workers = workers
         self._cache = JobCache(cache_size)
+        self._started: concurrent.futures.Future[None] | None = None
+        self._starting = threading.Lock()
+        self._closed = False
+
+    def _start(self) -> concurrent.futures.Future[None]:
+        """Fork the workers on a daemon thread (pebble forks them on first use, blocking its caller
+        until the fork server answers), once; the returned future is done when they are up."""
+        with self._starting:
+            if self._started is None:
+                started: concurrent.futures.Future[None] = concurrent.futures.Future()
+                started.set_running_or_notify_cancel()  # a waiter that goes away cannot cancel the start
+
+                def start() -> None:
+                    began = time.perf_counter()
+                    try:
+                        self._pool.active  # noqa: B018 — pebble starts the pool on its first status check
+                        started.set_result(None)
+                        log.debug("workers started in %.2f s", time.perf_counter() - began)
+                    except BaseException as error:  # a fork server stopped by close(), or broken
+                        started.set_exception(error)
+
+                threading.Thread(target=start, name="worker-pool-start", daemon=True).start()
+                self._started = started
+            return self._started
 
     async def run(self, fn: Callable[..., T], *args: Any, timeout: float | None = None) -> T:
         hit, cached = self._cache.get(fn, args)
         if hit:
             return cached  # type: ignore[no-any-return]
         limit = timeout or self.timeout
+        await asyncio.wrap_future(self._start())
+        from bot.guard import guarded  # the workers import it; the main process only names it
+
         future = self._pool.schedule(guarded, args=(fn, *args), timeout=limit)
         try:
             result = await asyncio.wrap_future(future)
@@ -84,18 +150,27 @@ class WorkerPool:
         return result
 
     async def warm(self) -> None:
-        """Start every worker and run one small job in each, so the first real answer is not the one
-        that pays for starting processes and filling SymPy's caches. Failures here are only logged."""
-        futures = [self._pool.schedule(warm_up, timeout=self.timeout * 4) for _ in range(self._workers)]
-        for future in futures:
-            try:
-                await asyncio.wrap_future(future)
-            except Exception as exc:  # a slow or failed warm-up costs speed, never correctness
-                log.info("worker warm-up did not finish: %s", exc)
+        """Start the workers now, so the first real answer does not wait for them. They fork from
+        the warmed fork server, so no warm-up job is needed. Failures here are only logged."""
+        try:
+            await asyncio.wrap_future(self._start())
+        except Exception as exc:  # a slow or failed start costs speed, never correctness
+            log.info("workers did not start: %s", exc)
 
     def close(self) -> None:
+        """Stop every worker; safe at any moment, also while the pool is still starting."""
+        if self._closed:
+            return
+        self._closed = True
+        started = self._started
+        if started is not None and not started.done():
+            _stop_fork_server()  # the start thread then fails at once instead of waiting
+            with contextlib.suppress(Exception):
+                started.exception(timeout=10)
+        began = time.perf_counter()
         self._pool.stop()
         self._pool.join(timeout=5)
+        log.debug("workers stopped in %.2f s", time.perf_counter() - began)
 
 
 def translate_failure(exc: BaseException, limit: float, memory_mb: int) -> BaseException:

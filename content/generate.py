@@ -26,15 +26,18 @@ from bot.learner.skills import (
 )
 from bot.present.answer import Diagnosed
 from bot.present.diagnosis import gradient_diagnosis, quiz_diagnosis, terms_line
+from bot.present.domains import condition_text
 from bot.present.format import fmt_number, plain
 from bot.present.taylor import in_powers_of
 from bot.solver.ambiguities import noting
 from bot.solver.equivalence import Equivalence, equivalent
 from bot.solver.malrules import BY_CODE
 from bot.solver.parser import parse, parse_list, split_top_level
+from bot.solver.prefixes import is_no_answer, strip_answer_name
 from bot.solver.terms import compare_terms
 from content import aimed
 from content.catalog import curriculum
+from content.figures import grade_picture
 from content.generators import GENERATORS
 from content.questions import Grade, Question, choice_labels
 
@@ -68,6 +71,8 @@ def generate_from(topic_id: str, generator_name: str, seed: int) -> Question:
         significant_figures=draft.significant_figures,
         skills=draft.skills or skills_of_topic(topic_id),
         choice_malrules=draft.choice_malrules,
+        choice_notes=draft.choice_notes,
+        figure=draft.figure,
     )
 
 
@@ -125,6 +130,12 @@ def grade_answer(question_json: str, answer_text: str, reveal: bool = True) -> G
     text = answer_text.strip()
     if not text:
         raise EmptyInput("type your answer after the command, e.g. `2*x*cos(x^2)` or `(1, 2)`")
+    if is_no_answer(text):
+        raise BadArgument(  # like a parse error: the try is not counted
+            "that is not an answer yet, and it does not use up your try",
+            hint="`/hint` gives a hint; `/skip` shows the worked solution and moves on",
+        )
+    text = strip_answer_name(text)  # x₁ = -1.45, λ = 0.5, ∂χ²/∂m = 40, ∂χ²/∂c = 8: the values
     with noting() as notes:  # how an ambiguous answer was read (canonical answers never are)
         grade = _grade(question, text, reveal)
     feedback = grade.feedback
@@ -136,6 +147,8 @@ def grade_answer(question_json: str, answer_text: str, reveal: bool = True) -> G
 def _grade(question: Question, text: str, reveal: bool) -> Grade:
     if question.kind == "choice":
         return _grade_choice(question, text)
+    if question.kind == "picture":
+        return grade_picture(question, text)
     if question.kind == "matrix":
         return _grade_matrix(question, text, reveal)
     if question.kind == "vector":
@@ -196,7 +209,7 @@ def _terms_feedback(text: str, given: sympy.Expr, expected: sympy.Expr, reveal: 
 def _domain_note(verdict: Equivalence) -> str:
     if verdict.condition is None:
         return ""
-    return f" (They agree wherever both are defined: {plain(verdict.condition)}.)"
+    return f" (They agree wherever both are defined: {condition_text(verdict.condition)}.)"
 
 
 def _difference(given: sympy.Expr, expected: sympy.Expr, verdict: Equivalence) -> str:

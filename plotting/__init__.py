@@ -6,9 +6,7 @@ numbers it is drawn from. Nothing here does I/O or keeps state, so it runs in wo
 
 from plotting.curves import (
     functions_data,
-    newton_data,
     render_functions,
-    render_newton,
     render_tangent,
     render_taylor,
     tangent_data,
@@ -27,6 +25,7 @@ from plotting.fields import (
     taylor_polynomial_2d,
 )
 from plotting.formula import render_latex
+from plotting.newton_curve import newton_data, render_newton
 from plotting.optima import lagrange_data, render_lagrange, render_stationary, stationary_data
 
 __all__ = [

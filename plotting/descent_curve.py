@@ -13,7 +13,7 @@ import numpy as np
 import sympy
 
 from plotting import sampling, style
-from plotting.curves import _sample, finish_curve_axes
+from plotting.curves import finish_curve_axes, sample_curves
 
 
 def render_descent_1d(expr: sympy.Expr, iterates: Sequence[Sequence[Any]], var: sympy.Symbol) -> bytes:
@@ -21,7 +21,7 @@ def render_descent_1d(expr: sympy.Expr, iterates: Sequence[Sequence[Any]], var: 
     xs = np.array([float(p[0]) for p in iterates])
     lo, hi = float(np.min(xs)), float(np.max(xs))
     pad = max(0.5, 0.25 * (hi - lo))
-    data = _sample([expr], var, (lo - pad, hi + pad))
+    data = sample_curves([expr], var, (lo - pad, hi + pad))
     f = sampling.numeric_function(expr, [var])
     ys = np.asarray(f(xs), dtype=float)
     figure = style.new_figure()

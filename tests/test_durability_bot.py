@@ -1,5 +1,6 @@
 """Kill the real bot process (SIGKILL) in the middle of a stream of answers: every answer it
-acknowledged must be in the database afterwards."""
+acknowledged must be in the database afterwards — a skip, and a wrong first try whose question is
+then replaced by the next /quiz, alike."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import sys
 from pathlib import Path
 
 from bot.store import Store
+from bot.store.tries import tries_of
 
 ACKNOWLEDGED_BEFORE_KILL = 6
 
@@ -29,13 +31,14 @@ def _read_reply(process: subprocess.Popen[str]) -> dict[str, object]:
     return json.loads(line)
 
 
-async def _attempts_in(db: Path) -> int:
+async def _kept_in(db: Path) -> tuple[int, int]:
+    """(attempts, tries) stored for ana."""
     store = await Store.open(f"sqlite+aiosqlite:///{db}")
     try:
         from datetime import UTC, datetime
 
         user = await store.get_or_create_user("console", "ana", "ana", datetime.now(UTC))
-        return len(await store.attempts(user.id, limit=10_000))
+        return len(await store.attempts(user.id, limit=10_000)), len(await tries_of(store, user.id))
     finally:
         await store.close()
 
@@ -47,15 +50,22 @@ def test_every_acknowledged_answer_survives_a_sigkill(tmp_path):
         [sys.executable, "-m", "bot", "console", "--json", "--db", str(db), "--user", "ana"],
         stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env,
     )
-    acknowledged = 0
+    skips = first_tries = 0
     try:
-        while acknowledged < ACKNOWLEDGED_BEFORE_KILL:
-            _send(process, "/quiz power rule")
-            assert _read_reply(process)["error"] is None
-            _send(process, "/skip")  # an answer that always counts: recorded, with its card update
-            reply = _read_reply(process)
-            assert reply["error"] is None, reply
-            acknowledged += 1
+        while skips + first_tries < ACKNOWLEDGED_BEFORE_KILL or not first_tries:
+            _send(process, "/quiz chain rule")
+            asked = _read_reply(process)
+            assert asked["error"] is None and asked["question"] is not None, asked
+            if asked["question"]["kind"] == "expression" and first_tries < ACKNOWLEDGED_BEFORE_KILL // 2:
+                _send(process, "/answer 12345*x^7")  # certainly wrong: kept, then replaced by the next /quiz
+                reply = _read_reply(process)
+                assert reply["result"] == "False" and "One more try" in reply["text"], reply
+                first_tries += 1
+            else:
+                _send(process, "/skip")  # an answer that always counts: recorded, with its card update
+                reply = _read_reply(process)
+                assert reply["error"] is None, reply
+                skips += 1
         _send(process, "/quiz power rule")
         _read_reply(process)
         _send(process, "/skip")  # in flight when the process dies
@@ -64,5 +74,6 @@ def test_every_acknowledged_answer_survives_a_sigkill(tmp_path):
     finally:
         if process.poll() is None:
             process.kill()
-    recorded = asyncio.run(_attempts_in(db))
-    assert acknowledged <= recorded <= acknowledged + 1
+    attempts, tries = asyncio.run(_kept_in(db))
+    assert skips <= attempts <= skips + 1
+    assert skips + first_tries <= tries <= skips + first_tries + 1

@@ -1,15 +1,22 @@
 """The terminal adapter: lines in, Replies out — a readable chat, or one JSON object per line.
 
 The JSON mode is a public, stable contract (see the README): for every input line exactly one line
-``{"text", "result", "latex", "images", "error", "diagnosis"}`` is written and flushed.
+``{"text", "result", "latex", "images", "error", "diagnosis", "files", "question", "learner"}`` is
+written and flushed.
 """
 
 from __future__ import annotations
 
 import asyncio
+import codecs
+import contextlib
+import io
 import json
+import logging
+import os
 import re
 import sys
+import threading
 import time
 from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
@@ -18,6 +25,8 @@ from typing import IO, Any
 from bot.core.message import ChannelRef, Message, UserRef
 from bot.core.reply import Reply
 from bot.errors import UsageError
+
+log = logging.getLogger("calcbot.console")
 
 Handle = Callable[[Message], Awaitable[Reply]]
 
@@ -63,7 +72,17 @@ def reply_to_json(reply: Reply, image_paths: list[str], file_paths: list[str] | 
         "diagnosis": _diagnosis_json(reply),
         "files": file_paths or [],
         "question": _question_json(reply),
+        "learner": _learner_json(reply),
     }
+
+
+def _learner_json(reply: Reply) -> dict[str, Any] | None:
+    learner = reply.learner
+    if learner is None:
+        return None
+    return {"answered": learner.answered, "correct": learner.correct, "skipped": learner.skipped,
+            "mastery": dict(learner.mastery),
+            "mistakes": [{"code": code, "count": count} for code, count in learner.mistakes]}
 
 
 def _question_json(reply: Reply) -> dict[str, Any] | None:
@@ -129,7 +148,8 @@ def _object(line: str) -> dict[str, Any] | None:
 def push_to_json(sent: Any, images: ImageWriter) -> dict[str, Any]:
     reply = sent.reply
     return {"channel": sent.channel.id, "text": reply.text, "result": reply.result,
-            "images": images.write(reply), "kind": sent.kind, "late": sent.late}
+            "images": images.write(reply), "kind": sent.kind, "late": sent.late,
+            "question": _question_json(reply)}
 
 
 async def run_json(handle: Handle, *, user: str, channel: str, images: ImageWriter,
@@ -137,15 +157,15 @@ async def run_json(handle: Handle, *, user: str, channel: str, images: ImageWrit
                    admins: frozenset[str] | None = None) -> None:
     """One JSON line out per line in. With a simulated ``clock``, ``"at"`` moves it and due pushes go
     out first, listed in the line's ``"pushes"``; without one, pushes are their own ``{"push": …}`` lines."""
-    from bot.adapters.console_clock import Collect, read_instant
+    from bot.adapters.console_clock import read_instant
 
-    loop = asyncio.get_running_loop()
+    lines = InputLines(stdin)
     background = None
     if scheduler is not None and clock is None:
         background = asyncio.create_task(_push_lines(scheduler, images, stdout))
     try:
         while True:
-            line = await loop.run_in_executor(None, stdin.readline)
+            line = await lines.next()
             if not line:
                 return
             if not line.strip():
@@ -158,8 +178,7 @@ async def run_json(handle: Handle, *, user: str, channel: str, images: ImageWrit
                         raise UsageError('"at" needs a simulated clock: start with --clock ISO')
                     clock.move_to(read_instant(str(data["at"])))
                 if scheduler is not None and clock is not None:
-                    sent = await scheduler.run_due(Collect(), "console", clock())
-                    pushes = [push_to_json(s, images) for s in sent]
+                    pushes = [push_to_json(s, images) for s in await _due_pushes(scheduler, clock())]
                 if "at" in data and not str(data.get("text") or "").strip():
                     reply = Reply(text="")
                 else:
@@ -172,17 +191,27 @@ async def run_json(handle: Handle, *, user: str, channel: str, images: ImageWrit
             stdout.flush()
     finally:
         if background is not None:
-            background.cancel()
+            await cancel_and_wait(background)
 
 
 async def _push_lines(scheduler: Any, images: ImageWriter, stdout: IO[str], every: float = 5.0) -> None:
-    from bot.adapters.console_clock import Collect
-
     while True:
-        for sent in await scheduler.run_due(Collect(), "console"):
+        for sent in await _due_pushes(scheduler, None):
             stdout.write(json.dumps({"push": push_to_json(sent, images)}, ensure_ascii=False) + "\n")
             stdout.flush()
         await asyncio.sleep(every)
+
+
+async def _due_pushes(scheduler: Any, now: Any) -> list[Any]:
+    """The pushes due now; none this round when the database cannot be reached (they go out on the first
+    round after it is back: the scheduler catches up), so an outage never ends the loop or the process."""
+    from bot.adapters.console_clock import Collect
+
+    try:
+        return list(await scheduler.run_due(Collect(), "console", now))
+    except Exception as exc:
+        log.warning("pushes not run this round (%s: %s); tried again next round", type(exc).__name__, exc)
+        return []
 
 
 async def run_chat(handle: Handle, *, user: str, channel: str, images: ImageWriter,
@@ -221,11 +250,79 @@ Reader = Callable[[str], Awaitable["str | None"]]
 
 
 def _pipe_reader(stdin: IO[str]) -> Reader:
+    lines = InputLines(stdin)
+
     async def read_line(_prompt: str) -> str | None:
-        line = await asyncio.get_running_loop().run_in_executor(None, stdin.readline)
+        line = await lines.next()
         return line.rstrip("\n") if line else None
 
     return read_line
+
+
+async def cancel_and_wait(task: asyncio.Task[Any]) -> None:
+    """Stop a background task and let it unwind (release its database connection) before the caller
+    closes what the task was using; closing the store under a task still unwinding hangs the exit."""
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await task
+
+
+class InputLines:
+    """Lines of piped input, read by a daemon thread so that a read still waiting never holds up the
+    exit: Ctrl-C or SIGTERM while the input is open, or the end of input at any moment.
+
+    A real file descriptor is read with ``os.read`` rather than through ``sys.stdin``: a daemon thread
+    left inside the buffered reader at exit would make the interpreter abort while closing it. An
+    empty string means the input ended.
+    """
+
+    def __init__(self, stdin: IO[str]):
+        self._queue: asyncio.Queue[str] = asyncio.Queue()
+        loop = asyncio.get_running_loop()
+        fd = _file_descriptor(stdin)
+        chunks = _fd_chunks(fd, getattr(stdin, "encoding", None) or "utf-8") if fd is not None else iter(stdin.readline, "")
+        threading.Thread(target=self._pump, args=(chunks, loop), daemon=True, name="console-input").start()
+
+    async def next(self) -> str:
+        """The next line with its newline; "" at the end of the input."""
+        return await self._queue.get()
+
+    def _pump(self, chunks: Any, loop: asyncio.AbstractEventLoop) -> None:
+        pending = ""
+        try:
+            for chunk in chunks:
+                pending += chunk.replace("\r\n", "\n")
+                *complete, pending = pending.split("\n")
+                for line in complete:
+                    loop.call_soon_threadsafe(self._queue.put_nowait, line + "\n")
+            if pending:
+                loop.call_soon_threadsafe(self._queue.put_nowait, pending)
+            loop.call_soon_threadsafe(self._queue.put_nowait, "")
+        except RuntimeError:  # the loop has closed: nobody is reading any more
+            return
+
+
+def _file_descriptor(stdin: IO[str]) -> int | None:
+    try:
+        return stdin.fileno()
+    except (AttributeError, OSError, io.UnsupportedOperation):
+        return None
+
+
+def _fd_chunks(fd: int, encoding: str) -> Any:
+    decoder = codecs.getincrementaldecoder(encoding)(errors="replace")
+    while True:
+        try:
+            data = os.read(fd, 65536)
+        except InterruptedError:
+            continue
+        except OSError:
+            data = b""
+        text = decoder.decode(data, final=not data)
+        if text:
+            yield text
+        if not data:
+            return
 
 
 def _terminal_reader(history: Path | None, completions: Sequence[str]) -> Reader:

@@ -20,7 +20,7 @@ from bot.cohorts import clock
 from bot.cohorts.groups import require_admin, user_key
 from bot.cohorts.tables import daily_answers, daily_pushes, daily_schedules
 from bot.core.message import ChannelRef, UserRef
-from bot.core.reply import Choice, Reply
+from bot.core.reply import Choice, Image, Reply
 from bot.errors import BadArgument, Duplicate, UsageError
 
 DEFAULT_WINDOW_HOURS = 12
@@ -111,6 +111,7 @@ class Daily:
         return await self._reveal(row)
 
     async def _question(self, row: dict) -> Reply:
+        from bot.quiz.results import question_info
         from content.generate import generate_question
         from content.questions import Question, choice_labels
 
@@ -129,15 +130,24 @@ class Daily:
         title = self.curriculum.topic(question.topic_id).title  # type: ignore[attr-defined]
         lines = [f"**Daily question — {title}** ({row['local_date']})", question.prompt]
         choices: tuple[Choice, ...] = ()
-        if question.choices:
+        images: tuple[Image, ...] = ()
+        if question.kind == "picture":  # redrawn from the stored question: the panels are the options
+            from content.figures import question_image
+
+            png, alt = await self.run(question_image, question_json)
+            images = (Image(name="daily-question.png", png=png, alt=alt),)
+            lines.append("Pick one of the lettered panels: " + ", ".join(choice_labels(len(question.choices))) + ".")
+        elif question.choices:
             labels = choice_labels(len(question.choices))
             lines += [f"**{label}.** {text}" for label, text in zip(labels, question.choices, strict=True)]
+        if question.choices:
+            labels = choice_labels(len(question.choices))
             choices = tuple(Choice(id=f"d{row['id']}.{label}", label=label, command=f"/daily answer {label}")
                             for label in labels)  # the push's id: an old day's button is told it has closed
         closes = row["closes_at"].astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
         lines.append(f"Everyone answers once with `/daily answer …`; verdicts stay private until {closes}, "
                      "then the solution and the day's standings follow.")
-        return Reply(text="\n".join(lines), choices=choices)
+        return Reply(text="\n".join(lines), choices=choices, images=images, question=question_info(question))
 
     async def _auto_topic(self, schedule: object) -> str:
         """The cohort's place in the course: the first topic most of its answerers have not mastered

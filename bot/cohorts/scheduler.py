@@ -65,11 +65,19 @@ class Scheduler:
 
     async def start(self, delivery: Delivery, platform: str, *, every: float = 20.0) -> None:
         async def loop() -> None:
+            from bot.core import metrics
+            from bot.store.engine import is_outage
+
             while True:
                 try:
-                    await self.run_due(delivery, platform)
-                except Exception:  # a bad round is logged; the next one tries again
-                    log.exception("scheduler round failed")
+                    for sent in await self.run_due(delivery, platform):
+                        metrics.pushes.labels(platform, "late" if sent.late else "sent").inc()
+                except Exception as exc:  # a bad round is logged; the next one tries again (and catches up)
+                    if is_outage(exc):
+                        metrics.outages.labels("pushes").inc()
+                        log.warning("scheduler round skipped: the database is unreachable (%s)", exc)
+                    else:
+                        log.exception("scheduler round failed")
                 await asyncio.sleep(every)
 
         self._tasks.append(asyncio.create_task(loop(), name=f"scheduler-{platform}"))
@@ -183,6 +191,9 @@ class Scheduler:
     async def _failed(self, row: dict, failure: DeliveryFailed, now: datetime) -> None:
         log.warning("push %s (%s, schedule %s) failed: %s", row["id"], row["kind"], row["schedule_id"],
                     failure.reason)
+        from bot.core import metrics
+
+        metrics.pushes.labels(row["platform"], "failed").inc()
         if failure.permanent or row["attempts"] >= MAX_ATTEMPTS:
             await self._finish(row, status="failed", error=failure.reason)
             if failure.permanent:

@@ -7,10 +7,10 @@ from bot.core.commands import Registry
 
 def all_commands() -> Registry:
     """Every command, in the order /help lists them."""
-    from bot.commands import calculus, cohorts, help, learning, plots, regression, sandpit
+    from bot.commands import calculus, cohorts, help, learning, own_data, plots, regression, sandpit
 
     merged = Registry()
-    for family in (calculus, plots, regression, learning, cohorts, sandpit, help):
+    for family in (calculus, plots, regression, learning, own_data, cohorts, sandpit, help):
         for declared in family.registry:
             merged.add(declared)
     return merged

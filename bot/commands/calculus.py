@@ -10,8 +10,14 @@ from bot.errors import UsageError
 from bot.present import check as check_jobs
 from bot.present import derivative, figures, multivariable, optimise, taylor
 from bot.present import working as working_jobs
-from bot.solver.prefixes import DVAR_PATTERN, strip_function_name
-from bot.solver.working import derivative_prefix, is_working
+from bot.solver.prefixes import (
+    DVAR_PATTERN,
+    LeadingDerivative,
+    applies_to_all,
+    leading_derivative,
+    strip_function_name,
+)
+from bot.solver.working import is_working
 
 registry = Registry()
 
@@ -63,11 +69,40 @@ async def derive(ctx: Context, args: Args) -> Reply:
             "d/dVAR and wrt name different variables.", hint="Use one of them, e.g. `/derive d/dt e^(2t)`."
         ),
     )
-    expr = strip_function_name(args.expr)
-    job = (derivative.derive, expr, var, args.order, args.at)
+    expr, order = strip_function_name(args.expr), args.order
+    if not args.dvar and (leading := leading_derivative(expr)) is not None:
+        var, order = _one_variable(leading, var), _same_order(leading, args.order)
+        expr = strip_function_name(leading.rest)
+    job = (derivative.derive, expr, var, order, args.at)
     if not args.plot:
         return reply_from(await ctx.workers.run(*job))
-    return await with_figure(ctx, job, (figures.derivative_figure, expr, var, args.order))
+    return await with_figure(ctx, job, (figures.derivative_figure, expr, var, order))
+
+
+def _one_variable(leading: LeadingDerivative, wrt: str | None) -> str:
+    """``d²/dx²``, ``∂/∂y``: the variable; a mixed ``∂²/∂x∂y`` belongs to /partial."""
+    variables = set(leading.variables)
+    if len(variables) > 1:
+        names = ",".join(leading.variables)
+        raise UsageError(
+            "a mixed partial derivative is worked out by /partial.",
+            hint=f"e.g. `/partial {leading.rest} wrt {names}`",
+        )
+    (var,) = variables
+    if wrt and wrt != var:
+        raise UsageError(
+            f"d/d{var} and wrt {wrt} name different variables.", hint="Use one of them, e.g. `/derive d/dt e^(2t)`."
+        )
+    return var
+
+
+def _same_order(leading: LeadingDerivative, order: int) -> int:
+    if order not in (1, leading.order):
+        raise UsageError(
+            f"the derivative is written of order {leading.order} but 'order {order}' asks for another.",
+            hint="Use one of them, e.g. `/derive d^2/dx^2 x^3` or `/derive x^3 order 2`.",
+        )
+    return leading.order
 
 
 @command(
@@ -272,25 +307,28 @@ async def lagrange(ctx: Context, args: Args) -> Reply:
     aliases=("verify",),
 )
 async def check(ctx: Context, args: Args) -> Reply:
-    if is_working(args.claim):
-        return reply_from(await ctx.workers.run(working_jobs.check_steps, args.dvar, args.claim))
-    dvar, claim = args.dvar, args.claim
-    if not dvar and (found := derivative_prefix(claim)) is not None:
-        dvar, claim = found  # `d/dx(F) = A`: the bracket right after d/dx
+    dvar, claim, order = args.dvar, args.claim, 1
+    if dvar and not applies_to_all(claim):  # `d/dx(x^2) + 1 = 2x + 1`: the operator is part of a side
+        dvar, claim = None, f"d/d{dvar}{claim}"
+    if not dvar and (leading := leading_derivative(claim)) is not None and len(set(leading.variables)) == 1:
+        dvar, claim, order = leading.variables[0], leading.rest, leading.order  # d²/dx² F = A, ∂/∂y(F) = A
+    if is_working(claim):
+        return reply_from(await ctx.workers.run(working_jobs.check_steps, dvar, claim, order))
     if not dvar:
-        if "=" not in args.claim:
+        if "=" not in claim:
             raise UsageError(
                 "a claim needs '=' between its two sides.",
                 hint="Usage: `/check LHS = RHS` — e.g. `/check (x+1)^2 = x^2 + 2x + 1`, "
                 "or `/check d/dx x^2 sin x = 2x sin x + x^2 cos x` for a derivative.",
             )
-        return reply_from(await ctx.workers.run(check_jobs.check, args.claim))
+        return reply_from(await ctx.workers.run(check_jobs.check, claim))
     expr, equals, answer = claim.partition("=")
     if not equals or not expr.strip() or not answer.strip():
         raise UsageError(
-            "a derivative claim needs the form `d/dx EXPR = ANSWER`.",
-            hint="e.g. `/check d/dx x^2 sin x = 2x sin x + x^2 cos x`",
+            "a derivative claim needs the form `d/dx EXPR = ANSWER`, or your working on the lines below.",
+            hint="e.g. `/check d/dx x^2 sin x = 2x sin x + x^2 cos x`; for working, send one message with a "
+            "step per line starting with `=` (on the console end each line with \\ to go on).",
         )
     return reply_from(
-        await ctx.workers.run(check_jobs.check_derivative, dvar, expr.strip(), answer.strip())
+        await ctx.workers.run(check_jobs.check_derivative, dvar, expr.strip(), answer.strip(), order)
     )

@@ -8,10 +8,12 @@ from datetime import datetime
 
 from bot.commands.answers import check_my_working
 from bot.core.commands import Args, Registry, Text, command
+from bot.core.commands import Choice as OneOf
 from bot.core.context import Context
 from bot.core.message import Message
-from bot.core.reply import Choice, Diagnosis, Reply
-from bot.quiz.results import DueTopic, QuestionResult, TopicRef
+from bot.core.reply import Choice, Diagnosis, Image, LearnerSummary, Reply
+from bot.errors import CalcbotError
+from bot.quiz.results import DueTopic, QuestionResult, SkillMastery, TopicRef
 from bot.solver.prefixes import strip_answer_name
 from content.catalog import curriculum
 
@@ -62,12 +64,20 @@ def _bar(fraction: float, width: int = 10) -> str:
 
 def _question_reply(question: QuestionResult, now: datetime, heading: str = "") -> Reply:
     lines = [heading] if heading else []
+    if question.why:
+        lines.append(f"🎯 {question.why}")
     if question.replaced:
         lines.append(f"(This replaces your open question on {question.replaced.title}.)")
     lines.append(f"**Quiz — {question.topic.title}**")
     lines.append(question.prompt)
     choices: tuple[Choice, ...] = ()
-    if question.choices:
+    if question.kind == "picture":  # the options are the picture's panels: name the letters only
+        letters = [c.label for c in question.choices]
+        lines.append(f"Pick one of **{', '.join(letters[:-1])}** or **{letters[-1]}** — the lettered panels of the picture.")
+        choices = tuple(Choice(id=f"q{question.tag}.{c.label}", label=c.label, command=f"/answer {c.label}")
+                        for c in question.choices)
+        lines.append("Answer with `/answer LETTER`.")
+    elif question.choices:
         lines += [f"**{c.label}.** {c.text}" for c in question.choices]
         choices = tuple(Choice(id=f"q{question.tag}.{c.label}", label=c.label, command=f"/answer {c.label}")
                         for c in question.choices)
@@ -78,7 +88,8 @@ def _question_reply(question: QuestionResult, now: datetime, heading: str = "") 
     lines.append(f"_Closes {_when(question.expires_at, now)}._")
     # Every question can be practised without typing: its options, then Hint (if any) and Skip.
     choices += _hint_and_skip(question.tag, hints=bool(question.hints_available))
-    return Reply(text="\n".join(lines), choices=choices)
+    images = (question.image,) if question.image is not None else ()
+    return Reply(text="\n".join(lines), choices=choices, images=images, question=question.info)
 
 
 @command(
@@ -283,35 +294,92 @@ async def review(ctx: Context, args: Args) -> Reply:
     return _question_reply(result.question, ctx.now, heading)
 
 
+MASTERY_MEANS = ("_Mastery is the chance you know a skill now, estimated from your tries (Bayesian Knowledge "
+                 "Tracing); mastered means 95% or more. A right first try counts most, a right second try a "
+                 "little, a skip not at all; a diagnosed mistake counts against its own skill only._")
+
+
 @command(
     registry, "progress",
-    summary="Your mastery per module and topic, streak, XP, accuracy and what is due.",
-    usage="/progress",
-    examples=("/progress",),
+    summary="Your mastery per skill, your most frequent mistakes, tries, streak, XP and what is due.",
+    usage="/progress [export]",
+    examples=("/progress", "/progress export"),
+    main=OneOf("what", ("export",), optional=True, help="`export`: every try you gave, as a CSV file"),
     family="learning",
     aliases=("stats", "me"),
 )
 async def progress(ctx: Context, args: Args) -> Reply:
+    if args.what == "export":
+        from bot.commands.own_data import export_tries
+
+        return await export_tries(ctx)
     result = await ctx.services.quiz.progress(ctx.message.user)
-    accuracy = "–" if result.accuracy is None else f"{result.accuracy:.0%}"
+    counts = result.counts
+    accuracy = "" if counts.accuracy is None else f" ({counts.accuracy:.0%} of first tries)"
     lines = [f"**Progress — {result.display_name}**",
              f"XP {result.xp} · streak {result.streak_days} day{'s' if result.streak_days != 1 else ''} · "
-             f"answered {result.answered} ({accuracy} correct) · lessons read {result.lessons_read}",
-             f"Course mastery {_bar(result.mastery)} {result.mastery:.0%}", ""]
+             f"lessons read {result.lessons_read}",
+             f"Answered {_tries(counts.answered)} · right first time {counts.correct}{accuracy} · "
+             f"second tries {counts.retried} · skipped {counts.skipped}", ""]
+    if result.skills:
+        mastered = sum(skill.mastered for skill in result.skills)
+        lines.append(f"**Mastery per skill** ({mastered} of {len(result.skills)} mastered)")
+        lines += [f"  {_bar(skill.mastery)} {skill.mastery:>4.0%} {skill.name}" + (" ✓" if skill.mastered else "")
+                  for skill in result.skills]
+    else:
+        lines.append("**Mastery per skill**: none yet — answer a `/quiz` question to start.")
+    lines.append(MASTERY_MEANS)
+    if result.mistakes:
+        lines += ["", "**Your most frequent mistakes**"]
+        for mistake in result.mistakes[:5]:
+            fix = f" → `/lesson {mistake.lesson.id}`" if mistake.lesson else ""
+            lines.append(f"  - {mistake.words} — {_times(mistake.count)}{fix}")
+    lines.append("")
     for module in result.modules:
-        lines.append(f"**{module.number}. {module.title}** {_bar(module.mastery)} {module.mastery:.0%}")
-        for topic in module.topics:
-            if topic.attempts or topic.learned:
-                acc = "" if topic.accuracy is None else f", {topic.accuracy:.0%} right"
-                tries = f"{topic.attempts} tr{'y' if topic.attempts == 1 else 'ies'}"
-                lines.append(f"  - {topic.topic.title}: {topic.mastery:.0%} mastery ({tries}{acc})")
+        shown = [topic for topic in module.topics if topic.counts.answered or topic.counts.skipped or topic.learned]
+        if not shown:
+            continue
+        lines.append(f"**{module.number}. {module.title}**")
+        for topic in shown:
+            c = topic.counts
+            review = f" · review {_when(topic.due, ctx.now)}" if topic.due else ""
+            lines.append(f"  - {topic.topic.title}: {_tries(c.answered)} answered, {c.correct} right first time"
+                         + (f", {c.skipped} skipped" if c.skipped else "") + review)
     if result.due_now:
         lines += ["", "**Due now:**"] + [_due_line(d, ctx.now) for d in result.due_now[:5]]
     elif result.next_review:
         lines += ["", f"Next review: {_topic_name(result.next_review.topic)} {_when(result.next_review.due, ctx.now)}"]
     if result.next_lesson:
         lines.append(f"Next lesson: {_topic_name(result.next_lesson)} — `/lesson`")
-    return Reply(text="\n".join(lines))
+    lines.append("Your data: `/progress export` (a CSV of every try) · `/forget me` deletes it all.")
+    summary = LearnerSummary(
+        answered=counts.answered, correct=counts.correct, skipped=counts.skipped,
+        mastery=tuple((skill.skill, round(skill.mastery, 4)) for skill in result.skills),
+        mistakes=tuple((mistake.code, mistake.count) for mistake in result.mistakes),
+    )
+    return Reply(text="\n".join(lines), learner=summary, images=await _mastery_chart(ctx, result.skills))
+
+
+async def _mastery_chart(ctx: Context, skills: tuple[SkillMastery, ...]) -> tuple[Image, ...]:
+    """The mastery bars beside the text; a chart that cannot be drawn is left out, the text stands."""
+    if not skills or not ctx.services.figures:
+        return ()
+    from plotting.mastery import render_mastery
+
+    try:
+        png = await ctx.workers.run(render_mastery, [(skill.name, skill.mastery) for skill in skills])
+    except CalcbotError:
+        return ()
+    alt = "Mastery per skill: " + ", ".join(f"{skill.name} {skill.mastery:.0%}" for skill in skills)
+    return (Image("mastery.png", png, alt[:1000]),)
+
+
+def _tries(count: int) -> str:
+    return f"{count} tr{'y' if count == 1 else 'ies'}"
+
+
+def _times(count: int) -> str:
+    return {1: "once", 2: "twice"}.get(count, f"{count} times")
 
 
 async def _answers_the_daily_question(ctx: Context) -> bool:

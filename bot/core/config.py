@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Literal
 
 from pydantic import AliasChoices, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -32,11 +33,19 @@ class Settings(BaseSettings):
     broker_url: str | None = None  # amqp://guest:guest@127.0.0.1:5672// or redis://127.0.0.1:6379/0
     queue_name: str = Field(default="calcbot", pattern=r"^[A-Za-z0-9_.-]{1,100}$")
     log_level: str = "WARNING"
+    log_format: Literal["text", "json"] = "text"  # json: one object a line, with an internal error's incident id
     figures: bool = True  # attach pictures to calculus answers
     # Per-user limits protect the shared platforms; unset, Discord and Slack use 30/min and 2 in
     # flight, and the console (the user's own machine) has none.
     rate_per_minute: int | None = Field(default=None, ge=1, le=10000)
     in_flight: int | None = Field(default=None, ge=1, le=100)
+    # Several instances, one bot: where they share "seen this event" and the per-user limits.
+    # "auto": Redis when CALCBOT_REDIS_URL is set, else the database when it is PostgreSQL, else this
+    # process's memory (one process on SQLite); "shared" forces the database/Redis, "memory" this process.
+    limits: Literal["auto", "shared", "memory"] = "auto"
+    redis_url: str | None = None  # e.g. redis://localhost:6379/0
+    health_port: int | None = Field(default=None, ge=0, le=65535)  # /healthz, /readyz, /metrics
+    drain_seconds: float = Field(default=20.0, ge=0, le=600)  # SIGTERM: time given to answers in flight
     # Platform settings: the platforms' own variable names, with CALCBOT_-prefixed aliases.
     discord_token: SecretStr | None = Field(
         default=None, validation_alias=AliasChoices("DISCORD_TOKEN", "CALCBOT_DISCORD_TOKEN"))
@@ -53,10 +62,10 @@ class Settings(BaseSettings):
         default=None, validation_alias=AliasChoices("SLACK_SIGNING_SECRET", "CALCBOT_SLACK_SIGNING_SECRET"))
     slack_api_url: str = "https://slack.com/api/"
 
-    @field_validator("workers")
+    @field_validator("workers", mode="before")
     @classmethod
-    def _known_workers(cls, value: str) -> str:
-        value = value.strip().lower()
+    def _known_workers(cls, value: object) -> str:
+        value = str(value).strip().lower()  # Settings(workers=2), as before the tier existed
         if value in ("local", "queue") or (value.isdigit() and 1 <= int(value) <= 64):
             return value
         raise ValueError('must be "local", "queue" or a number of local worker processes (1–64)')
@@ -94,6 +103,12 @@ class Settings(BaseSettings):
         if url and url.startswith("sqlite://") and not url.startswith("sqlite+aiosqlite://"):
             url = "sqlite+aiosqlite://" + url.removeprefix("sqlite://")
         return url
+
+    def shares_limits(self, database_url: str) -> bool:
+        """Whether per-user limits are kept where every instance sees them (Redis or the database)."""
+        if self.limits != "auto":
+            return self.limits == "shared"
+        return self.redis_url is not None or database_url.startswith("postgresql")
 
     def resolved_database_url(self, db_path: str | None = None) -> str:
         if db_path:

@@ -7,10 +7,12 @@ import time
 from collections import defaultdict, deque
 from collections.abc import Awaitable, Callable
 
+from bot.core import metrics
 from bot.core.errors import error_reply
 from bot.core.message import Message
+from bot.core.once import LimitBook
 from bot.core.reply import Reply
-from bot.errors import CalcbotError, InputTooLarge
+from bot.errors import CalcbotError, InputTooLarge, Unavailable
 
 log = logging.getLogger("calcbot")
 
@@ -28,14 +30,53 @@ async def translate_errors(message: Message, call_next: Next) -> Reply:
     try:
         return await call_next(message)
     except Exception as exc:  # the single place where errors become replies
-        return error_reply(exc)
+        return error_reply(exc, message)
+
+
+def unavailable_when(is_outage: Callable[[BaseException], bool]) -> Middleware:
+    """A database (or Redis) that cannot be reached is a moment's outage, not a bug: the learner
+    gets ``unavailable`` (nothing acknowledged was lost) instead of ``internal``."""
+
+    async def outages_unavailable(message: Message, call_next: Next) -> Reply:
+        try:
+            return await call_next(message)
+        except CalcbotError:
+            raise
+        except Exception as exc:
+            if not is_outage(exc):
+                raise
+            metrics.outages.labels("answer").inc()
+            log.warning("database unreachable while answering %s: %s", command_of(message), exc)
+            raise Unavailable() from exc
+
+    return outages_unavailable
+
+
+def command_of(message: Message) -> str:
+    text = message.action.payload if message.action and message.action.payload else message.text
+    return text.split(maxsplit=1)[0][:20] if text.strip() else "-"
+
+
+def measure_answers(known: Callable[[str], bool]) -> Middleware:
+    """Counts every answer by command and outcome, and its latency (``known``: a declared command)."""
+
+    async def measured(message: Message, call_next: Next) -> Reply:
+        started = time.perf_counter()
+        reply = await call_next(message)
+        name = command_of(message).lstrip("/!").lower()
+        command = name if name and known(name) else "other"
+        metrics.answer_seconds.labels(message.platform, command).observe(time.perf_counter() - started)
+        metrics.answers.labels(message.platform, command, reply.error.code if reply.error else "ok").inc()
+        return reply
+
+    return measured
 
 
 async def log_timing(message: Message, call_next: Next) -> Reply:
     started = time.perf_counter()
     reply = await call_next(message)
     elapsed_ms = (time.perf_counter() - started) * 1000
-    command = message.text.split(maxsplit=1)[0][:20] if message.text.strip() else "-"
+    command = command_of(message)
     log.info("%s %s by %s: %.1f ms%s", message.platform, command, message.user.id, elapsed_ms,
              f" error={reply.error.code}" if reply.error else "")
     return reply
@@ -70,10 +111,9 @@ class PerUserLimits:
         while recent and now - recent[0] > 60:
             recent.popleft()
         if len(recent) >= self.per_minute:
-            raise TooManyRequests(f"slow down a little: at most {self.per_minute} messages a minute. "
-                                  "Try again in a few seconds.")
+            raise _refusal(message, "rate", self.per_minute)
         if self._running[who] >= self.in_flight:
-            raise TooManyRequests("I'm still working on your previous messages; send this again when they are answered.")
+            raise _refusal(message, "busy", self.per_minute)
         recent.append(now)
         self._running[who] += 1
         try:
@@ -87,3 +127,44 @@ class PerUserLimits:
         """Drop the history of users silent for a minute, so a long-running bot does not grow."""
         for who in [w for w, times in self._recent.items() if not times or now - times[-1] > 60]:
             del self._recent[who]
+
+
+def _refusal(message: Message, reason: str, per_minute: int) -> TooManyRequests:
+    metrics.rate_limited.labels(message.platform, reason).inc()
+    if reason == "rate":
+        return TooManyRequests(f"slow down a little: at most {per_minute} messages a minute. Try again in a few seconds.")
+    return TooManyRequests("I'm still working on your previous messages; send this again when they are answered.")
+
+
+class SharedLimits:
+    """The same limits, kept where every instance sees them (``LimitBook``: the database or Redis), so
+    a user's messages count once whichever instance gets them. While the book cannot be reached, this
+    process's own ``PerUserLimits`` stand in: answers go on, limited per instance."""
+
+    def __init__(self, book: LimitBook, *, in_flight: int = 2, per_minute: int = 30,
+                 is_outage: Callable[[BaseException], bool] = lambda _exc: False):
+        self.book = book
+        self.in_flight = in_flight
+        self.per_minute = per_minute
+        self.is_outage = is_outage
+        self.fallback = PerUserLimits(in_flight=in_flight, per_minute=per_minute)
+
+    async def __call__(self, message: Message, call_next: Next) -> Reply:
+        who = f"{message.user.platform}:{message.user.id}"
+        try:
+            admission = await self.book.admit(who, per_minute=self.per_minute, in_flight=self.in_flight)
+        except Exception as exc:
+            if not self.is_outage(exc):
+                raise
+            metrics.outages.labels("limits").inc()
+            log.warning("shared limits unreachable (%s); this instance limits on its own meanwhile", exc)
+            return await self.fallback(message, call_next)
+        if admission.refused is not None or admission.ticket is None:
+            raise _refusal(message, admission.refused or "rate", self.per_minute)
+        try:
+            return await call_next(message)
+        finally:
+            try:
+                await self.book.release(who, admission.ticket)
+            except Exception as exc:  # the mark's lease runs out by itself
+                log.warning("could not release a shared in-flight mark for %s: %s", who, exc)

@@ -33,6 +33,17 @@ class QuestionInfo:
 
 
 @dataclass(frozen=True, slots=True)
+class LearnerSummary:
+    """What /progress reports about the learner (a public JSON contract: the console's "learner")."""
+
+    answered: int  # every answered try: first tries and retries, skips excluded
+    correct: int  # right at the first try
+    skipped: int
+    mastery: tuple[tuple[str, float], ...] = ()  # (skill id, P(known) 0..1), in the course's skill order
+    mistakes: tuple[tuple[str, int], ...] = ()  # (mal-rule code, times diagnosed), most frequent first
+
+
+@dataclass(frozen=True, slots=True)
 class Choice:
     """A button: pressing it sends ``command`` as if the user had typed it."""
 
@@ -71,6 +82,7 @@ class Reply:
     diagnosis: Diagnosis | None = None
     files: tuple[Attachment, ...] = ()
     question: QuestionInfo | None = None  # set on every reply that asks a quiz question
+    learner: LearnerSummary | None = None  # set on /progress
 
     @classmethod
     def failure(cls, code: str, message: str, *, private: bool = True) -> Reply:

@@ -33,6 +33,12 @@ class Router:
         text = message.action.payload if message.action and message.action.payload else message.text
         match = _COMMAND.match(text)
         if not match:
+            if text.lstrip().startswith("="):  # a line of working sent on its own
+                raise UnknownCommand(
+                    "a line of working goes in the same message as its `/check`.",
+                    hint="Send `/check d/dx …` and every `= …` line together: paste them at once, "
+                    "or end each line with \\ on the console (Shift+Enter on Discord and Slack).",
+                )
             raise UnknownCommand(
                 "commands start with '/', e.g. `/derive x^2 sin x`.",
                 hint="Type `/help` to see every command.",

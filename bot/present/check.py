@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import sympy
-from sympy.calculus.util import continuous_domain
 
 from bot.present.answer import Answer
 from bot.present.diagnosis import diagnosed, diagnosis_lines
+from bot.present.domains import claim_domain, condition_text
 from bot.present.format import fmt_expr, fmt_latex, fmt_number, plain
 from bot.solver.diagnosis import diagnose, find_mistake
 from bot.solver.equivalence import Equivalence, equivalent
 from bot.solver.parser import parse, parse_equation, parse_variable
-from bot.solver.steps import derive_with_steps
+from bot.solver.prefixes import strip_answer_name
+from bot.solver.steps import derive_with_steps, simplify_derivative
+from bot.solver.variables import symbol
 
 CORRECT = "✅ Correct"
 WRONG = "❌ Not equivalent"
@@ -79,37 +81,100 @@ def _as_read(claim_text: str, lhs: sympy.Expr, rhs: sympy.Expr) -> tuple[str, st
         return fmt_expr(lhs), fmt_expr(rhs)
 
 
-def check_derivative(var: str, expr_text: str, answer_text: str) -> Answer:
-    """Compare the learner's derivative with ours; name the slip when a classic one fits."""
+def derivative_operator(var: sympy.Symbol, order: int = 1) -> str:
+    """``d/dx``, ``d²/dx²``: the operator as a textbook writes it."""
+    if order == 1:
+        return f"d/d{var.name}"
+    raised = str(order).translate(_SUPERSCRIPT_DIGITS)
+    return f"d{raised}/d{var.name}{raised}"
+
+
+_SUPERSCRIPT_DIGITS = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def check_derivative(var: str, expr_text: str, answer_text: str, order: int = 1) -> Answer:
+    """Compare the learner's derivative with ours; name the slip when a classic one fits.
+
+    A right answer is confirmed by the cheap exact test first (``equivalent`` tries the difference
+    against 0 before sampling); the worked derivative and the diagnosis are paid for only when the
+    answer is wrong, or to offer a simpler form of a long right one.
+    """
     x = parse_variable(var)
     expr = parse(expr_text)
-    answer = parse(answer_text)
-    correct = derive_with_steps(expr, x).result
-    verdict = equivalent(answer, correct)
-    operator = f"d/d{x.name}"
+    answer = parse(strip_answer_name(answer_text))
+    raw = sympy.diff(expr, x, order)
+    verdict = equivalent(answer, raw)
+    operator = derivative_operator(x, order)
+    typed_expr = _unbracketed(expr_text.strip())  # the claim echoed as typed: log_2 x stays log_2 x
+    typed_answer = f"`{strip_answer_name(answer_text).strip()}`"
+    latex = (f"\\frac{{d^{{{order}}}}}{{d{sympy.latex(x)}^{{{order}}}}}" if order > 1 else f"\\frac{{d}}{{d{sympy.latex(x)}}}")
     if verdict.equivalent:
         lines = [
-            f"{CORRECT}: {operator}({plain(expr)}) = {fmt_expr(answer)}",
+            f"{CORRECT}: {operator}({typed_expr}) = {typed_answer}",
             "",
             *_evidence(verdict, "your answer", "the derivative"),
         ]
-        if answer != correct and sympy.count_ops(correct) < sympy.count_ops(answer):
-            lines.append(f"A simpler form is {fmt_expr(correct)}.")
+        simpler = _simpler_form(answer, raw)
+        if simpler is not None:
+            lines.append(f"A simpler form is {fmt_expr(simpler)}.")
+        return Answer(
+            text="\n".join(lines),
+            result="True",
+            latex=f"{latex}\\left({fmt_latex(expr)}\\right) = {fmt_latex(answer)}",
+        )
+    correct = derive_with_steps(expr, x, order).result
+    lines = [f"❌ Not quite: {operator}({typed_expr}) is {fmt_expr(correct)}, not {typed_answer}."]
+    constant = _integration_constant(expr, answer, raw)
+    if constant is None:
+        lines += ["", *_evidence(verdict, "your answer", "the derivative")]
+    if constant is not None:
+        finding = None
+        lines += ["", f"Note: `+ {constant.name}` looks like a constant of integration — a derivative has "
+                  f"none (that is for integrals). Without it your answer is right."]
     else:
-        lines = [
-            f"❌ Not quite: {operator}({plain(expr)}) is {fmt_expr(correct)}, not {fmt_expr(answer)}.",
-            "",
-            *_evidence(verdict, "your answer", "the derivative"),
-        ]
-        finding = find_mistake(diagnose, expr, x, answer)
-        lines += ["", *diagnosis_lines(finding, x, answer=answer, correct=correct)]
-        lines += ["", f"/derive {plain(expr)} shows the working step by step."]
+        finding = find_mistake(diagnose, expr, x, answer, order=order)
+        lines += ["", *diagnosis_lines(finding, x, order, answer=answer, correct=correct)]
+    order_words = f" order {order}" if order > 1 else ""
+    lines += ["", f"/derive {plain(expr)}{order_words} shows the working step by step."]
     return Answer(
         text="\n".join(lines),
-        result=str(verdict.equivalent),
-        latex=f"\\frac{{d}}{{d{sympy.latex(x)}}}\\left({fmt_latex(expr)}\\right) = {fmt_latex(correct)}",
-        diagnosis=None if verdict.equivalent else diagnosed(finding),
+        result="False",
+        latex=f"{latex}\\left({fmt_latex(expr)}\\right) = {fmt_latex(correct)}",
+        diagnosis=diagnosed(finding),
     )
+
+
+def _unbracketed(text: str) -> str:
+    """``(x^2 sin x)`` → ``x^2 sin x``: one pair of brackets around the whole text comes off."""
+    if not (text.startswith("(") and text.endswith(")")):
+        return text
+    depth = 0
+    for index, char in enumerate(text):
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if depth == 0 and index < len(text) - 1:
+            return text
+    return text[1:-1].strip()
+
+
+def _simpler_form(answer: sympy.Expr, raw: sympy.Expr) -> sympy.Expr | None:
+    """A tidier form of the derivative than the learner's right one, worth showing (long answers only:
+    short ones are fine as they are, and tidying costs more than the check)."""
+    ops = sympy.count_ops(answer)
+    if ops <= 6 or sympy.count_ops(raw) >= ops:
+        return None
+    tidy = simplify_derivative(raw)
+    return tidy if sympy.count_ops(tidy) < ops and tidy != answer else None
+
+
+def _integration_constant(expr: sympy.Expr, answer: sympy.Expr, derivative: sympy.Expr) -> sympy.Symbol | None:
+    """``C`` (or ``c``, ``K``) that the learner added to a right derivative, as if integrating."""
+    for name in ("C", "c", "K", "k"):
+        constant = symbol(name)
+        if constant in answer.free_symbols and constant not in expr.free_symbols:
+            without = answer.xreplace({constant: 0})
+            if sympy.diff(answer, constant) == 1 and equivalent(without, derivative).equivalent:
+                return constant
+    return None
 
 
 def _evidence(verdict: Equivalence, left: str, right: str) -> list[str]:
@@ -136,6 +201,8 @@ def _agreement(verdict: Equivalence) -> list[str]:
     a, b = verdict.lhs_value, verdict.rhs_value
     if not (isinstance(a, sympy.Expr) and isinstance(b, sympy.Expr) and a.is_number and b.is_number):
         return []
+    if a.is_Rational and b.is_Rational and not verdict.counterexample:  # a claim about exact numbers
+        return [f"Compared exactly: they differ by {plain(abs(a - b))}."]
     try:
         x, y = sympy.N(a, 40), sympy.N(b, 40)
         scale = max(abs(x), abs(y))
@@ -151,87 +218,6 @@ def _agreement(verdict: Equivalence) -> list[str]:
             "(0.1 is 1/10), so a rounded decimal is not the number it rounds."]
 
 
-def claim_domain(claim_text: str, equivalent_: bool, lhs: sympy.Expr, rhs: sympy.Expr) -> str | None:
-    """Where a one-variable claim holds, when that is not every real number: the common domain of
-    the sides as typed (before SymPy tidies ``e^(ln x)`` into ``x``), or, for a false claim, the set
-    where the two sides agree (``sqrt(x^2) = x`` for x ≥ 0)."""
-    from bot.solver.equivalence import run_with_budget
-
-    free = (lhs.free_symbols | rhs.free_symbols) if isinstance(lhs, sympy.Expr) and isinstance(rhs, sympy.Expr) else set()
-    if len(free) > 1 and equivalent_:
-        return _several_variables_domain(claim_text)
-    if len(free) != 1:
-        return None
-    (var,) = free
-    reals = sympy.S.Reals
-
-    def typed_domain() -> sympy.Set | None:
-        with sympy.evaluate(False):
-            raw_lhs, raw_rhs = parse_equation(claim_text)
-        domains = [continuous_domain(side, var, reals) for side in (raw_lhs, raw_rhs)]
-        common = domains[0].intersect(domains[1])
-        return None if common == reals else common
-
-    def agreement_set() -> sympy.Set | None:
-        found = sympy.solveset(sympy.Eq(lhs, rhs), var, reals)
-        return found if isinstance(found, sympy.Interval | sympy.Union) and found != reals else None
-
-    try:
-        found = run_with_budget(typed_domain if equivalent_ else agreement_set, 1.0)
-    except Exception:  # the domain is a refinement: when SymPy cannot find it, the verdict stands alone
-        return None
-    return None if found is None else set_text(found, var)
-
-
-def _several_variables_domain(claim_text: str) -> str | None:
-    """Where a true claim in several variables is defined, when the sides as typed need more than the
-    reals (``log(xy) = log x + log y`` needs x > 0 and y > 0): the conditions each logarithm, even root
-    and inverse sine asks for, without those the others imply (x·y > 0 when x > 0 and y > 0)."""
-    with sympy.evaluate(False):
-        sides = parse_equation(claim_text)
-    per_side = [_conditions(side) for side in sides]
-    if per_side[0] == per_side[1]:
-        return None  # the same domain on both sides: true wherever it means anything
-    conditions = per_side[0] | per_side[1]
-    kept = [c for c in conditions if not _implied(c, conditions - {c})]
-    return " and ".join(sorted(condition_text(c) for c in kept)) or None
-
-
-def _conditions(expr: sympy.Basic) -> frozenset[sympy.Basic]:
-    found: set[sympy.Basic] = set()
-    for node in sympy.preorder_traversal(expr):
-        if isinstance(node, sympy.log) and node.args[0].free_symbols:
-            found.add(sympy.Gt(node.args[0], 0, evaluate=False))
-        elif (isinstance(node, sympy.Pow) and node.exp.is_Rational and node.exp.q % 2 == 0
-              and node.base.free_symbols):
-            found.add(sympy.Ge(node.base, 0, evaluate=False))
-        elif isinstance(node, sympy.asin | sympy.acos) and node.args[0].free_symbols:
-            found.add(sympy.Le(sympy.Abs(node.args[0]), 1, evaluate=False))
-    return frozenset(found)
-
-
-def _implied(condition: sympy.Basic, others: frozenset[sympy.Basic]) -> bool:
-    """``u·v > 0`` (or ≥) follows from ``u > 0`` and ``v > 0`` (or ≥) among ``others``."""
-    if not isinstance(condition, sympy.Gt | sympy.Ge) or not isinstance(condition.lhs, sympy.Mul):
-        return False
-    strict = isinstance(condition, sympy.Gt)
-    positive = {c.lhs for c in others if isinstance(c, sympy.Gt) or (not strict and isinstance(c, sympy.Ge))}
-    factors = [f.base if isinstance(f, sympy.Pow) else f for f in condition.lhs.args
-               if not (f.is_number and f.is_positive)]  # x^2 and 1/y are positive when x and y are
-    return bool(factors) and all(f in positive for f in factors)
-
-
-def set_text(found: sympy.Set, var: sympy.Symbol) -> str:
-    """``x > 0``, ``-1 ≤ x ≤ 1``, ``x ≠ 0``: a set of reals as a learner writes it."""
-    try:
-        relation = found.as_relational(var)
-    except (NotImplementedError, TypeError, AttributeError):
-        return f"{var} in {plain(found)}"
-    relation = sympy.simplify(relation) if not isinstance(relation, sympy.Or) else relation
-    return condition_text(relation) if not isinstance(relation, sympy.Or) else " or ".join(
-        condition_text(part) for part in relation.args)
-
-
 def _domain_lines(verdict: Equivalence, left: str, right: str) -> list[str]:
     if verdict.domain_point is None:
         return []
@@ -242,17 +228,6 @@ def _domain_lines(verdict: Equivalence, left: str, right: str) -> list[str]:
     sentence = f"{_point_words(verdict.domain_point)}{undefined} is not a real number, while {defined} is."
     lines.append(sentence[0].upper() + sentence[1:])
     return lines
-
-
-def condition_text(condition: sympy.Basic) -> str:
-    """``x > 0``, ``-1 ≤ x and x ≤ 1``: the variable first, as a learner writes it."""
-    parts = condition.args if isinstance(condition, sympy.And) else (condition,)
-    words = []
-    for part in parts:
-        if isinstance(part, sympy.Rel) and part.lhs.is_number and not part.rhs.is_number:
-            part = part.reversed
-        words.append(plain(part).replace(">=", "≥").replace("<=", "≤").replace("!=", "≠"))
-    return " and ".join(words)
 
 
 def _point_words(point: dict[sympy.Symbol, sympy.Expr]) -> str:

@@ -19,7 +19,7 @@ from bot.solver.newton import NewtonResult
 from bot.solver.optimise import LagrangeResult, StationaryPoint, StationaryResult
 from bot.solver.parser import parse, parse_point
 from bot.solver.variables import default_variable, ordered_variables
-from plotting import curves, fields, optima
+from plotting import curves, fields, newton_curve, optima
 
 MAX_STATIONARY_MARKERS = 40
 TANGENT_POINTS = (0, 1, -1, 0.5, 2, -2)  # where /derive … plot draws its tangent, in order of preference
@@ -95,7 +95,7 @@ def newton_figure_from(result: NewtonResult) -> Figure | None:
     """Each iterate's tangent line, meeting the x axis at the next iterate."""
     iterates = [it.x for it in result.iterates]
     return _drawn("newton.png", f"Newton–Raphson iterates on {result.function}",
-                  lambda: curves.render_newton(result.function, iterates, result.var))
+                  lambda: newton_curve.render_newton(result.function, iterates, result.var))
 
 
 def stationary_figure_from(result: StationaryResult) -> Figure | None:

@@ -1,6 +1,7 @@
 """Huge numbers in a reply, shortened for reading: a 4,301-digit integer is not working anyone reads.
 
-Applied once, to every answer a worker job returns (``bot/guard.py``). The machine-readable
+Applied once, to every answer a worker job returns and every error it raises (``bot/guard.py``):
+``/slope x^2 at 10^400`` names the point as ``1000000000…0000 (401 digits)``. The machine-readable
 ``result`` keeps every digit; the text and the LaTeX show the first and last digits and the count.
 """
 
@@ -9,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import re
 
+from bot.errors import CalcbotError
 from bot.present.answer import Answer
 
 LONGEST_SHOWN = 60  # digits; a longer run of digits is shortened
@@ -33,3 +35,12 @@ def shorten_answer(answer: Answer) -> Answer:
         text=shorten_text(answer.text),
         latex=shorten_latex(answer.latex) if answer.latex else answer.latex,
     )
+
+
+def shorten_error(error: CalcbotError) -> CalcbotError:
+    """The same error, its message and hint with huge numbers shortened (in place: it is re-raised)."""
+    error.message = shorten_text(error.message)
+    error.args = (error.message,)
+    if error.hint:
+        error.hint = shorten_text(error.hint)
+    return error

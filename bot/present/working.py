@@ -5,16 +5,16 @@ from __future__ import annotations
 import sympy
 
 from bot.present.answer import Answer
-from bot.present.check import condition_text
+from bot.present.check import condition_text, derivative_operator
 from bot.present.diagnosis import diagnosed, diagnosis_lines
 from bot.present.format import fmt_expr, fmt_latex, fmt_number, plain
 from bot.solver.equivalence import Equivalence
 from bot.solver.working import Link, Working, check_working
 
 
-def check_steps(var: str | None, text: str) -> Answer:
+def check_steps(var: str | None, text: str, order: int = 1) -> Answer:
     """Check a chain (``d/dx F = A = B``) or multi-line working; ``result`` lists each link's verdict."""
-    working = check_working(var, text)
+    working = check_working(var, text, order)
     lines = ["**Your working, step by step**"]
     lines += [_link_line(working, link) for link in working.links]
     wrong = working.first_wrong
@@ -24,7 +24,8 @@ def check_steps(var: str | None, text: str) -> Answer:
     else:
         lines.append(f"❌ The first wrong step is step {wrong.number}: {_why(working, wrong)}")
         if wrong.differentiation and working.var is not None:
-            lines += ["", *diagnosis_lines(working.finding, working.var, answer=wrong.after, correct=working.correct)]
+            lines += ["", *diagnosis_lines(working.finding, working.var, wrong.order, answer=wrong.after,
+                                           correct=wrong.expected)]
     lines.append("")
     lines.append(_final_line(working))
     if working.var is not None:
@@ -39,8 +40,9 @@ def check_steps(var: str | None, text: str) -> Answer:
     )
 
 
-def _operator(working: Working) -> str:
-    return f"d/d{working.var.name}" if working.var is not None else ""
+def _operator(working: Working, link: Link | None = None) -> str:
+    order = link.order if link is not None and link.order else working.order
+    return derivative_operator(working.var, order) if working.var is not None else ""
 
 
 def _link_line(working: Working, link: Link) -> str:
@@ -48,7 +50,7 @@ def _link_line(working: Working, link: Link) -> str:
     before = link.typed_before or plain(link.before)
     if link.differentiation:
         typed = link.typed_before or plain(working.function)
-        before = f"{_operator(working)}{typed if _bracketed(typed) else f'({typed})'}"
+        before = f"{_operator(working, link)}{typed if _bracketed(typed) else f'({typed})'}"
     kind = " (differentiation)" if link.differentiation else ""
     line = f"{link.number}. {mark} `{before} = {link.typed_after or plain(link.after)}`{kind}"
     if link.right and link.verdict.domain_point is not None:
@@ -72,8 +74,8 @@ def _bracketed(text: str) -> bool:
 def _why(working: Working, link: Link) -> str:
     if not link.restated_ok and link.restated is not None:
         return f"the line starts from {fmt_expr(link.restated)}, which is not what the line before ended with."
-    if link.differentiation and working.correct is not None:
-        return f"the derivative is {fmt_expr(working.correct)}, not {fmt_expr(link.after)}. {_point(link.verdict)}"
+    if link.differentiation and link.expected is not None:
+        return f"the derivative is {fmt_expr(link.expected)}, not {fmt_expr(link.after)}. {_point(link.verdict)}"
     return f"{fmt_expr(link.after)} is not equal to {fmt_expr(link.before)}. {_point(link.verdict)}"
 
 

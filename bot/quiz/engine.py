@@ -15,12 +15,19 @@ Decisions:
 - A skip reveals the answer and rates the card Again (the learner could not recall it), so the
   topic comes back tomorrow; it is recorded as an attempt (``skipped``) but not in accuracy.
 - An expired question is closed when the learner tries to use it, with the reason.
-- ``/quiz`` with no topic picks: the most overdue review; else a topic whose lesson was read but
-  never quizzed; else the next lesson's topic; else the card closest to falling due.
+- ``/quiz`` with no topic picks: the most overdue review (FSRS says when); else what the learner
+  model says (``bot.quiz.choosing``): a question aimed at a mistake diagnosed in 2 of the last 5
+  tries, with a line saying why, else one on the weakest skill among the topics reached (lessons
+  read, topics practised, the next lesson). ``/quiz TOPIC`` is never overridden.
+- A wrong first try is kept as a try and rates the card (Again) at once, so a question replaced
+  or left to close after it still brings its topic back tomorrow; the retry or skip that closes
+  it does not rate the card again.
 """
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import random
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
@@ -28,30 +35,36 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from fsrs import Rating
 
+from bot.core.reply import Image
 from bot.errors import EmptyInput, InputTooLarge, UsageError
+from bot.learner import choose_focus
+from bot.quiz.choosing import model_tries, reached_skills, reached_topics
+from bot.quiz.progress import build_progress
 from bot.quiz.results import (
     AnswerChoice,
     AnswerResult,
     DueTopic,
     HintResult,
     LessonResult,
-    ModuleProgress,
     ProgressResult,
     QuestionResult,
     ReviewResult,
     SkipResult,
-    TopicProgress,
     TopicRef,
+    question_info,
     question_tag,
 )
-from bot.quiz.srs import SpacedRepetition, rating_for, topic_mastery
+from bot.quiz.srs import SpacedRepetition, rating_for
 from bot.store import AnswerOutcome, AnswerRecord, CardChanged, CardUpdate, QuestionGone, Store
-from bot.store.rows import OpenQuestion, User
-from content.generate import generate_question, grade_answer
-from content.questions import Grade, Question, choice_labels
+from bot.store.rows import CardRow, FirstTryRecord, OpenQuestion, TryRecord, User
+from content.figures import question_image
+from content.generate import generate_aimed, generate_for_skill, generate_question, grade_answer
+from content.questions import CHOICE_KINDS, Grade, Question, choice_labels
 
 if TYPE_CHECKING:
     from content.catalog import Curriculum, Topic
+
+log = logging.getLogger("calcbot.quiz")
 
 Runner = Callable[..., Awaitable[Any]]  # ``await run(fn, *args)``: fn runs in the worker pool
 
@@ -81,7 +94,7 @@ class Learner(Protocol):
 def has_retry(question: Question) -> bool:
     """Every question but multiple choice gets one retry after feedback: a second pick among the
     options left would be a guess, not a correction."""
-    return question.kind != "choice"
+    return question.kind not in CHOICE_KINDS
 
 
 def xp_for(correct: bool, hints_used: int) -> int:
@@ -153,8 +166,25 @@ class QuizEngine:
         """A fresh question in this channel, replacing any open one there."""
         now = self._clock()
         user = await self._user(learner, now)
-        topic = self._curriculum.find(topic_text) if topic_text else await self._choose_topic(user, now)
-        return await self._ask_topic(user, channel_key, topic, now)
+        if topic_text:  # a topic asked for is never overridden
+            return await self._ask_topic(user, channel_key, self._curriculum.find(topic_text), now)
+        # Read together: one round trip's wait instead of three.
+        due, tries, learned = await asyncio.gather(
+            self._store.due_cards(user.id, now), self._store.evidence(user.id), self._store.learned_topics(user.id)
+        )
+        for card in due:  # due reviews keep their place
+            if card.topic_id in self._topics:
+                return await self._ask_topic(user, channel_key, self._topics[card.topic_id], now)
+        reached = reached_topics(self._curriculum, learned, {given.topic_id for given in tries})
+        focus = choose_focus(model_tries(tries), reached_skills(reached))
+        if focus.aimed_at is not None:
+            try:
+                return await self._ask_with(user, channel_key, generate_aimed, focus.aimed_at, now, focus.why)
+            except ValueError:  # no question shows this mistake: practise its skill instead
+                log.warning("no aimed question for %s; asking on its skill", focus.aimed_at)
+        if focus.skill is not None:
+            return await self._ask_with(user, channel_key, generate_for_skill, focus.skill, now, focus.why)
+        return await self._ask_topic(user, channel_key, await self._choose_topic(user, now), now)
 
     async def answer(
         self, learner: Learner, channel_key: str, text: str, *, allow_retry: bool = True
@@ -182,7 +212,8 @@ class QuizEngine:
         # A ParseError (or any grading error) propagates from here: nothing has been recorded.
         grade = await self._run(grade_answer, open_question.question_json, text, not retry_left)
         if retry_left and not grade.correct:
-            if await self._store.record_first_answer(open_question.id, text):
+            given = _try_of(question, open_question, text, grade, now, retry=False)
+            if await self._record_first_try(user, open_question, given, now):
                 return self._retry_result(question, grade)
             # A concurrent answer got there first: this one is the second try (or the question is gone).
             current = await self._store.get_open_question(user.id, channel_key)
@@ -211,6 +242,7 @@ class QuizEngine:
             now=now,
             skipped=False,
             retry=None if first_try else (text, grade.correct),
+            given=_try_of(question, open_question, text, grade, now, retry=not first_try),
         )
         today = now.astimezone(UTC).date()
         return AnswerResult(
@@ -301,6 +333,7 @@ class QuizEngine:
             xp_gained=0,
             now=now,
             skipped=True,
+            given=_try_of(question, open_question, "", None, now, retry=False, skipped=True),
         )
         return SkipResult(
             topic=self._topic_ref(question.topic_id),
@@ -327,63 +360,26 @@ class QuizEngine:
         return ReviewResult(due=due, question=question, next_review=None)
 
     async def progress(self, learner: Learner) -> ProgressResult:
-        """Mastery per module and topic, XP, streak, accuracy and what is due."""
+        """Counts, mastery per skill and mistakes from the learner's tries; reviews from the cards."""
         now = self._clock()
         user = await self._user(learner, now)
-        rows = {row.topic_id: row for row in await self._store.progress_rows(user.id)}
-        modules = []
-        due_now = []
-        all_topics: list[TopicProgress] = []
-        for module in self._curriculum.modules:
-            topics = []
-            for topic in module.topics:
-                row = rows.get(topic.id)
-                card = row.card if row else None
-                attempts = row.attempts if row else 0
-                correct = row.correct if row else 0
-                answered = attempts - (row.skipped if row else 0)
-                retrievability = (
-                    self._srs.retrievability(card.state_json, now) if card is not None else None
-                )
-                progress = TopicProgress(
-                    topic=self._ref(topic),
-                    learned=row is not None and row.learned_at is not None,
-                    attempts=attempts,
-                    correct=correct,
-                    accuracy=correct / answered if answered else None,
-                    retrievability=retrievability,
-                    mastery=topic_mastery(retrievability or 0.0, correct, attempts),
-                    due=card.due if card else None,
-                )
-                topics.append(progress)
-                if card is not None and card.due <= now:
-                    due_now.append(DueTopic(progress.topic, card.due))
-            all_topics.extend(topics)
-            modules.append(
-                ModuleProgress(
-                    number=module.number,
-                    title=module.title,
-                    mastery=_mean([topic.mastery for topic in topics]),
-                    topics=tuple(topics),
-                )
-            )
-        answered_total = sum(row.attempts - row.skipped for row in rows.values())
-        correct_total = sum(row.correct for row in rows.values())
-        learned = {topic_id for topic_id, row in rows.items() if row.learned_at is not None}
-        next_lesson = self._curriculum.next_topic(learned)
-        return ProgressResult(
-            display_name=user.display_name,
-            xp=user.xp,
+        tries, cards, learned, next_review = await asyncio.gather(
+            self._store.evidence(user.id),
+            self._store.get_cards(user.id),
+            self._store.learned_topics(user.id),
+            self._next_review(user, now),
+        )
+        return build_progress(
+            user=user,
             streak_days=current_streak(user, now),
-            answered=answered_total,
-            correct=correct_total,
-            accuracy=correct_total / answered_total if answered_total else None,
-            mastery=_mean([topic.mastery for topic in all_topics]),
-            lessons_read=len(learned & self._topics.keys()),
-            modules=tuple(modules),
-            due_now=tuple(sorted(due_now, key=lambda item: item.due)),
-            next_review=await self._next_review(user, now),
-            next_lesson=None if next_lesson is None else self._ref(next_lesson),
+            tries=tries,
+            cards=cards,
+            learned=learned,
+            curriculum=self._curriculum,
+            srs=self._srs,
+            ref=self._ref,
+            next_review=next_review,
+            now=now,
         )
 
     # -- internals --------------------------------------------------------------------------
@@ -412,9 +408,7 @@ class QuizEngine:
         return open_question
 
     async def _choose_topic(self, user: User, now: datetime) -> Topic:
-        for card in await self._store.due_cards(user.id, now):
-            if card.topic_id in self._topics:
-                return self._topics[card.topic_id]
+        """With nothing reached yet: a read lesson never quizzed, the next lesson, else the soonest card."""
         cards = await self._store.get_cards(user.id)  # soonest due first
         quizzed = {card.topic_id for card in cards}
         learned = await self._store.learned_topics(user.id)
@@ -432,11 +426,24 @@ class QuizEngine:
     async def _ask_topic(
         self, user: User, channel_key: str, topic: Topic, now: datetime
     ) -> QuestionResult:
+        return await self._ask_with(user, channel_key, generate_question, topic.id, now)
+
+    async def _ask_with(
+        self,
+        user: User,
+        channel_key: str,
+        generate: Callable[[str, int], Question],
+        subject: str,
+        now: datetime,
+        why: str | None = None,
+    ) -> QuestionResult:
+        """A fresh question from ``generate(subject, seed)`` (a topic, a skill or a mistake), opened
+        in this channel in place of any open one."""
         current = await self._store.get_open_question(user.id, channel_key)
         avoid = {current.question_id} if current else set()
         question: Question | None = None
         for _ in range(_FRESH_QUESTION_TRIES):
-            question = await self._run(generate_question, topic.id, self._rng.randrange(2**31))
+            question = await self._run(generate, subject, self._rng.randrange(2**31))
             if question.id not in avoid:
                 break
         assert question is not None
@@ -450,8 +457,9 @@ class QuizEngine:
             expires_at=now + self._question_lifetime,
         )
         labels = choice_labels(len(question.choices))
+        image = await self._picture(question)
         return QuestionResult(
-            topic=self._ref(topic),
+            topic=self._topic_ref(question.topic_id),
             question_id=question.id,
             prompt=question.prompt,
             kind=question.kind,
@@ -460,7 +468,17 @@ class QuizEngine:
             expires_at=opened.expires_at,
             replaced=None if replaced is None else self._topic_ref(replaced.topic_id),
             tag=question_tag(opened.question_id, opened.asked_at),
+            info=question_info(question),
+            why=why,
+            image=image,
         )
+
+    async def _picture(self, question: Question) -> Image | None:
+        """A picture question's image, drawn from its stored spec in the worker pool."""
+        if question.kind != "picture":
+            return None
+        png, alt = await self._run(question_image, question.to_json())
+        return Image(name=f"quiz-{question.id.split('/')[1]}.png", png=png, alt=alt)
 
     async def _record(
         self,
@@ -473,12 +491,14 @@ class QuizEngine:
         xp_gained: int,
         now: datetime,
         skipped: bool,
+        given: TryRecord,
         retry: tuple[str, bool] | None = None,
     ) -> AnswerOutcome:
-        """Schedule the card and commit the answer; retried if another answer moved the card."""
+        """Schedule the card (unless the wrong first try did) and commit the answer with its try;
+        retried if another answer moved the card."""
         for attempt in range(_CARD_RETRIES):
             card = await self._store.get_card(user.id, open_question.topic_id)
-            reviewed = self._srs.review(card.state_json if card else None, rating, now)
+            update = None if rated_on_first_try(open_question, card) else self._card_update(card, rating, now)
             record = AnswerRecord(
                 user_id=user.id,
                 open_question_id=open_question.id,
@@ -491,15 +511,11 @@ class QuizEngine:
                 rating=int(rating),
                 xp_gained=xp_gained,
                 answered_at=now,
-                card=CardUpdate(
-                    state_json=reviewed.state_json,
-                    due=reviewed.due,
-                    last_review=reviewed.last_review,
-                    expected_version=card.version if card else 0,
-                ),
+                card=update,
                 skipped=skipped,
                 retry_answer=None if retry is None else retry[0],
                 retry_correct=None if retry is None else retry[1],
+                given=given,
             )
             try:
                 return await self._store.record_answer(record)
@@ -507,6 +523,35 @@ class QuizEngine:
                 raise UsageError(
                     "that question was already answered, skipped or replaced — ask for a new one with /quiz"
                 ) from None
+            except CardChanged:
+                if attempt == _CARD_RETRIES - 1:
+                    raise
+        raise AssertionError("unreachable")
+
+    def _card_update(self, card: CardRow | None, rating: Rating, now: datetime) -> CardUpdate:
+        reviewed = self._srs.review(card.state_json if card else None, rating, now)
+        return CardUpdate(
+            state_json=reviewed.state_json,
+            due=reviewed.due,
+            last_review=reviewed.last_review,
+            expected_version=card.version if card else 0,
+        )
+
+    async def _record_first_try(
+        self, user: User, open_question: OpenQuestion, given: TryRecord, now: datetime
+    ) -> bool:
+        """A wrong first try: kept, and the topic scheduled on it (Again), before the retry; False
+        if a concurrent answer got there first."""
+        for attempt in range(_CARD_RETRIES):
+            card = await self._store.get_card(user.id, open_question.topic_id)
+            record = FirstTryRecord(
+                user_id=user.id,
+                open_question_id=open_question.id,
+                given=given,
+                card=self._card_update(card, Rating.Again, now),
+            )
+            try:
+                return await self._store.record_first_try(record) is not None
             except CardChanged:
                 if attempt == _CARD_RETRIES - 1:
                     raise
@@ -532,13 +577,50 @@ class QuizEngine:
         return self._ref(topic) if topic else TopicRef(id=topic_id, title=topic_id, module=0, module_title="")
 
 
+def rated_on_first_try(open_question: OpenQuestion, card: CardRow | None) -> bool:
+    """Whether the card was rated on this question's wrong first try already (so its retry or skip
+    must not rate it again); a first answer kept before 0006 had not rated it."""
+    return (
+        open_question.first_answer is not None
+        and card is not None
+        and card.last_review is not None
+        and card.last_review >= open_question.asked_at
+    )
+
+
+def _try_of(
+    question: Question,
+    open_question: OpenQuestion,
+    text: str,
+    grade: Grade | None,
+    now: datetime,
+    *,
+    retry: bool,
+    skipped: bool = False,
+) -> TryRecord:
+    """The try an answer (or a skip) is, with what the learner model needs to read it."""
+    diagnosis = grade.diagnosis if grade is not None and not grade.correct else None
+    return TryRecord(
+        topic_id=open_question.topic_id,
+        question_id=open_question.question_id,
+        channel_key=open_question.channel_key,
+        answer_text=text,
+        correct=grade is not None and grade.correct,
+        answered_at=now,
+        kind=question.kind,
+        skills=question_info(question).skills,
+        aimed_at=question_info(question).aimed_at,
+        retry=retry,
+        skipped=skipped,
+        hints_used=open_question.hints_used,
+        malrule=None if diagnosis is None else diagnosis.code,
+        malrule_where=None if diagnosis is None else diagnosis.where,
+    )
+
+
 def current_streak(user: User, now: datetime) -> int:
     """The streak still alive at ``now``: it survives until a whole UTC day passes unanswered."""
     today = now.astimezone(UTC).date()
     if user.last_active_day is None or user.last_active_day < today - timedelta(days=1):
         return 0
     return user.streak_days
-
-
-def _mean(values: list[float]) -> float:
-    return sum(values) / len(values) if values else 0.0

@@ -5,8 +5,13 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
+from bot.core.reply import Image, QuestionInfo
 from bot.present.answer import Diagnosed
+
+if TYPE_CHECKING:
+    from content.questions import Question
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,17 +47,31 @@ def question_tag(question_id: str, asked_at: datetime) -> str:
     return hashlib.sha1(f"{question_id}|{asked_at.isoformat()}".encode()).hexdigest()[:8]
 
 
+def question_info(question: Question) -> QuestionInfo:
+    """What a reply that asks ``question`` says about it (the console's "question")."""
+    return QuestionInfo(
+        id=question.id,
+        topic=question.topic_id,
+        skills=tuple(getattr(question, "skills", ()) or ()),
+        aimed_at=getattr(question, "aimed_at", None),
+        kind=question.kind,
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class QuestionResult:
     topic: TopicRef
     question_id: str
     prompt: str  # Markdown
-    kind: str  # "expression" | "number" | "vector" | "matrix" | "choice"
+    kind: str  # "expression" | "number" | "vector" | "matrix" | "choice" | "picture"
     choices: tuple[AnswerChoice, ...]
     hints_available: int
     expires_at: datetime
     replaced: TopicRef | None  # the topic of the open question this one replaced, if any
     tag: str = ""  # question_tag of this asking
+    info: QuestionInfo | None = None  # id, topic, skills, aim and kind, for the reply
+    why: str | None = None  # one line saying why this question was chosen (an aimed one, a weak skill)
+    image: Image | None = None  # a picture question's one image (its panels A–D), with alt text
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,14 +125,30 @@ class ReviewResult:
 
 
 @dataclass(frozen=True, slots=True)
+class TryCounts:
+    """How a learner's tries add up; the same definitions everywhere /progress counts."""
+
+    answered: int = 0  # every answered try: first tries and retries (a skip is not an answer)
+    correct: int = 0  # right at the first try
+    retried: int = 0  # second tries, after feedback on a wrong first one
+    skipped: int = 0
+
+    @property
+    def first_tries(self) -> int:
+        return self.answered - self.retried
+
+    @property
+    def accuracy(self) -> float | None:
+        """Right first time, out of the questions answered at a first try; None before any."""
+        return self.correct / self.first_tries if self.first_tries else None
+
+
+@dataclass(frozen=True, slots=True)
 class TopicProgress:
     topic: TopicRef
     learned: bool  # the lesson has been read
-    attempts: int  # answers and skips
-    correct: int
-    accuracy: float | None  # correct / answers (skips excluded); None before the first answer
+    counts: TryCounts
     retrievability: float | None  # FSRS chance of recall now; None before the first review
-    mastery: float  # 0..1, see bot.quiz.srs.topic_mastery
     due: datetime | None
 
 
@@ -121,8 +156,23 @@ class TopicProgress:
 class ModuleProgress:
     number: int
     title: str
-    mastery: float  # mean over the module's topics (untouched topics count as 0)
     topics: tuple[TopicProgress, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class SkillMastery:
+    skill: str  # skill id
+    name: str  # in words
+    mastery: float  # P(known), 0..1 (Bayesian Knowledge Tracing over the learner's tries)
+    mastered: bool  # mastery >= bot.learner.MASTERED
+
+
+@dataclass(frozen=True, slots=True)
+class MistakeSeen:
+    code: str  # mal-rule code
+    count: int  # times diagnosed in the learner's tries
+    words: str  # the mistake in words, to follow "You've …"
+    lesson: TopicRef | None  # the lesson that fixes it
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,12 +180,11 @@ class ProgressResult:
     display_name: str
     xp: int
     streak_days: int  # current streak: 0 once a whole UTC day has passed without an answer
-    answered: int  # answers, skips excluded
-    correct: int
-    accuracy: float | None
-    mastery: float  # mean over every topic in the course
+    counts: TryCounts
     lessons_read: int
     modules: tuple[ModuleProgress, ...]
+    skills: tuple[SkillMastery, ...]  # every skill with evidence, in the course's order
+    mistakes: tuple[MistakeSeen, ...]  # most frequent first
     due_now: tuple[DueTopic, ...]  # most overdue first
     next_review: DueTopic | None  # the next topic to fall due after now
     next_lesson: TopicRef | None

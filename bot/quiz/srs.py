@@ -45,18 +45,6 @@ def rating_for(
     return Rating.Good
 
 
-def topic_mastery(retrievability: float, correct: int, answered: int) -> float:
-    """0..1: the chance of recall now, scaled by accuracy smoothed towards 1/2.
-
-    Retrievability alone says 100% right after a single lucky answer; the Laplace-smoothed
-    accuracy ((correct + 1) / (answered + 2)) needs a few right answers before mastery is high,
-    and pulls it down for a topic often got wrong.
-    """
-    if answered <= 0:
-        return 0.0
-    return max(0.0, min(1.0, retrievability)) * (correct + 1) / (answered + 2)
-
-
 class SpacedRepetition:
     """An FSRS scheduler configured for topic cards; pure and picklable."""
 

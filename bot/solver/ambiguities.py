@@ -14,6 +14,7 @@ grammar binds in one documented way.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -36,6 +37,8 @@ class ReadingNote:
 
     @property
     def text(self) -> str:
+        if not self.other:  # nothing to write instead: the reading itself is the news
+            return f"Note: I read `{self.typed}` as {self.read_as}."
         return f"Note: I read `{self.typed}` as {self.read_as} — write `{self.other}` for {self.other_label}."
 
 
@@ -84,6 +87,8 @@ def find_ambiguities(source: str, tokens: list[Token]) -> list[ReadingNote]:
             notes += reader.after_root(index)
         elif token.kind is Kind.FUNCTION:
             notes += reader.after_function(index)
+        elif token.kind is Kind.VARIABLE:
+            notes += reader.variable(index)
     return notes
 
 
@@ -291,6 +296,10 @@ class _Reader:
             other=f"{sign}({operand}{factor})",
         )]
 
+    def variable(self, index: int) -> list[ReadingNote]:
+        """A name that may not be what was meant: ``x2`` beside ``x``, ``Γ(x)``."""
+        return _numbered_variable_note(self, index) + _call_looking_note(self, index)
+
     def after_function(self, index: int) -> list[ReadingNote]:
         """``sin^-1 x`` (arcsin), ``sin x^2`` (sin of x²) and ``sin x/2`` ((sin x)/2)."""
         function = self.tokens[index]
@@ -335,6 +344,42 @@ class _Reader:
                 other=f"{name}({argument}/{divisor})",
             )]
         return []
+
+
+_FUNCTION_LOOKING = frozenset({"f", "g", "h", "F", "G", "H", "Gamma", "Γ"})
+_NUMBERED = re.compile(r"^([A-Za-z])([0-9]+)$")
+
+
+def _variable_names(tokens: list[Token]) -> set[str]:
+    return {token.name for token in tokens if token.kind is Kind.VARIABLE}
+
+
+def _numbered_variable_note(reader: _Reader, index: int) -> list[ReadingNote]:
+    """``x2cos(x^2)``: ``x2`` is one variable (x₂), but beside a bare ``x`` it is likely 2·x."""
+    token = reader.tokens[index]
+    match = _NUMBERED.match(token.text)
+    if match is None or match.group(1) not in _variable_names(reader.tokens):
+        return []
+    letter, digits = match.groups()
+    return [ReadingNote(typed=token.text, read_as=f"the variable {token.text} (a new variable, not {digits}·{letter})",
+                        other=f"{digits}{letter}", other_label=f"{digits}·{letter}")]
+
+
+def _call_looking_note(reader: _Reader, index: int) -> list[ReadingNote]:
+    """``Γ(x)``, ``f(x)``: a letter before a bracket around one variable looks like a function; it is a product."""
+    token = reader.tokens[index]
+    if token.name not in _FUNCTION_LOOKING or token.text not in _FUNCTION_LOOKING:
+        return []
+    if not (reader.kind(index + 1) is Kind.OPEN and reader.adjacent(index + 1)
+            and reader.kind(index + 2) is Kind.VARIABLE and reader.kind(index + 3) is Kind.CLOSE):
+        return []
+    typed = reader.text(index, index + 4)
+    inside = reader.tokens[index + 2].text
+    if token.name == "Gamma":
+        what = "calcbot has no gamma function"
+    else:
+        what = f"calcbot does not know a function {token.text}; write its formula instead"
+    return [ReadingNote(typed=typed, read_as=f"{token.text}·{inside}, a product ({what})", other="")]
 
 
 def _raised(base: str, exponent: str) -> str:

@@ -101,10 +101,12 @@ def equivalent(
 
     if not any(e.free_symbols for e in a_entries + b_entries):
         return _constant_verdict(a, b, a_entries, b_entries)
+    differences = [x - y for x, y in zip(a_entries, b_entries, strict=True)]
+    if all(difference == 0 for difference in differences):
+        return Equivalence(True, "symbolic", None, None, None)  # most right answers: no work at all
     disagreement = _quick_disagreement(a, b, a_entries, b_entries, seed)
     if disagreement is not None:
         return disagreement  # most wrong answers: decided in milliseconds, before any simplification
-    differences = [x - y for x, y in zip(a_entries, b_entries, strict=True)]
     if run_with_budget(lambda: all(_is_symbolically_zero(d) for d in differences), _SYMBOLIC_BUDGET_SECONDS):
         return Equivalence(True, "symbolic", None, None, None)
     return _numeric_verdict(a, b, a_entries, b_entries, seed)
@@ -117,21 +119,30 @@ def _constant_verdict(
     a: sympy.Basic | sympy.MatrixBase, b: sympy.Basic | sympy.MatrixBase,
     a_entries: list[sympy.Expr], b_entries: list[sympy.Expr],
 ) -> Equivalence:
-    """A claim with no variable (``sqrt(3 + 2 sqrt 2) = 1 + sqrt 2``, ``ln 8 = 3 ln 2``): exact where
-    SymPy can show the difference is 0, else by evaluating it to 60 digits — never "cannot compare"."""
+    """A claim with no variable (``10^400 = 10^400 + 1``, ``sqrt(3 + 2 sqrt 2) = 1 + sqrt 2``,
+    ``ln 8 = 3 ln 2``): integers and fractions are compared exactly at any size; otherwise exact where
+    SymPy can show the difference is 0, else by evaluating the difference itself to 60 significant
+    digits (precision grows with the cancellation, so huge equal-looking sides are told apart)."""
     exact = True
     for x, y in zip(a_entries, b_entries, strict=True):
         difference = x - y
-        if difference == 0 or run_with_budget(partial(_constant_is_zero, difference), _SYMBOLIC_BUDGET_SECONDS):
+        if difference == 0:
+            continue
+        if difference.is_Rational or (x.is_Rational and y.is_Rational) or difference.is_zero is False:
+            return Equivalence(False, "symbolic", {}, _readable(x), _readable(y), 1)
+        if run_with_budget(partial(_constant_is_zero, difference), _SYMBOLIC_BUDGET_SECONDS):
             continue
         left, right = x.evalf(_CONSTANT_DIGITS), y.evalf(_CONSTANT_DIGITS)
         if not (left.is_number and right.is_number) or left.has(sympy.zoo, sympy.nan) or right.has(sympy.zoo, sympy.nan):
             return Equivalence(False, "numeric", {}, _readable(x), _readable(y), 0)
-        gap = abs(left - right)
-        if gap > sympy.Float(10) ** (10 - _CONSTANT_DIGITS) * max(1, abs(left), abs(right)):
+        gap = difference.evalf(_CONSTANT_DIGITS, maxn=_CONSTANT_MAX_PRECISION)
+        if gap.is_number and gap != 0 and gap.is_comparable:
             return Equivalence(False, "numeric", {}, _readable(x), _readable(y), 1)
         exact = False
     return Equivalence(True, "symbolic" if exact else "numeric", None, None, None, 1)
+
+
+_CONSTANT_MAX_PRECISION = 5000  # bits evalf may use to resolve a cancelling difference
 
 
 def _constant_is_zero(difference: sympy.Expr) -> bool:

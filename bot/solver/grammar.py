@@ -5,6 +5,7 @@ objects as it goes. The reading rules are in ``bot/solver/parser.py``'s docstrin
 from __future__ import annotations
 
 import sympy
+from sympy.core.parameters import global_parameters
 
 from bot.errors import InputTooLarge, ParseError, TooComplex, WrongArity
 from bot.solver.construction import (
@@ -34,7 +35,7 @@ _POSTFIX = 40  # ! and superscripts
 
 _CLOSERS = {"(": ")", "[": "]", "{": "}"}
 _OPERAND_STARTS = frozenset(
-    {Kind.NUMBER, Kind.VARIABLE, Kind.CONSTANT, Kind.FUNCTION, Kind.OPEN, Kind.BAR, Kind.ROOT}
+    {Kind.NUMBER, Kind.VARIABLE, Kind.CONSTANT, Kind.FUNCTION, Kind.OPEN, Kind.BAR, Kind.ROOT, Kind.DERIVATIVE}
 )
 
 
@@ -97,12 +98,13 @@ class Parser:
                 return 0 if bare else _PRODUCT
             if operator == "^":
                 return _POWER
-            return _POSTFIX  # !
+            return _POSTFIX  # ! and the prime '
+
         if kind is Kind.SUPERSCRIPT:
             return _POSTFIX
         if kind in (Kind.NUMBER, Kind.VARIABLE, Kind.CONSTANT, Kind.OPEN):
             return _PRODUCT
-        if kind in (Kind.FUNCTION, Kind.ROOT):
+        if kind in (Kind.FUNCTION, Kind.ROOT, Kind.DERIVATIVE):
             return 0 if bare else _PRODUCT
         if kind is Kind.BAR:
             return 0 if bare or self.bars_open else _PRODUCT
@@ -121,6 +123,8 @@ class Parser:
             return self.absolute_value(token)
         if kind is Kind.FUNCTION:
             return self.function(token)
+        if kind is Kind.DERIVATIVE:
+            return self.derivative(token)
         if kind is Kind.ROOT:
             assert token.value is not None
             operand = self.expression(_POWER - 1)
@@ -148,6 +152,8 @@ class Parser:
                 return checked_quotient(left, self.expression(_PRODUCT), column)
             if operator == "^":
                 return checked_power(left, self.expression(_POWER - 1), column)
+            if operator == "'":
+                return self.prime(left, token)
             return checked_factorial(left, column, double=operator == "!!")
         if token.kind is Kind.SUPERSCRIPT:
             self.advance()
@@ -161,6 +167,68 @@ class Parser:
                 column=column,
             )
         return checked_product(left, self.expression(_PRODUCT), column)
+
+    # --- derivatives written in the expression ------------------------------------------------
+
+    def derivative(self, token: Token) -> sympy.Expr:
+        """``d/dx(…)``, ``d/dx …``, ``d²/dx² …``, ``∂/∂y (…)``: the derivative of what follows.
+
+        Like a function: a bracket right after it, with any power on it, is its whole operand
+        (``d/dx(x^2) e^x`` is (2x)·eˣ, ``d/dx (x^2+1)^5`` the derivative of the power); without one
+        it takes the product after it, functions included, up to ``+``/``-``.
+        """
+        following = self.peek()
+        if following.kind is Kind.OPEN:  # the bracket, with any power on it: d/dx (x^2+1)^5
+            operand = self.group(self.advance())
+            while self.peek().kind is Kind.SUPERSCRIPT or (
+                self.peek().kind is Kind.OPERATOR and self.peek().name == "^"
+            ):
+                operand = self.infix(operand, self.peek())
+        elif following.kind in _OPERAND_STARTS or (following.kind is Kind.OPERATOR and following.name == "-"):
+            operand = self.expression(_BARE_ARGUMENT)
+        else:
+            named = f"{token.text.strip()} names the derivative of {token.word}" if token.word else (
+                f"{token.text.strip()} at column {token.column} needs something to differentiate")
+            raise ParseError(
+                named,
+                hint="write the expression after it, e.g. d/dx(x^2 sin x)",
+                column=token.column,
+            )
+        return self.differentiated(operand, [symbol(name) for name in token.name.split(",")], token)
+
+    def prime(self, left: sympy.Expr, token: Token) -> sympy.Expr:
+        """``(x^2)'``: the derivative of the bracket before it, in x (or its only variable)."""
+        before = self.tokens[self.pos - 2] if self.pos >= 2 else None
+        if before is None or not (before.kind is Kind.CLOSE or (before.kind is Kind.OPERATOR and before.name == "'")):
+            raise ParseError(
+                f"a prime at column {token.column} needs a bracket before it: (x^2)'",
+                hint="write (x^2)' or d/dx(x^2); for an answer f'(x) = … put the name first",
+                column=token.column,
+            )
+        free = sorted((s for s in left.free_symbols if isinstance(s, sympy.Symbol)), key=lambda s: s.name)
+        names = [s.name for s in free]
+        if "x" in names or not free:
+            variable = symbol("x")
+        elif len(free) == 1:
+            variable = free[0]
+        else:
+            raise ParseError(
+                f"a prime at column {token.column}: which variable? The bracket has {', '.join(names)}",
+                hint=f"write d/d{names[0]}(…) instead",
+                column=token.column,
+            )
+        return self.differentiated(left, [variable], token)
+
+    def differentiated(self, operand: sympy.Expr, variables: list[sympy.Symbol], token: Token) -> sympy.Expr:
+        """The derivative, worked out now (SymPy's ``diff`` on the objects read); left unevaluated
+        only while the claim is being read back as typed (``sympy.evaluate(False)``)."""
+        if not global_parameters.evaluate:
+            return sympy.Derivative(operand, *variables)
+
+        def describe() -> str:
+            return f"{token.text.strip()}({brief(operand)})"
+
+        return evaluated(lambda: checked(sympy.diff(operand, *variables), token.column), token.column, describe)
 
     # --- pieces ----------------------------------------------------------------------------
 

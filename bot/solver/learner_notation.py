@@ -15,6 +15,7 @@ from bot.solver.terms import typed_order
 _ARC = {"asin": "arcsin", "acos": "arccos", "atan": "arctan", "acot": "arccot", "asec": "arcsec",
         "acsc": "arccsc", "asinh": "arsinh", "acosh": "arcosh", "atanh": "artanh", "asech": "arsech",
         "acsch": "arcsch", "acoth": "arcoth"}
+_RAISED = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 _NAMES = {"sign": "sgn", "DiracDelta": "δ", "Max": "max", "Min": "min", "ceiling": "ceil"}
 
 
@@ -30,7 +31,21 @@ class LearnerNotation(StrPrinter):
         return f"|{self._print(expr.args[0])}|"
 
     def _print_log(self, expr: sympy.log) -> str:
+        if len(expr.args) == 2:  # log_2 x read back unevaluated, as the learner typed it
+            base = self._print(expr.args[1])
+            return f"log_{base if expr.args[1].is_Atom else f'({base})'}({self._print(expr.args[0])})"
         return f"ln({self._print(expr.args[0])})"
+
+    def _print_Derivative(self, expr: sympy.Derivative) -> str:
+        """``d/dx(x^2)``, ``d²/dx²(x^3)``, ``∂²/∂x∂y(…)``: a derivative the learner wrote, read back."""
+        variables = [v for v, count in expr.variable_count for _ in range(int(count))]
+        mark = "∂" if len(expr.expr.free_symbols) > 1 else "d"
+        raised = "" if len(variables) == 1 else str(len(variables)).translate(_RAISED)
+        if len(set(variables)) == 1:
+            below = f"{mark}{variables[0]}{raised}"
+        else:
+            below = "".join(f"{mark}{v}" for v in variables)
+        return f"{mark}{raised}/{below}({self._print(expr.expr)})"
 
     def _print_exp(self, expr: sympy.exp) -> str:
         power = expr.args[0]

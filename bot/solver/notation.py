@@ -16,8 +16,22 @@ x·y, `xy2` is x·y2; function names, `pi` and Greek names in a run are read fir
 command's keyword (`at`, `to`, `wrt`) is never split: calcbot asks what you meant (write `a*t` for a product).
 • Odd roots of negatives are real: `x^(1/3)`, `cbrt x`, `∛x`, `x^(2/3)` are real for x < 0 \
 (∛−8 = −2), in every command — slopes, Newton, plots, gradients, /check and quiz answers.
-• Names learners write are understood: `d/dx`, `dy/dx`, `f(x) =`, `y =` before an expression, and \
-`f'(x) =`, `dy/dx =` before an answer.
+• Derivatives in Leibniz notation, anywhere in an expression or a line of working: `d/dx(x^2)`, \
+`d/dx x^2 sin x` (without brackets it takes the product after it, up to a + or −), `e^(x^2) · d/dx(x^2)`; \
+higher orders `d^2/dx^2 x^3`, `d²/dx² x^3`, `d2/dx2 x^3`, `d²y/dx² x^3`; partials `∂/∂y (x^2 y^3)`, \
+`∂²/∂x∂y (x^2 y^3)`; a prime after a bracket `(x^2)'`, `(x^3)''` (in x, or the bracket's only variable). \
+calcbot works each one out; `/derive` and `/check` also take them at the start: `/derive d^2/dx^2 x^3`.
+• Names learners write are understood: `d/dx`, `dy/dx`, `f(x) =`, `y =` before an expression; \
+`f'(x) =`, `dy/dx =`, `d²y/dx² =`, `∂f/∂x =` before an answer or a line of working; and named quiz \
+answers `x₁ = -1.45`, `x2 = 3.320`, `λ = 0.5`, `x = 1, y = 2`, `(x, y) = (1, 2)`, \
+`∂χ²/∂m = 40, ∂χ²/∂c = 8` (the values are taken in the order written). `I don't know` points to \
+`/hint` and `/skip`.
+• Points by name wherever a point is taken: `at x = 3`, `at x=1, y=2`, `at (x, y) = (1, 2)`, \
+`from x = 1` (coordinates go to the variables by name).
+• Notes on readings you may not mean: `x2` beside `x` is a new variable x2 (write `2x`); `Γ(x)`, `f(x)` \
+are products (calcbot has no gamma function); + C in a derivative is a constant of integration.
+• Numbers are exact: `/check 10^400 = 10^400 + 1` is ❌, decided by exact arithmetic; sampling at \
+test points is only a fallback, and its verdict says so.
 • Constants: `pi`/`π`, `e` (always the number e), `oo`/`∞`. `i` is an ordinary variable.
 • Functions: `sin cos tan sec csc cot`, `asin`/`arcsin` …, `sinh` …, `asinh`/`arsinh` …, `exp`, \
 `ln`, `log`, `sqrt`/`√`, `cbrt`, `abs`, `sign`, `floor`, `ceil`, `n!`, `n!!`, `max(a, b)`, `min(a, b)`, \

@@ -110,8 +110,17 @@ def split_top_level(text: str, separator: str) -> list[str]:
 
 
 def parse_point(text: str) -> tuple[sympy.Expr, ...]:
-    """A point such as ``(1, 2)``, ``1, 2``, ``[1,2]``, ``3`` or ``pi/2``: finite real numbers only."""
-    found = Parser(tokenize(text)).items()
+    """A point such as ``(1, 2)``, ``1, 2``, ``[1,2]``, ``3`` or ``pi/2``: finite real numbers only.
+
+    Named coordinates are read too — ``x = 3``, ``x=1, y=2``, ``(x, y) = (1, 2)`` — and put in the
+    order of the variables' names, which is the order every command takes its variables in unless
+    told otherwise (``vars``)."""
+    if text.lstrip().startswith("="):  # `x0 = 1`: the keyword was the name
+        text = text.lstrip()[1:]
+    tokens = tokenize(text)
+    if any(token.kind is Kind.EQUALS for token in tokens):
+        return _named_point(text)
+    found = Parser(tokens).items()
     for position, (value, column) in enumerate(found, start=1):
         if value.free_symbols:
             names = ", ".join(sorted(str(s) for s in value.free_symbols))
@@ -127,6 +136,42 @@ def parse_point(text: str) -> tuple[sympy.Expr, ...]:
                 column=column,
             )
     return tuple(value for value, _ in found)
+
+
+def _named_point(text: str) -> tuple[sympy.Expr, ...]:
+    """``x = 3``, ``x=1, y=2``, ``(x = 1, y = 2)``, ``(x, y) = (1, 2)``: coordinates by name."""
+    body = text.strip()
+    if body[:1] in "([" and body[-1:] in ")]" and len(split_top_level(body, "=")) == 1:
+        body = body[1:-1]  # (x = 1, y = 2)
+    sides = split_top_level(body, "=")
+    if len(sides) == 2 and sides[0][:1] in "([":  # (x, y) = (1, 2)
+        names = [parse_variable(name) for name in split_top_level(sides[0].strip()[1:-1], ",")]
+        values = parse_point(sides[1])
+        if len(names) != len(values) or len(set(names)) != len(names):
+            raise BadArgument(
+                f"the point names {len(names)} variable(s) but gives {len(values)} value(s)",
+                hint="e.g. at (x, y) = (1, 2), or at x = 1, y = 2",
+            )
+        named = dict(zip(names, values, strict=True))
+    else:
+        named = parse_assignments(body)
+    for variable, value in named.items():
+        checked_value = parse_point_value(value, variable.name)
+        named[variable] = checked_value
+    return tuple(named[variable] for variable in sorted(named, key=lambda v: v.name))
+
+
+def parse_point_value(value: sympy.Expr, name: str) -> sympy.Expr:
+    """A named coordinate must be a finite number."""
+    if value.free_symbols:
+        names = ", ".join(sorted(str(s) for s in value.free_symbols))
+        raise BadArgument(
+            f"a point needs numbers, but {name} = {brief(value)} contains {names}",
+            hint="give numbers, e.g. at x = 1, y = 2",
+        )
+    if value.is_finite is False:
+        raise BadArgument(f"the coordinate {name} of the point is infinite", hint="give finite numbers")
+    return value
 
 
 def parse_variable(text: str) -> sympy.Symbol:

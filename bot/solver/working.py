@@ -13,7 +13,6 @@ right, with the condition kept so the reply can flag it.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 import sympy
@@ -22,9 +21,10 @@ from bot.errors import UsageError
 from bot.solver.diagnosis import Finding, diagnose, find_mistake
 from bot.solver.equivalence import Equivalence, equivalent
 from bot.solver.parser import parse, parse_variable
+from bot.solver.prefixes import derivative_name, leading_derivative, strip_function_name
+from bot.solver.variables import default_variable
 
 MAX_LINKS = 12
-_D_PREFIX = re.compile(r"^\s*d\s*/\s*d\s*([A-Za-z][A-Za-z0-9_]*)\s*(?=[(\s]|$)")
 _OPEN, _CLOSE = "([{", ")]}"
 
 
@@ -39,6 +39,8 @@ class Link:
     restated_ok: bool = True
     typed_before: str = ""  # both sides as the learner typed them (echoed so, never pre-simplified)
     typed_after: str = ""
+    order: int = 0  # how many times this step differentiates (0: an equality step)
+    expected: sympy.Expr | None = None  # what the step must equal: ``before``, or its derivative
 
     @property
     def right(self) -> bool:
@@ -50,19 +52,23 @@ class Working:
     var: sympy.Symbol | None  # None: a chain of identities, no derivative asked
     function: sympy.Expr  # the first expression (F, for a derivative chain)
     links: tuple[Link, ...]
-    correct: sympy.Expr | None  # dF/dx, for a derivative chain
+    correct: sympy.Expr | None  # dF/dx (or dⁿF/dxⁿ), for a derivative chain
     final_right: bool  # the last line is the right answer (dF/dx, or equal to the first expression)
     finding: Finding | None  # the diagnosed first wrong step, when it is the differentiation step
+    order: int = 1
 
     @property
     def first_wrong(self) -> Link | None:
         return next((link for link in self.links if not link.right), None)
 
 
-def derivative_prefix(text: str) -> tuple[str, str] | None:
-    """``d/dx(F) = A`` → ``("x", "(F) = A")``: the derivative operator written against a bracket."""
-    match = _D_PREFIX.match(text)
-    return (match.group(1), text[match.end():]) if match else None
+def derivative_prefix(text: str) -> tuple[str, str, int] | None:
+    """``d/dx(F) = A`` → ``("x", "(F) = A", 1)``, ``d²/dx² F`` → ``("x", "F", 2)``: the operator
+    starting the working (one variable; a mixed ∂²/∂x∂y stays in the expression)."""
+    found = leading_derivative(text)
+    if found is None or len(set(found.variables)) != 1:
+        return None
+    return found.variables[0], found.rest, found.order
 
 
 def is_working(text: str) -> bool:
@@ -107,15 +113,50 @@ def _rows(text: str) -> list[list[str]]:
     return rows
 
 
-def check_working(var_text: str | None, text: str) -> Working:
+def _named_rows(rows: list[list[str]], var_text: str | None, order: int) -> tuple[str | None, int, dict[int, int]]:
+    """Names learners write on their lines: ``f(x) = F`` or ``y = F`` on the first, and ``dy/dx = A``,
+    ``f'(x) = A``, ``∂f/∂x = A`` on a later one (which makes the working a derivative chain, when no
+    d/dx was written); then ``f''(x) = B`` differentiates again. Each name is taken off its line.
+
+    Returns the variable, the order of the first differentiation, and for each later row that names
+    a higher derivative, how many more times its first step differentiates.
+    """
+    further: dict[int, int] = {}
+    if len(rows[0]) > 1 and strip_function_name(rows[0][0] + "=" + rows[0][1]) != rows[0][0] + "=" + rows[0][1]:
+        rows[0][:] = rows[0][1:]
+    on_the_page = order if var_text is not None else 0  # the order of the derivative written so far
+    for index, row in enumerate(rows[1:], 1):
+        if len(row) < 2 or not row[0].strip():
+            continue
+        named = derivative_name(row[0] + "=" + row[1])
+        if named is None:
+            continue
+        if var_text is None and index == 1 and len(rows[0]) == 1:
+            variables = named.variables
+            if variables is not None and len(set(variables)) == 1:
+                var_text, order = variables[0], named.order
+            elif variables is None:
+                var_text, order = default_variable(parse(rows[0][0])).name, named.order
+            on_the_page = order
+        elif var_text is not None and named.order > on_the_page:
+            further[index] = named.order - on_the_page
+            on_the_page = named.order
+        if var_text is not None:
+            row[0] = ""
+    return var_text, order, further
+
+
+def check_working(var_text: str | None, text: str, order: int = 1) -> Working:
     """Parse and check every link of the working."""
     rows = _rows(text)
     first = rows[0][0]
     if var_text is None and (found := derivative_prefix(first)) is not None:
-        var_text, rows[0][0] = found
+        var_text, rows[0][0], order = found
+    var_text, order, further = _named_rows(rows, var_text, order)
     var = parse_variable(var_text) if var_text else None
     function = parse(rows[0][0])
-    correct = sympy.diff(function, var) if var is not None else None
+    total = order + sum(further.values())
+    correct = sympy.diff(function, var, total) if var is not None else None
     links: list[Link] = []
     current, current_text = function, rows[0][0].strip()
     for row_index, row in enumerate(rows):
@@ -124,21 +165,23 @@ def check_working(var_text: str | None, text: str) -> Working:
         steps = row[1:]
         if row_index > 0 and row[0].strip():
             restated, restated_text = parse(row[0]), row[0].strip()
-        for step_text in steps:
+        for step_number, step_text in enumerate(steps):
             if len(links) >= MAX_LINKS:
                 raise UsageError(f"working is limited to {MAX_LINKS} steps.", hint="check it in parts")
             after = parse(step_text)
-            differentiation = var is not None and not links
+            times = order if not links else (further.get(row_index, 0) if step_number == 0 else 0)
+            times = times if var is not None else 0
             restated_ok = True
             if restated is not None:
                 restated_ok = equivalent(restated, current).equivalent
                 before = restated
             else:
                 before = current
-            target = correct if differentiation and correct is not None else before
+            target = sympy.diff(before, var, times) if times and var is not None else before
             verdict = equivalent(after, target)
-            links.append(Link(len(links) + 1, before, after, verdict, differentiation, restated, restated_ok,
-                              typed_before=restated_text or current_text, typed_after=step_text.strip()))
+            links.append(Link(len(links) + 1, before, after, verdict, times > 0, restated, restated_ok,
+                              typed_before=restated_text or current_text, typed_after=step_text.strip(),
+                              order=times, expected=target))
             current, current_text, restated, restated_text = after, step_text.strip(), None, ""
     if not links:
         raise UsageError("there is no step to check: add `= …` after the expression.", hint="e.g. `d/dx x^2 = 2x`")
@@ -147,5 +190,5 @@ def check_working(var_text: str | None, text: str) -> Working:
     finding = None
     wrong = next((link for link in links if not link.right), None)
     if wrong is not None and wrong.differentiation and var is not None:
-        finding = find_mistake(diagnose, function, var, wrong.after)
-    return Working(var, function, tuple(links), correct, final_right, finding)
+        finding = find_mistake(diagnose, wrong.before, var, wrong.after, order=wrong.order)
+    return Working(var, function, tuple(links), correct, final_right, finding, total)

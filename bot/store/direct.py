@@ -89,7 +89,18 @@ class DirectPool:
         await self._pool.close()
 
     async def fetchrow(self, statement: DirectStatement, parameters: Mapping[str, Any]) -> Any:
+        """One row; a read that met a pooled connection the server had closed (a database restart)
+        is run once more on a fresh one — the asyncpg pool's equivalent of SQLAlchemy's pre-ping."""
+        arguments = statement.arguments(parameters, self._engine)
+        try:
+            async with self._pool.acquire() as connection:
+                return await connection.fetchrow(statement.sql, *arguments)
+        except (asyncpg.exceptions.ConnectionDoesNotExistError, asyncpg.exceptions.InterfaceError,
+                ConnectionError):
+            async with self._pool.acquire() as connection:
+                return await connection.fetchrow(statement.sql, *arguments)
+
+    async def fetch(self, statement: DirectStatement, parameters: Mapping[str, Any]) -> list[Any]:
         arguments = statement.arguments(parameters, self._engine)
         async with self._pool.acquire() as connection:
-            return await connection.fetchrow(statement.sql, *arguments)
-
+            return list(await connection.fetch(statement.sql, *arguments))

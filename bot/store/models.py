@@ -137,6 +137,28 @@ open_questions = Table(
     Index(None, "expires_at"),
 )
 
+tries = Table(
+    "tries",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("user_id", BigId, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("topic_id", String(100), nullable=False),
+    Column("question_id", String(200), nullable=False),
+    Column("channel_key", String(300), nullable=False),
+    Column("kind", String(32), nullable=False, server_default="expression"),
+    Column("skills", String(500), nullable=False, server_default=""),  # skill ids, space-separated
+    Column("aimed_at", String(100), nullable=True),  # the mal-rule an aimed question practised
+    Column("answer_text", Text, nullable=False),  # "" for a skip
+    Column("correct", Boolean, nullable=False),
+    Column("retry", Boolean, nullable=False, server_default=false()),  # the second try, after feedback
+    Column("skipped", Boolean, nullable=False, server_default=false()),
+    Column("hints_used", SmallInteger, nullable=False, server_default="0"),
+    Column("malrule", String(100), nullable=True),  # the diagnosed mistake's code
+    Column("malrule_where", Text, nullable=True),  # where it happened, SymPy syntax
+    Column("answered_at", UTCDateTime, nullable=False),
+    Index(None, "user_id", "id"),  # a learner's tries in the order given
+)
+
 learned_topics = Table(
     "learned_topics",
     metadata,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import NamedTuple
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +79,67 @@ class CardUpdate:
 
 
 @dataclass(frozen=True, slots=True)
+class TryRecord:
+    """One answer a learner gave (or a skip), kept whatever happens to its question afterwards:
+    the learner model's evidence (``bot.learner``)."""
+
+    topic_id: str
+    question_id: str
+    channel_key: str
+    answer_text: str  # "" for a skip
+    correct: bool
+    answered_at: datetime
+    kind: str = "expression"
+    skills: tuple[str, ...] = ()  # the question's skills; () in tries kept before skills existed
+    aimed_at: str | None = None  # the mal-rule an aimed question practised
+    retry: bool = False  # the second try, after feedback on a wrong first one
+    skipped: bool = False
+    hints_used: int = 0
+    malrule: str | None = None  # the diagnosed mistake's code
+    malrule_where: str | None = None  # where it happened, SymPy syntax
+
+
+class TryEvidence(NamedTuple):
+    """What the learner model and /progress read of one try (a plain tuple: a learner may have
+    thousands, read on every /quiz and /progress)."""
+
+    topic_id: str
+    kind: str
+    skills: str  # space-separated skill ids ("" before skills existed)
+    aimed_at: str | None
+    correct: bool
+    retry: bool
+    skipped: bool
+    malrule: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class StoredTry:
+    """A try as read back: its record, its id (the order tries were given in) and its learner."""
+
+    id: int
+    user_id: int
+    record: TryRecord
+
+
+@dataclass(frozen=True, slots=True)
+class FirstTryRecord:
+    """A wrong first try that leaves its question open for the retry, recorded in one transaction:
+    the try itself, the card rated on it (the topic is scheduled on the first try) and the streak."""
+
+    user_id: int
+    open_question_id: int  # it must still be open and without a first answer
+    given: TryRecord
+    card: CardUpdate  # rated Again
+
+
+@dataclass(frozen=True, slots=True)
+class FirstTryOutcome:
+    user: User
+    card: CardRow
+
+
+@dataclass(frozen=True, slots=True)
 class AnswerRecord:
     """Everything one answer (or skip) changes, recorded in a single transaction."""
 
@@ -92,17 +154,18 @@ class AnswerRecord:
     rating: int  # fsrs.Rating value
     xp_gained: int
     answered_at: datetime
-    card: CardUpdate
+    card: CardUpdate | None  # None: the card was rated on the wrong first try already (it must exist)
     skipped: bool = False  # a skip is no answer: it does not extend the streak
     retry_answer: str | None = None  # the second try; answer_text and correct are the first
     retry_correct: bool | None = None
+    given: TryRecord | None = None  # the try this answer (or skip) is, kept for the learner model
 
 
 @dataclass(frozen=True, slots=True)
 class AnswerOutcome:
     attempt_id: int
     user: User  # after the answer: new XP and streak
-    card: CardRow  # after the answer
+    card: CardRow  # after the answer (as it was, when the answer did not rate it)
 
 
 @dataclass(frozen=True, slots=True)

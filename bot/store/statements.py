@@ -26,7 +26,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects import postgresql, sqlite
 
-from bot.store.models import attempts, cards, open_questions, users
+from bot.store.models import attempts, cards, open_questions, tries, users
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +40,8 @@ class AnswerStatements:
     insert_card: Executable  # the card's columns -> card
     update_card: Executable  # b_user_id, b_topic_id, b_version, b_state_json, b_due, ... -> card
     insert_attempt: Executable  # the attempt's columns -> id
+    insert_try: Executable  # the try's columns -> id
+    evidence: Executable  # user_id -> the learner's tries as TryEvidence, oldest first
     add_xp: Executable  # b_user_id, b_xp -> user (a skip: no streak change)
     add_xp_and_streak: Executable  # b_user_id, b_xp, b_today, b_yesterday -> user
 
@@ -90,6 +92,13 @@ def answer_statements(dialect: str) -> AnswerStatements:
         )
         .returning(*cards.c),
         insert_attempt=attempts.insert().returning(attempts.c.id),
+        insert_try=tries.insert().returning(tries.c.id),
+        evidence=select(
+            tries.c.topic_id, tries.c.kind, tries.c.skills, tries.c.aimed_at, tries.c.correct, tries.c.retry,
+            tries.c.skipped, tries.c.malrule,
+        )
+        .where(tries.c.user_id == bindparam("user_id"))
+        .order_by(tries.c.id),
         add_xp=add_xp.returning(*users.c),
         # SET expressions all read the old row, on both backends.
         add_xp_and_streak=add_xp.values(
@@ -104,8 +113,15 @@ def answer_statements(dialect: str) -> AnswerStatements:
     )
 
 
-def single_statement_answers() -> dict[tuple[bool, bool], Executable]:
-    """PostgreSQL: the whole of ``record_answer`` as one statement, by (new card, streak counts).
+TRY_COLUMNS = (
+    "topic_id", "question_id", "channel_key", "kind", "skills", "aimed_at", "answer_text", "correct",
+    "retry", "skipped", "hints_used", "malrule", "malrule_where", "answered_at",
+)
+CARD_MODES = ("update", "new", "keep")  # keep: the card was rated on the first try; read it as it is
+
+
+def single_statement_answers() -> dict[tuple[str, bool], Executable]:
+    """PostgreSQL: the whole of ``record_answer`` as one statement, by (card mode, streak counts).
 
     One statement is one round trip and its own transaction (no BEGIN/COMMIT), which is what
     lets one PostgreSQL server take thousands of answers a second on two cores (the five-step
@@ -119,11 +135,11 @@ def single_statement_answers() -> dict[tuple[bool, bool], Executable]:
     is inserted for the deleted question; the user is updated only if the attempt was inserted.
     Holding the question's lock means the delete cannot then miss it. The result is no row when
     the question was gone, a row with NULL card columns when the card had changed, else one
-    full row.
+    full row. The try is inserted beside the attempt, for the same closed question.
     """
     return {
-        (new_card, streak): _single_statement_answer(new_card=new_card, streak=streak)
-        for new_card in (False, True)
+        (mode, streak): _single_statement_answer(card_mode=mode, streak=streak)
+        for mode in CARD_MODES
         for streak in (False, True)
     }
 
@@ -132,7 +148,7 @@ def _param(name: str, column: Any) -> Any:
     return bindparam(f"b_{name}", type_=column.type)
 
 
-def _single_statement_answer(*, new_card: bool, streak: bool) -> Executable:
+def _single_statement_answer(*, card_mode: str, streak: bool) -> Executable:
     user_id = bindparam("b_user_id", type_=users.c.id.type)
     question_id = bindparam("b_open_question_id", type_=open_questions.c.id.type)
     question = (
@@ -147,7 +163,9 @@ def _single_statement_answer(*, new_card: bool, streak: bool) -> Executable:
     question_locked = exists(select(question.c.id))
     lapse = bindparam("b_lapse", type_=cards.c.lapses.type)
     card_statement: Any
-    if new_card:
+    if card_mode == "keep":
+        card_statement = None
+    elif card_mode == "new":
         card_statement = (
             postgresql.insert(cards)
             .from_select(
@@ -183,7 +201,18 @@ def _single_statement_answer(*, new_card: bool, streak: bool) -> Executable:
                 version=cards.c.version + 1,
             )
         )
-    card = card_statement.returning(*cards.c).cte("card")
+    if card_statement is None:
+        card = (
+            select(cards)
+            .where(
+                cards.c.user_id == user_id,
+                cards.c.topic_id == _param("topic_id", cards.c.topic_id),
+                question_locked,
+            )
+            .cte("card")
+        )
+    else:
+        card = card_statement.returning(*cards.c).cte("card")
     closed = (
         delete(open_questions)
         .where(
@@ -209,6 +238,17 @@ def _single_statement_answer(*, new_card: bool, streak: bool) -> Executable:
         .returning(attempts.c.id)
         .cte("attempt")
     )
+    given = (
+        tries.insert()
+        .from_select(
+            ["user_id", *TRY_COLUMNS],
+            select(
+                user_id, *(bindparam(f"t_{name}", type_=tries.c[name].type) for name in TRY_COLUMNS)
+            ).select_from(closed),
+        )
+        .returning(tries.c.id)
+        .cte("given")
+    )
     xp = _param("xp_gained", attempts.c.xp_gained)
     values: dict[str, Any] = {"xp": users.c.xp + xp}
     if streak:
@@ -224,7 +264,7 @@ def _single_statement_answer(*, new_card: bool, streak: bool) -> Executable:
         values["last_active_day"] = case((last >= today, last), else_=today)
     user = (
         update(users)
-        .where(users.c.id == user_id, exists(select(attempt.c.id)))
+        .where(users.c.id == user_id, exists(select(attempt.c.id)), exists(select(given.c.id)))
         .values(values)
         .returning(*users.c)
         .cte("answered_user")

@@ -30,11 +30,16 @@ from bot.store.rows import (
     AnswerRecord,
     Attempt,
     CardRow,
+    CardUpdate,
+    FirstTryOutcome,
+    FirstTryRecord,
     OpenQuestion,
     ProgressRow,
+    TryEvidence,
+    TryRecord,
     User,
 )
-from bot.store.statements import answer_statements, single_statement_answers
+from bot.store.statements import TRY_COLUMNS, answer_statements, single_statement_answers
 
 
 class Store:
@@ -49,11 +54,11 @@ class Store:
         self._answer_statements = answer_statements(self._dialect)
         # PostgreSQL only: the hot path's reads by name, and the answer by (new card, streak).
         self._direct_reads: dict[str, DirectStatement] = {}
-        self._direct_answers: dict[tuple[bool, bool], DirectStatement] = {}
+        self._direct_answers: dict[tuple[str, bool], DirectStatement] = {}
         if direct is not None:
             self._direct_reads = {
                 name: compile_direct(getattr(self._answer_statements, name), engine)
-                for name in ("get_user", "get_open_question", "get_card")
+                for name in ("get_user", "get_open_question", "get_card", "evidence")
             }
             self._direct_answers = {
                 case: compile_direct(statement, engine)
@@ -185,6 +190,11 @@ class Store:
         async with self._writing() as connection:
             return _user((await connection.execute(statement)).one()._mapping)
 
+    async def find_user(self, platform: str, platform_user_id: str) -> User | None:
+        """The user of this platform identity, without creating one."""
+        row = await self._fetch_one("get_user", {"platform": platform, "platform_user_id": platform_user_id})
+        return None if row is None else _user(row)
+
     async def get_user(self, user_id: int) -> User | None:
         async with self._reading() as connection:
             row = (await connection.execute(select(users).where(users.c.id == user_id))).first()
@@ -266,17 +276,35 @@ class Store:
         async with self._writing() as connection:
             return (await connection.execute(statement)).scalar_one_or_none()
 
-    async def record_first_answer(self, open_question_id: int, answer_text: str) -> bool:
-        """Keep a wrong first answer and leave the question open for its one retry; False if the
-        question is gone or already had its first answer (a concurrent one won)."""
-        statement = (
-            update(open_questions)
-            .where(open_questions.c.id == open_question_id, open_questions.c.first_answer.is_(None))
-            .values(first_answer=answer_text)
-            .returning(open_questions.c.id)
-        )
+    async def record_first_try(self, record: FirstTryRecord) -> FirstTryOutcome | None:
+        """A wrong first try, all or nothing: keeps it on the open question (now waiting for its
+        retry) and as a try, rates the card (``CardChanged`` if it moved) and extends the streak.
+        None if the question is gone or already had its first answer (a concurrent one won)."""
         async with self._writing() as connection:
-            return (await connection.execute(statement)).first() is not None
+            return await connection.run_sync(self._record_first_try, record)
+
+    def _record_first_try(self, connection: Connection, record: FirstTryRecord) -> FirstTryOutcome | None:
+        given = record.given
+        marked = connection.execute(
+            update(open_questions)
+            .where(
+                open_questions.c.id == record.open_question_id,
+                open_questions.c.user_id == record.user_id,
+                open_questions.c.first_answer.is_(None),
+            )
+            .values(first_answer=given.answer_text)
+            .returning(open_questions.c.id)
+        ).first()
+        if marked is None:
+            return None
+        card = self._write_card(connection, record.user_id, given.topic_id, record.card, lapse=1)
+        self._insert_try(connection, record.user_id, given)
+        today = given.answered_at.astimezone(UTC).date()
+        user = connection.execute(
+            self._answer_statements.add_xp_and_streak,
+            {"b_user_id": record.user_id, "b_xp": 0, "b_today": today, "b_yesterday": today - timedelta(days=1)},
+        ).one()
+        return FirstTryOutcome(user=_user(user._mapping), card=card)
 
     async def delete_open_question(self, open_question_id: int) -> bool:
         """Close a question without an answer; False if it was already gone."""
@@ -366,17 +394,22 @@ class Store:
     async def _record_answer_in_one_statement(self, record: AnswerRecord) -> AnswerOutcome:
         """PostgreSQL: the same steps as ``_record_answer``, as one atomic statement."""
         new = record.card
-        statement = self._direct_answers[(new.expected_version == 0, not record.skipped)]
+        mode = "keep" if new is None else "new" if new.expected_version == 0 else "update"
+        statement = self._direct_answers[(mode, not record.skipped)]
         today = record.answered_at.astimezone(UTC).date()
-        parameters = {
-            "b_open_question_id": record.open_question_id,
-            "b_user_id": record.user_id,
-            "b_topic_id": record.topic_id,
+        card_parameters = {} if new is None else {
             "b_version": new.expected_version,
             "b_state_json": new.state_json,
             "b_due": new.due,
             "b_last_review": new.last_review,
             "b_lapse": 1 if record.rating == 1 else 0,
+        }
+        parameters = {
+            **card_parameters,
+            **{f"t_{name}": value for name, value in _try_values(_given(record)).items()},
+            "b_open_question_id": record.open_question_id,
+            "b_user_id": record.user_id,
+            "b_topic_id": record.topic_id,
             "b_question_id": record.question_id,
             "b_channel_key": record.channel_key,
             "b_answer_text": record.answer_text,
@@ -399,7 +432,7 @@ class Store:
         if row["card_id"] is None:
             raise CardChanged(
                 f"card {record.topic_id!r} of user {record.user_id} is no longer at version "
-                f"{new.expected_version}"
+                f"{'(any)' if new is None else new.expected_version}"
             )
         return AnswerOutcome(
             attempt_id=row["attempt_id"], user=_user(row, "user_"), card=_card(row, "card_")
@@ -414,42 +447,9 @@ class Store:
         if closed is None:
             raise QuestionGone(f"open question {record.open_question_id} is no longer open")
 
-        new = record.card
-        lapse = 1 if record.rating == 1 else 0
-        if new.expected_version == 0:
-            card_result = connection.execute(
-                statements.insert_card,
-                {
-                    "user_id": user_id,
-                    "topic_id": record.topic_id,
-                    "state_json": new.state_json,
-                    "due": new.due,
-                    "last_review": new.last_review,
-                    "reps": 1,
-                    "lapses": lapse,
-                    "version": 1,
-                },
-            )
-        else:
-            card_result = connection.execute(
-                statements.update_card,
-                {
-                    "b_user_id": user_id,
-                    "b_topic_id": record.topic_id,
-                    "b_version": new.expected_version,
-                    "b_state_json": new.state_json,
-                    "b_due": new.due,
-                    "b_last_review": new.last_review,
-                    "b_lapse": lapse,
-                },
-            )
-        card_row = card_result.first()
-        if card_row is None:
-            raise CardChanged(
-                f"card {record.topic_id!r} of user {user_id} is no longer at version "
-                f"{new.expected_version}"
-            )
-
+        card_row = self._write_card(
+            connection, user_id, record.topic_id, record.card, lapse=1 if record.rating == 1 else 0
+        )
         attempt_id = connection.execute(
             statements.insert_attempt,
             {
@@ -468,6 +468,7 @@ class Store:
                 "retry_correct": record.retry_correct,
             },
         ).scalar_one()
+        self._insert_try(connection, user_id, _given(record))
 
         if record.skipped:
             user_result = connection.execute(
@@ -484,9 +485,64 @@ class Store:
                     "b_yesterday": today - timedelta(days=1),
                 },
             )
-        return AnswerOutcome(
-            attempt_id=attempt_id, user=_user(user_result.one()._mapping), card=_card(card_row._mapping)
+        return AnswerOutcome(attempt_id=attempt_id, user=_user(user_result.one()._mapping), card=card_row)
+
+    def _write_card(
+        self, connection: Connection, user_id: int, topic_id: str, new: CardUpdate | None, *, lapse: int
+    ) -> CardRow:
+        """Insert or update the card at its expected version; with no update, the card as it is."""
+        statements = self._answer_statements
+        if new is None:
+            card_result = connection.execute(statements.get_card, {"user_id": user_id, "topic_id": topic_id})
+        elif new.expected_version == 0:
+            card_result = connection.execute(
+                statements.insert_card,
+                {
+                    "user_id": user_id,
+                    "topic_id": topic_id,
+                    "state_json": new.state_json,
+                    "due": new.due,
+                    "last_review": new.last_review,
+                    "reps": 1,
+                    "lapses": lapse,
+                    "version": 1,
+                },
+            )
+        else:
+            card_result = connection.execute(
+                statements.update_card,
+                {
+                    "b_user_id": user_id,
+                    "b_topic_id": topic_id,
+                    "b_version": new.expected_version,
+                    "b_state_json": new.state_json,
+                    "b_due": new.due,
+                    "b_last_review": new.last_review,
+                    "b_lapse": lapse,
+                },
+            )
+        card_row = card_result.first()
+        if card_row is None:
+            version = "(any)" if new is None else new.expected_version
+            raise CardChanged(f"card {topic_id!r} of user {user_id} is no longer at version {version}")
+        return _card(card_row._mapping)
+
+    def _insert_try(self, connection: Connection, user_id: int, given: TryRecord) -> int:
+        return int(
+            connection.execute(
+                self._answer_statements.insert_try, {"user_id": user_id, **_try_values(given)}
+            ).scalar_one()
         )
+
+    async def evidence(self, user_id: int) -> list[TryEvidence]:
+        """The learner's tries as the learner model reads them, oldest first (on every /quiz and
+        /progress: on PostgreSQL straight through asyncpg, see direct.py)."""
+        if self._direct is not None:
+            rows = await self._direct.fetch(self._direct_reads["evidence"], {"user_id": user_id})
+        else:
+            async with self._reading() as connection:
+                rows = list(await connection.execute(self._answer_statements.evidence, {"user_id": user_id}))
+        return [TryEvidence(*row) for row in rows]
 
     async def attempts(self, user_id: int, *, limit: int = 50) -> list[Attempt]:
         """The user's latest attempts, newest first."""
@@ -573,3 +629,28 @@ def _attempt(row: Row[Any]) -> Attempt:
         retry_answer=row.retry_answer,
         retry_correct=None if row.retry_correct is None else bool(row.retry_correct),
     )
+
+
+def _given(record: AnswerRecord) -> TryRecord:
+    """The try an answer record is; built from the attempt's columns when the caller gave none."""
+    if record.given is not None:
+        return record.given
+    retry = record.retry_answer is not None
+    return TryRecord(
+        topic_id=record.topic_id,
+        question_id=record.question_id,
+        channel_key=record.channel_key,
+        answer_text="" if record.skipped else record.retry_answer or "" if retry else record.answer_text,
+        correct=bool(record.retry_correct) if retry else record.correct and not record.skipped,
+        answered_at=record.answered_at,
+        retry=retry and not record.skipped,
+        skipped=record.skipped,
+        hints_used=record.hints_used,
+    )
+
+
+def _try_values(given: TryRecord) -> dict[str, Any]:
+    values = {name: getattr(given, name) for name in TRY_COLUMNS}
+    values["skills"] = " ".join(given.skills)
+    return values
+

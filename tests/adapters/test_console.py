@@ -13,7 +13,7 @@ import sympy
 from bot.solver.parser import parse, parse_list
 from bot.solver.variables import symbol
 
-KEYS = {"text", "result", "latex", "images", "error", "diagnosis", "pushes", "files", "question"}
+KEYS = {"text", "result", "latex", "images", "error", "diagnosis", "pushes", "files", "question", "learner"}
 
 
 def _console(tmp_path: Path, lines: list[str], *extra: str) -> subprocess.CompletedProcess[str]:

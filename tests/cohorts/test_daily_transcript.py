@@ -36,6 +36,7 @@ def test_a_cohort_day_from_question_to_leaderboard(tmp_path):
         fired = bot.say(at="2027-03-26T08:00:00Z")
         assert fired["text"] == "" and [p["kind"] for p in fired["pushes"]] == ["daily"]
         assert fired["pushes"][0]["channel"] == "study" and fired["pushes"][0]["late"] is False
+        assert fired["pushes"][0]["question"]["topic"] == "power-sum-rules"  # the push asks a question
 
         right = _right_answer(db)
         wrong = str(sympy.sympify(right) + 1)  # independently wrong: off by one everywhere
@@ -43,6 +44,7 @@ def test_a_cohort_day_from_question_to_leaderboard(tmp_path):
         assert say("bo", f"/daily answer {wrong}")["result"] == "False"
         again = say("bo", f"/daily answer {right}")
         assert again["error"]["code"] == "duplicate"  # the first answer stands
+        assert say("bo", "/progress")["learner"]["answered"] == 1  # a daily answer is a try
         assert say("cy", f"/answer {right}")["result"] == "True"  # /answer reaches the daily question
 
         revealed = bot.say(at="2027-03-26T20:00:00Z", user="cy", channel="study", text="/leaderboard")

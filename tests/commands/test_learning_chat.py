@@ -56,7 +56,7 @@ async def test_an_answer_that_does_not_parse_is_pointed_at_and_not_counted(bot):
     reply = await bot.say("/answer 3x^2 +* 2")
     assert reply.error is not None and reply.error.code == "parse"
     progress = await bot.say("/progress")
-    assert "answered 0" in progress.text
+    assert progress.learner is not None and progress.learner.answered == 0
 
 
 async def test_answering_with_no_open_question_says_so(bot):
@@ -86,14 +86,15 @@ async def test_a_missed_topic_comes_back_for_review_the_next_day_and_progress_su
     assert "Quiz" in review.text
 
     before = await bot.say("/progress")
-    assert "answered 1" in before.text and "0% correct" in before.text
+    assert "Answered 2 tries" in before.text and "right first time 0 (0% of first tries)" in before.text
+    assert (before.learner.answered, before.learner.correct, before.learner.skipped) == (2, 0, 0)
 
     await bot.app.close()  # type: ignore[attr-defined]
     restarted = await build_app(db_path=str(bot.db_path), clock=bot.clock,
                                 workers=bot.app.services.workers)  # type: ignore[attr-defined]
     bot.app = restarted
     after = await bot.say("/progress")
-    assert "answered 1" in after.text and "lessons read 1" in after.text
+    assert "Answered 2 tries" in after.text and "lessons read 1" in after.text
 
 
 async def _open_question(bot: ChatBot, user: str = "ana", channel: str = "general") -> Question:

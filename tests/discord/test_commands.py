@@ -8,7 +8,7 @@ import re
 from bot.adapters.discord.commands import command_text, tree_payload
 from bot.commands import all_commands
 from bot.commands.help import overview
-from bot.core.commands import Flag, Int, Number, Registry, Text, command
+from bot.core.commands import Choice, Flag, Int, Number, Registry, Text, command
 from bot.core.reply import Reply
 from tests.discord.harness import running_bot, shown
 from tests.discord.standin import APP_ID, GUILD_ID, TOKEN
@@ -94,6 +94,8 @@ def _sample(arg):
         return arg.low
     if isinstance(arg, Number):
         return arg.low
+    if isinstance(arg, Choice):
+        return arg.options[0]
     return "x^2" if isinstance(arg, Text) else "on"
 
 

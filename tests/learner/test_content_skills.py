@@ -110,7 +110,7 @@ def test_an_aimed_question_is_on_its_mistakes_skill_and_regenerates_from_its_id(
 def test_the_mistake_visibly_changes_an_aimed_questions_answer(code: str) -> None:
     """Independently of the check in the generator: every answer the mal-rule gives differs from
     sympy's derivative by at least 10% somewhere."""
-    for seed in range(3):
+    for seed in range(2):
         question = generate_aimed(code, seed)
         task = aimed.derivative_task(question)
         assert task is not None
@@ -120,8 +120,19 @@ def test_the_mistake_visibly_changes_an_aimed_questions_answer(code: str) -> Non
         answers = aimed.malrule_answers(code, expr, var)
         assert answers
         for answer in answers:
-            assert sympy.simplify(answer - correct) != 0
+            assert _largest_gap(answer, correct) >= 0.1
             assert aimed.distance(answer, correct) >= aimed.VISIBLE
+
+
+def _largest_gap(first: sympy.Expr, second: sympy.Expr) -> float:
+    """The largest relative gap at a few points, computed here (not with the code under test)."""
+    variables = sorted(first.free_symbols | second.free_symbols, key=str)
+    gaps = []
+    for value in (0.6, 1.3, 2.2):
+        point = {v: value + 0.17 * i for i, v in enumerate(variables)}
+        a, b = complex(first.evalf(subs=point)), complex(second.evalf(subs=point))
+        gaps.append(abs(a - b) / max(1.0, abs(b)))
+    return max(gaps)
 
 
 @pytest.mark.parametrize("code", [c for c in CODES if c in ("chain_rule_inner_missing", "quotient_rule_sign", "trig_sign", "wrong_variable", "power_rule_exponent_kept")])

@@ -109,3 +109,17 @@ def test_parameters_must_be_probabilities() -> None:
         BKTParams(p_init=1.5, p_learn=0.1, p_slip=0.1, p_guess=0.1)
     with pytest.raises(ValueError):
         BKTParams(p_init=0.5, p_learn=0.1, p_slip=0.6, p_guess=0.5)
+
+
+def test_three_lucky_answers_after_repeated_mistakes_are_not_mastery() -> None:
+    wrong = Try(("power_rule",), False, malrule="power_rule_exponent_kept")
+    assert mastery([wrong] * 6 + [_right()] * 3)["power_rule"] < MASTERED
+    assert mastery([wrong] * 6 + [_right()] * 5)["power_rule"] >= MASTERED
+
+
+def test_a_retry_adds_no_second_chance_to_learn() -> None:
+    wrong_then_right_retry = mastery([Try(("power_rule",), False), _right(retry=True)])["power_rule"]
+    after_wrong = mastery([Try(("power_rule",), False)])["power_rule"]
+    p_retry_guess = 0.5
+    posterior = after_wrong * 0.9 / (after_wrong * 0.9 + (1 - after_wrong) * p_retry_guess)
+    assert wrong_then_right_retry == pytest.approx(posterior)

@@ -6,7 +6,7 @@ import sympy
 
 from bot.errors import BadArgument, Undefined
 from bot.solver.variables import symbol
-from plotting import curves
+from plotting import curves, newton_curve
 from tests.plotting.pngcheck import assert_chat_sized_png
 
 x, y = symbol("x"), symbol("y")
@@ -127,7 +127,7 @@ def test_newton_tangents_hit_the_axis_at_the_next_iterate():
     iterates = [-4.0]
     for _ in range(5):
         iterates.append(iterates[-1] - f(iterates[-1]) / df(iterates[-1]))
-    data = curves.newton_data(COURSE_NEWTON, iterates)
+    data = newton_curve.newton_data(COURSE_NEWTON, iterates)
     assert len(data.steps) == 5
     for step, following in zip(data.steps, iterates[1:], strict=True):
         assert step.next_x is not None
@@ -136,11 +136,11 @@ def test_newton_tangents_hit_the_axis_at_the_next_iterate():
 
 
 def test_newton_figure_renders():
-    assert_chat_sized_png(curves.render_newton(x**2 - 2, [1.0, 1.5, 17 / 12]))
+    assert_chat_sized_png(newton_curve.render_newton(x**2 - 2, [1.0, 1.5, 17 / 12]))
 
 
 def test_newton_flat_tangent_has_no_next_iterate():
-    data = curves.newton_data(x**2 + 1, [0.0])
+    data = newton_curve.newton_data(x**2 + 1, [0.0])
     assert data.steps[0].next_x is None
 
 

@@ -10,7 +10,7 @@ import sympy
 
 from bot.present.figures import _complete_view
 from bot.solver.optimise import stationary_points
-from plotting import curves, style
+from plotting import curves, newton_curve, style
 
 matplotlib.use("Agg")
 x, y = sympy.symbols("x y")
@@ -61,17 +61,17 @@ def test_every_stationary_point_inside_the_drawn_view_is_marked():
 
 def test_newton_iterates_that_would_overprint_share_one_label():
     iterates = [1.0, 1.5, 1.4166667, 1.4142157, 1.4142136, 1.4142136]
-    clusters = curves._iterate_clusters(iterates, (0.75, 1.75))
+    clusters = newton_curve._iterate_clusters(iterates, (0.75, 1.75))
     assert [(indices[0], indices[-1]) for _, indices in clusters] == [(0, 0), (1, 1), (2, 5)]
-    assert [curves.iterate_names(indices) for _, indices in clusters][-1] == "$x_{2} \\ldots x_{5}$"
+    assert [newton_curve.iterate_names(indices) for _, indices in clusters][-1] == "$x_{2} \\ldots x_{5}$"
 
 
 def test_iterates_that_meet_again_later_are_listed_not_run_together():
     # A cycle: x₀ and x₂, x₄ print at the same place, x₁, x₃ at another — never "x₀…x₄".
-    clusters = curves._iterate_clusters([0.0, 1.0, 0.0, 1.0, 0.0], (-0.5, 1.5))
-    names = [curves.iterate_names(indices) for _, indices in clusters]
+    clusters = newton_curve._iterate_clusters([0.0, 1.0, 0.0, 1.0, 0.0], (-0.5, 1.5))
+    names = [newton_curve.iterate_names(indices) for _, indices in clusters]
     assert names == ["$x_{0}, x_{2}, x_{4}$", "$x_{1}, x_{3}$"]
-    assert curves.iterate_names([0, 1, 2, 23]) == "$x_{0} \\ldots x_{2}, x_{23}$"
+    assert newton_curve.iterate_names([0, 1, 2, 23]) == "$x_{0} \\ldots x_{2}, x_{23}$"
 
 
 def test_an_iterative_fit_draws_its_chi2_path_and_an_exact_one_does_not():

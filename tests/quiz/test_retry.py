@@ -7,6 +7,7 @@ import asyncio
 from datetime import timedelta
 
 from bot.quiz.engine import XP_SECOND_TRY
+from bot.store.tries import tries_of
 from content.generate import grade_answer
 from content.questions import Question
 from tests.quiz.conftest import ANA, CHANNEL, Quiz, wrong_answer
@@ -26,14 +27,19 @@ async def _stored(quiz: Quiz):
     return user, await quiz.store.get_open_question(user.id, CHANNEL), await quiz.store.attempts(user.id)
 
 
-async def test_a_wrong_first_answer_records_nothing_and_keeps_the_question_open(quiz: Quiz) -> None:
+async def test_a_wrong_first_answer_is_kept_and_schedules_the_topic_while_the_question_stays_open(
+    quiz: Quiz,
+) -> None:
     question = await _expression_question(quiz)
     result = await quiz.engine.answer(ANA, CHANNEL, wrong_answer(question))
     assert result.retry_open and not result.correct and "not quite" in result.feedback.lower()
     user, still_open, attempts = await _stored(quiz)
     assert still_open is not None and still_open.first_answer == wrong_answer(question)
-    assert attempts == [] and user.xp == 0
-    assert await quiz.store.get_card(user.id, question.topic_id) is None  # not scheduled yet
+    assert attempts == [] and user.xp == 0 and user.streak_days == 1  # an answer, if a wrong one
+    card = await quiz.store.get_card(user.id, question.topic_id)
+    assert card is not None and card.due == quiz.clock() + timedelta(days=1)  # rated Again on the first try
+    [kept] = await tries_of(quiz.store, user.id)
+    assert (kept.record.answer_text, kept.record.correct, kept.record.retry) == (wrong_answer(question), False, False)
 
 
 async def test_right_at_the_second_try_is_rated_on_the_first(quiz: Quiz) -> None:
@@ -44,7 +50,7 @@ async def test_right_at_the_second_try_is_rated_on_the_first(quiz: Quiz) -> None
     result = await quiz.engine.answer(ANA, CHANNEL, question.answer)
     assert result.correct and result.second_try and not result.retry_open
     assert result.rating == "Again"  # the first try was wrong: the topic comes back tomorrow
-    assert result.next_review == first + timedelta(seconds=30) + timedelta(days=1)
+    assert result.next_review == first + timedelta(days=1)  # scheduled on the first try
     assert result.xp_gained == XP_SECOND_TRY and result.solution == question.solution
     user, still_open, attempts = await _stored(quiz)
     assert still_open is None and user.xp == XP_SECOND_TRY

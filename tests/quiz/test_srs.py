@@ -14,10 +14,8 @@ from datetime import UTC, datetime, timedelta, timezone
 import pytest
 from fsrs import Rating
 from fsrs.scheduler import DEFAULT_PARAMETERS
-from hypothesis import given
-from hypothesis import strategies as st
 
-from bot.quiz.srs import EASY_WITHIN, SpacedRepetition, rating_for, topic_mastery
+from bot.quiz.srs import EASY_WITHIN, SpacedRepetition, rating_for
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
@@ -116,22 +114,3 @@ def test_rating_from_what_the_learner_did(
 
 def test_the_easy_window_is_inclusive() -> None:
     assert rating_for(correct=True, hints_used=0, answer_time=EASY_WITHIN) == Rating.Easy
-
-
-@given(
-    retrievability=st.floats(0, 1),
-    answered=st.integers(0, 200),
-    data=st.data(),
-)
-def test_mastery_stays_in_range_and_never_exceeds_recall(retrievability: float, answered: int, data: st.DataObject) -> None:
-    correct = data.draw(st.integers(0, answered))
-    mastery = topic_mastery(retrievability, correct, answered)
-    assert 0.0 <= mastery <= retrievability
-
-
-def test_mastery_grows_with_more_right_answers() -> None:
-    assert topic_mastery(0.95, 1, 1) < topic_mastery(0.95, 5, 5) < topic_mastery(0.95, 20, 20)
-
-
-def test_no_answers_means_no_mastery() -> None:
-    assert topic_mastery(1.0, 0, 0) == 0.0

@@ -68,6 +68,7 @@ async def test_socket_mode_logs_the_workspace_and_bot_and_stops_cleanly(standin,
     err = err_bytes.decode()
     assert "workspace Loopback Academy (T0LOOP), bot @calcbot" in err
     assert BOT_TOKEN not in err and APP_TOKEN not in err
+    assert "will be unused" not in err  # bolt's warning about the token it read from the environment
     assert process.returncode == 0, err[-2000:]
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import itertools
 import json
 import time
 from dataclasses import dataclass, field
@@ -20,6 +21,7 @@ from tests.conversation.script import Seen
 from tests.slack.standin import APP_TOKEN, BOT_TOKEN, BOT_USER, TEAM, Call, SlackStandIn
 
 SIGNING_SECRET = "loopback-signing-secret"
+_TRIGGERS = itertools.count()  # each slash command has its own trigger_id, as on Slack
 
 
 def settings_for(standin: SlackStandIn, tmp_path: Any, **extra: Any) -> Settings:
@@ -40,18 +42,19 @@ def slash(text: str, *, user: str, channel: str, response_url: str) -> dict[str,
     return {"token": "deprecated", "team_id": TEAM, "team_domain": "loopback", "channel_id": channel,
             "channel_name": "general", "user_id": user, "user_name": user.lower(), "command": command,
             "text": rest.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;"),
-            "api_app_id": "A0LOOP", "response_url": response_url, "trigger_id": "1.2.3"}
+            "api_app_id": "A0LOOP", "response_url": response_url, "trigger_id": f"{time.time_ns()}.{next(_TRIGGERS)}.cmd"}
 
 
 def button(message_blocks: list[dict[str, Any]], label: str, *, user: str, channel: str,
-           response_url: str, trigger_id: str = "1.2.3") -> dict[str, Any]:
+           response_url: str, trigger_id: str | None = None) -> dict[str, Any]:
     """A block_actions payload for pressing the button labelled ``label`` in a message we were sent."""
     for block in message_blocks:
         for element in block.get("elements", []) if block.get("type") == "actions" else []:
             if element["text"]["text"] == label:
                 return {"type": "block_actions", "team": {"id": TEAM, "domain": "loopback"},
                         "user": {"id": user, "username": user.lower(), "name": user.lower(), "team_id": TEAM},
-                        "api_app_id": "A0LOOP", "token": "deprecated", "trigger_id": trigger_id,
+                        "api_app_id": "A0LOOP", "token": "deprecated",
+                        "trigger_id": trigger_id or f"{time.time_ns()}.{next(_TRIGGERS)}.btn",
                         "container": {"type": "message", "channel_id": channel, "message_ts": "1.0"},
                         "channel": {"id": channel, "name": "general"}, "response_url": response_url,
                         "actions": [{**element, "block_id": "b1", "action_ts": str(time.time())}]}

@@ -14,7 +14,8 @@ from hypothesis import strategies as st
 from sqlalchemy.engine import Connection
 
 from bot.store import AnswerRecord, CardChanged, CardUpdate, QuestionGone, Store, User
-from bot.store.rows import OpenQuestion
+from bot.store.rows import FirstTryRecord, OpenQuestion, TryRecord
+from bot.store.tries import tries_of
 from tests.store.conftest import T0
 
 
@@ -319,17 +320,34 @@ def test_streak_is_the_run_of_consecutive_answer_days_ending_at_the_last(
     assert asyncio.run(replay()) == expected
 
 
+def _first_try(question: OpenQuestion, text: str, *, expected_version: int = 0) -> FirstTryRecord:
+    return FirstTryRecord(
+        user_id=question.user_id, open_question_id=question.id,
+        given=TryRecord(topic_id=question.topic_id, question_id=question.question_id,
+                        channel_key=question.channel_key, answer_text=text, correct=False, answered_at=T0,
+                        malrule="chain_rule_inner_missing", malrule_where="sin(x**2)"),
+        card=CardUpdate(state_json="{}", due=T0 + timedelta(days=1), last_review=T0,
+                        expected_version=expected_version),
+    )
+
+
 async def test_a_retry_keeps_the_first_answer_on_the_question_then_both_on_the_attempt(store: Store, ana: User) -> None:
     question = await _ask(store, ana)
-    assert await store.record_first_answer(question.id, "3*x")
-    assert not await store.record_first_answer(question.id, "4*x")  # one retry: the first answer stands
+    first = await store.record_first_try(_first_try(question, "3*x"))
+    assert first is not None and (first.card.reps, first.card.lapses, first.user.streak_days) == (1, 1, 1)
+    # one retry: the first answer stands
+    assert await store.record_first_try(_first_try(question, "4*x", expected_version=1)) is None
     reopened = await store.get_open_question(ana.id, "general")
     assert reopened is not None and reopened.first_answer == "3*x"
     record = replace(_record(reopened, correct=False, rating=1, xp=2), answer_text="3*x",
-                     retry_answer="2*x", retry_correct=True)
-    await store.record_answer(record)
+                     retry_answer="2*x", retry_correct=True, card=None)
+    outcome = await store.record_answer(record)
+    assert outcome.card.reps == 1  # the retry did not rate the card again
     [attempt] = await store.attempts(ana.id)
     assert (attempt.answer_text, attempt.correct, attempt.retry_answer, attempt.retry_correct) == (
         "3*x", False, "2*x", True)
     assert await store.get_open_question(ana.id, "general") is None
-    assert not await store.record_first_answer(question.id, "5*x")  # the question is gone
+    assert await store.record_first_try(_first_try(question, "5*x", expected_version=1)) is None  # gone
+    given = [(t.record.answer_text, t.record.correct, t.record.retry, t.record.malrule)
+             for t in await tries_of(store, ana.id)]
+    assert given == [("3*x", False, False, "chain_rule_inner_missing"), ("2*x", True, True, None)]

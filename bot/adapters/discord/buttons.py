@@ -9,17 +9,22 @@ question is still open is the core's to say when the command runs.
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol, runtime_checkable
 
 import discord
-
-if TYPE_CHECKING:
-    from bot.adapters.discord.client import CalcbotClient
 
 MAX_CUSTOM_ID = 100
 PREFIX = "calcbot"
 ID_PATTERN = r"[A-Za-z0-9_.-]{1,24}"
 TEMPLATE = rf"{PREFIX}:(?P<id>{ID_PATTERN}):(?P<command>/.+)"
+
+
+@runtime_checkable
+class Presses(Protocol):
+    """What answers a press: the client the button's interaction arrived on (kept abstract, so this
+    module sits below the client and never imports it)."""
+
+    async def press(self, interaction: discord.Interaction[Any], choice_id: str, command: str) -> None: ...
 
 
 def custom_id(choice_id: str, command: str) -> str | None:
@@ -49,5 +54,7 @@ class ChoiceButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=TEMP
         return cls(match["id"], match["command"], label=label)
 
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
-        client: CalcbotClient = interaction.client
+        client = interaction.client
+        if not isinstance(client, Presses):
+            raise TypeError(f"a calcbot button pressed on a client that cannot answer it: {type(client).__name__}")
         await client.press(interaction, self.choice_id, self.command)

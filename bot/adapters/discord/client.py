@@ -5,6 +5,11 @@ acknowledgement. An answer ready within ``ANSWER_AT_ONCE`` goes out as the inter
 (an error or private reply then ephemeral from the start); a slower one is deferred publicly first and
 then edits the deferred message — or, when it turns out to be an error or private, replaces it with an
 ephemeral follow-up, since Discord fixes ephemerality at the defer.
+
+Several processes form one bot (each with its own ``CALCBOT_SHARD_IDS``); an interaction that reaches
+more than one of them (a replayed gateway event) is answered only by the one that first claims its id
+(``Once``, shared through the database or Redis). While stopping, answers in flight get
+``drain`` seconds; one still unfinished then gets a clear error.
 """
 
 from __future__ import annotations
@@ -22,9 +27,11 @@ from bot.adapters.discord.buttons import ChoiceButton
 from bot.adapters.discord.commands import autocomplete_kind, command_text, tree_payload
 from bot.adapters.discord.forms import Form, FormButton, submitted, working_modal
 from bot.adapters.discord.render import Rendered, Typeset, render
+from bot.core import metrics
 from bot.core.commands import Registry
 from bot.core.errors import error_reply
 from bot.core.message import Action, ChannelRef, Message, UserRef
+from bot.core.once import Once, OnceInMemory
 from bot.core.reply import Reply
 
 log = logging.getLogger("calcbot.discord")
@@ -44,8 +51,13 @@ def intents() -> discord.Intents:
 class CalcbotClient(discord.AutoShardedClient):
     def __init__(self, *, handle: Handle, registry: Registry, typeset: Typeset, suggest: Suggest,
                  guild_id: int | None = None, on_connected: Callable[[CalcbotClient], Awaitable[None]] | None = None,
+                 once: Once | None = None, is_outage: Callable[[BaseException], bool] = lambda _exc: False,
                  **options: Any):
         super().__init__(intents=intents(), **options)
+        self.once: Once = once or OnceInMemory()
+        self.is_outage = is_outage
+        self._in_flight: set[asyncio.Future[Any]] = set()
+        self._giving_up = asyncio.Event()
         self.handle = handle
         self.registry = registry
         self.typeset = typeset
@@ -115,6 +127,38 @@ class CalcbotClient(discord.AutoShardedClient):
 
     # -- interactions ------------------------------------------------------------------------
 
+    async def _first(self, interaction: discord.Interaction[Any]) -> bool:
+        """Whether this process answers the interaction (the first to claim its id, across processes)."""
+        key = f"discord:interaction:{interaction.id}"
+        try:
+            if await self.once.claim(key):
+                return True
+        except Exception as exc:
+            if not self.is_outage(exc):
+                raise
+            metrics.outages.labels("dedup").inc()  # answered: a rare duplicate beats a lost answer
+            log.warning("could not check interaction %s for duplicates (%s); answering it", interaction.id, exc)
+            return True
+        metrics.duplicates.labels("discord", "interaction").inc()
+        log.info("interaction %s is answered by another process; dropped", interaction.id)
+        return False
+
+    async def _handled(self, interaction: discord.Interaction[Any]) -> None:
+        try:
+            await self.once.done(f"discord:interaction:{interaction.id}")
+        except Exception as exc:  # its lease runs out instead
+            log.warning("could not mark interaction %s answered: %s", interaction.id, exc)
+
+    async def drain(self, seconds: float) -> None:
+        """Stopping: give the answers in flight ``seconds``; then each unfinished one sends a clear error."""
+        if not self._in_flight:
+            return
+        log.info("%d answers in flight; waiting up to %g s", len(self._in_flight), seconds)
+        done, _pending = await asyncio.wait(set(self._in_flight), timeout=seconds)
+        if self._in_flight - done:
+            self._giving_up.set()
+            await asyncio.wait(set(self._in_flight), timeout=10)
+
     async def on_interaction(self, interaction: discord.Interaction[Any]) -> None:
         if interaction.type is discord.InteractionType.application_command:
             await self._command(interaction)
@@ -140,8 +184,11 @@ class CalcbotClient(discord.AutoShardedClient):
 
     async def open_form(self, interaction: discord.Interaction[Any], form: Form, title: str) -> None:
         """A form button: the modal is the interaction's response (Discord allows no defer before it)."""
+        if not await self._first(interaction):
+            return
         try:
             await interaction.response.send_modal(working_modal(form, title))
+            await self._handled(interaction)
         except discord.NotFound:
             log.warning("the form for %s expired before it could open (user %s)", form.command,
                         interaction.user.id)
@@ -197,6 +244,19 @@ class CalcbotClient(discord.AutoShardedClient):
 
     async def _answer(self, interaction: discord.Interaction[Any], message: Message | None,
                       known: Reply | None = None) -> None:
+        """Answer, once across processes; counted in flight (for the drain) until the answer is out."""
+        if not await self._first(interaction):
+            return
+        answering = asyncio.current_task()
+        assert answering is not None
+        self._in_flight.add(answering)
+        try:
+            await self._respond(interaction, message, known)
+        finally:
+            self._in_flight.discard(answering)
+
+    async def _respond(self, interaction: discord.Interaction[Any], message: Message | None,
+                       known: Reply | None) -> None:
         """Respond at once when the answer (rendered, formula typeset) is ready in time; else defer."""
         job = asyncio.ensure_future(self._rendered(message, known))
         done, _ = await asyncio.wait({job}, timeout=ANSWER_AT_ONCE)
@@ -210,7 +270,7 @@ class CalcbotClient(discord.AutoShardedClient):
             except discord.HTTPException as failed:  # not deferred: the answer goes out as the response
                 log.error("defer of %s refused by Discord: HTTP %s, code %s: %s", context, failed.status,
                           failed.code, failed.text)
-        rendered = await job
+        rendered = await self._finished_or_given_up(job, context)
         try:
             if not interaction.response.is_done():
                 await interaction.response.send_message(ephemeral=rendered.ephemeral, **rendered.send_kwargs())
@@ -227,6 +287,21 @@ class CalcbotClient(discord.AutoShardedClient):
             log.error("answer to %s refused by Discord: HTTP %s, code %s: %s", context, failed.status,
                       failed.code, failed.text)
             await self._apologise(interaction)
+            return
+        await self._handled(interaction)
+
+    async def _finished_or_given_up(self, job: asyncio.Future[Rendered], context: str) -> Rendered:
+        """The answer; or, when the process is stopping and it is not ready in time, a clear error."""
+        giving_up = asyncio.ensure_future(self._giving_up.wait())
+        either: set[asyncio.Future[Any]] = {job, giving_up}
+        await asyncio.wait(either, return_when=asyncio.FIRST_COMPLETED)
+        giving_up.cancel()
+        if job.done():
+            return job.result()
+        job.cancel()
+        log.warning("stopping before the answer to %s was ready", context)
+        return await render(Reply.failure("restarting", "I had to restart before this answer was ready. "
+                                          "Please send it again in a moment."))
 
     async def _rendered(self, message: Message | None, known: Reply | None) -> Rendered:
         reply = await self.handle(message) if message is not None else known

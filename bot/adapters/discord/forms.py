@@ -5,21 +5,18 @@ by one process and submitted to another, works the same. The button's custom id 
 ``calcbot-form:ID:N:PROMPTCOMMAND`` — the choice's id, the length of the prompt shown, that prompt
 (cut to what fits), then the command; the modal's custom id is
 ``calcbot-form:ID:COMMAND``. The modal is never kept in memory: its submission is routed by custom id
-(``CalcbotClient.on_interaction``), not by discord.py's modal store, which forgets at a restart.
+(the client's ``on_interaction``), not by discord.py's modal store, which forgets at a restart.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol, runtime_checkable
 
 import discord
 
 from bot.core.commands import MAX_ARGUMENT_LENGTH
-
-if TYPE_CHECKING:
-    from bot.adapters.discord.client import CalcbotClient
 
 MAX_CUSTOM_ID = 100
 MAX_TITLE = 45  # a modal's title (developer docs, "Modal" interaction response)
@@ -92,6 +89,13 @@ def form_of(custom_id: str) -> Form | None:
     return Form(match["id"], command, prompt)
 
 
+@runtime_checkable
+class OpensForms(Protocol):
+    """What opens a form: the client the press arrived on (abstract, so this module never imports it)."""
+
+    async def open_form(self, interaction: discord.Interaction[Any], form: Form, title: str) -> None: ...
+
+
 class FormButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=BUTTON_TEMPLATE):
     """A choice's form button; pressing it opens the form (nothing is sent until it is submitted)."""
 
@@ -115,7 +119,9 @@ class FormButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=BUTTON
         return cls(form.choice_id, form.command, form.prompt, label=getattr(item, "label", None))
 
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
-        client: CalcbotClient = interaction.client
+        client = interaction.client
+        if not isinstance(client, OpensForms):
+            raise TypeError(f"a calcbot form button pressed on a client that cannot open it: {type(client).__name__}")
         await client.open_form(interaction, self.form, self.title)
 
 

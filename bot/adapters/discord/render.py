@@ -31,6 +31,7 @@ MAX_FILES_BYTES = 10 * 1024 * 1024
 MAX_FILES = 10
 MAX_BUTTONS = 25
 MAX_LABEL = 80
+MAX_ALT_TEXT = 1024  # an attachment's description (its alt text)
 SHOWN_BEFORE_ATTACHING = 3500  # when the working goes to a file, this much stays readable in the embed
 
 ANSWER_COLOUR = discord.Colour(0x5865F2)
@@ -51,9 +52,11 @@ class Rendered:
     files: list[tuple[str, bytes]] = field(default_factory=list)
     buttons: list[ChoiceButton | FormButton] = field(default_factory=list)
     ephemeral: bool = False
+    descriptions: dict[str, str] = field(default_factory=dict)  # file name -> alt text (screen readers)
 
     def discord_files(self) -> list[discord.File]:
-        return [discord.File(io.BytesIO(data), filename=name) for name, data in self.files]
+        return [discord.File(io.BytesIO(data), filename=name, description=self.descriptions.get(name))
+                for name, data in self.files]
 
     def view(self) -> discord.ui.View | None:
         if not self.buttons:
@@ -170,20 +173,25 @@ async def render(reply: Reply, typeset: Typeset | None = None) -> Rendered:
 
 
 def _attach_figures(rendered: Rendered, reply: Reply) -> None:
+    """The reply's figures, then its other files (a CSV export), as attachments within the limits."""
     used = sum(len(data) for _, data in rendered.files)
     names = {name for name, _ in rendered.files}
     left_out: list[str] = []
-    for image in reply.images:
-        name = _unique(image.name, names)
-        if len(rendered.files) >= MAX_FILES or used + len(image.png) > MAX_FILES_BYTES:
-            left_out.append(image.alt or image.name)
+    attachments = [(image.name, image.png, image.alt or image.name) for image in reply.images]
+    attachments += [(file.name, file.data, file.name) for file in reply.files]
+    for wanted, data, described in attachments:
+        name = _unique(wanted, names)
+        if len(rendered.files) >= MAX_FILES or used + len(data) > MAX_FILES_BYTES:
+            left_out.append(described)
             continue
-        rendered.files.append((name, image.png))
+        rendered.files.append((name, data))
+        if described != wanted and described:
+            rendered.descriptions[name] = described[:MAX_ALT_TEXT]
         names.add(name)
-        used += len(image.png)
+        used += len(data)
     if left_out:
-        note = "🖼 Not attached (over Discord's file limits): " + ", ".join(left_out)
-        log.warning("figures left out of a reply: %s", ", ".join(left_out))
+        note = "📎 Not attached (over Discord's file limits): " + ", ".join(left_out)
+        log.warning("attachments left out of a reply: %s", ", ".join(left_out))
         rendered.embeds.append(discord.Embed(description=note[:MAX_DESCRIPTION], colour=ANSWER_COLOUR))
 
 

@@ -8,20 +8,27 @@ offline.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
+import re
+import signal
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+import aiohttp
 import discord
 import discord.http
+import discord.voice_client
 
 from bot.adapters.discord.client import CalcbotClient
 from bot.adapters.discord.delivery import DiscordDelivery
 from bot.app import App, build_app, utc_now
 from bot.core.config import Settings
 from bot.core.context import Workers
+from bot.core.health import HealthServer
 from bot.errors import CalcbotError
 
 log = logging.getLogger("calcbot.discord")
@@ -29,6 +36,25 @@ log = logging.getLogger("calcbot.discord")
 
 class ConfigurationError(Exception):
     """A setting the Discord bot cannot start without; the message names the variable."""
+
+
+def bot_token(settings: Settings) -> str:
+    """DISCORD_TOKEN, checked before anything connects: set, and shaped like a bot token.
+
+    A bot token is three dot-separated parts; what people paste by mistake from the same portal
+    (the Application ID, the Public Key, the OAuth2 Client Secret) has a shape of its own.
+    """
+    token = settings.discord_token.get_secret_value().strip() if settings.discord_token is not None else ""
+    if not token:
+        raise ConfigurationError("DISCORD_TOKEN is not set (the bot token from the Developer Portal's Bot page)")
+    token = token.removeprefix("Bot ").strip()
+    kind = ("the Application ID" if re.fullmatch(r"\d{15,22}", token) else
+            "the Public Key" if re.fullmatch(r"[0-9a-f]{64}", token) else
+            "perhaps the Client Secret" if re.fullmatch(r"[A-Za-z0-9_-]{32}", token) else None)
+    if kind is not None:  # anything else goes to Discord, which says whether it is a token
+        raise ConfigurationError(f"DISCORD_TOKEN is not a bot token ({kind}): use the token from the Developer "
+                                 "Portal's Bot page (Reset Token), three parts separated by dots")
+    return token
 
 
 def shard_ids(settings: Settings) -> list[int] | None:
@@ -96,6 +122,9 @@ async def build_discord_bot(settings: Settings, *, clock: Callable[[], datetime]
     """The app on the shared-platform limits and a client pointed at ``settings.discord_api_url``."""
     ids = shard_ids(settings)
     discord.http.Route.BASE = settings.discord_api_url.rstrip("/")
+    # calcbot never joins voice: discord.py's warnings about voice libraries are nothing to act on.
+    discord.voice_client.VoiceClient.warn_nacl = False
+    discord.voice_client.VoiceClient.warn_dave = False
     app = await build_app(settings, clock=clock, database_url=database_url, workers=workers, shared_platform=True)
     typeset = _typesetter(app)
     holder: dict[str, DiscordDelivery] = {}
@@ -109,19 +138,50 @@ async def build_discord_bot(settings: Settings, *, clock: Callable[[], datetime]
         options["shard_count"] = settings.shard_count
     if ids is not None:
         options["shard_ids"] = ids
+    from bot.store.engine import is_outage
+
     client = CalcbotClient(handle=app.handle, registry=app.registry, typeset=typeset, suggest=_suggester(app),
-                           guild_id=settings.discord_guild_id, on_connected=connected, **options)
+                           guild_id=settings.discord_guild_id, on_connected=connected, once=app.once,
+                           is_outage=is_outage, **options)
     holder["delivery"] = delivery = DiscordDelivery(client, typeset)
     return DiscordBot(app=app, client=client, delivery=delivery)
 
 
 async def run_discord(settings: Settings) -> None:
-    if settings.discord_token is None or not settings.discord_token.get_secret_value().strip():
-        raise ConfigurationError("DISCORD_TOKEN is not set (the bot token from the Developer Portal's Bot page)")
+    token = bot_token(settings)
+    shard_ids(settings)
     bot = await build_discord_bot(settings)
+    draining = False
+    health = HealthServer(bot.app.probes, draining=lambda: draining)
+    stopping = asyncio.Event()
+    with contextlib.suppress(NotImplementedError):  # no signal handlers on Windows
+        asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stopping.set)
+    running = asyncio.create_task(bot.run(token))
+    stop = asyncio.create_task(stopping.wait())
     try:
-        await bot.run(settings.discord_token.get_secret_value())
+        if settings.health_port is not None:
+            await health.start(settings.health_port)
+        await asyncio.wait({running, stop}, return_when=asyncio.FIRST_COMPLETED)
+        if stop.done():  # SIGTERM (docker stop, a rolling restart): finish what is in flight, then go
+            draining = True
+            log.info("stopping; finishing the answers in flight")
+            await bot.client.drain(settings.drain_seconds)
+            await bot.client.close()
+        await running
     except discord.LoginFailure:
         raise ConfigurationError("Discord refused DISCORD_TOKEN (check the token on the Bot page)") from None
+    except (aiohttp.ClientConnectionError, TimeoutError, OSError) as error:  # at login; later drops reconnect
+        raise ConfigurationError(f"cannot reach Discord at {settings.discord_api_url} ({_reason(error)}); "
+                                 "check the network or CALCBOT_DISCORD_API_URL") from None
     finally:
+        stop.cancel()
+        await health.stop()
         await bot.close()
+
+
+def _reason(error: BaseException) -> str:
+    """The innermost cause in a few words: "Name or service not known", not a chain of wrappers."""
+    while error.__cause__ is not None:
+        error = error.__cause__
+    text = getattr(error, "strerror", None) or str(error) or type(error).__name__
+    return text.splitlines()[0]

@@ -1,13 +1,19 @@
 """The bolt app: every slash command, button, DM, @-mention and submitted form becomes a Message
 for the core's router, acknowledged at once, answered in a task of its own (one user's slow job never delays
-another's ack), and the Reply sent back by the Outbox."""
+another's ack), and the Reply sent back by the Outbox.
+
+Several instances may run behind one URL (or on one Socket Mode app): every request is acknowledged,
+and only the instance that first claims its identity (``inbound.identity``) answers it — an event
+Slack redelivers (``X-Slack-Retry-Num``) or a request a load balancer sent twice is dropped once the
+original is being handled. While stopping (SIGTERM), answers in flight get ``drain_seconds`` to go out;
+one still unfinished then gets a clear error instead of silence."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
 import re
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any
 
 from slack_bolt.async_app import AsyncApp
@@ -21,13 +27,19 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.adapters.slack import forms, inbound
 from bot.adapters.slack.blocks import ACTION_PREFIX, FORM_PREFIX
 from bot.adapters.slack.outbound import NETWORK_ERRORS, Outbox, SlackDelivery, Where
+from bot.core import metrics
 from bot.core.context import Workers
 from bot.core.message import Message
+from bot.core.once import Once, OnceInMemory
 from bot.core.reply import Reply
 
 log = logging.getLogger("calcbot.slack")
 
 Handle = Callable[[Message], Awaitable[Reply]]
+
+# Answers worked on at once by this instance; the rest wait their turn (costing nothing), so a burst
+# never crowds the event loop that acknowledges Slack's requests (Slack gives an ack 3 s).
+ANSWERS_AT_ONCE = 8
 
 
 def web_client(token: str, base_url: str, *, rate_limit_retries: int = 2) -> AsyncWebClient:
@@ -41,8 +53,12 @@ def web_client(token: str, base_url: str, *, rate_limit_retries: int = 2) -> Asy
 
 class SlackBot:
     def __init__(self, handle: Handle, client: AsyncWebClient, workers: Workers, *, bot_user_id: str,
-                 signing_secret: str | None = None, formulas: bool = True):
+                 signing_secret: str | None = None, formulas: bool = True, once: Once | None = None,
+                 is_outage: Callable[[BaseException], bool] = lambda _exc: False):
         self.handle = handle
+        self.once: Once = once or OnceInMemory()
+        self.is_outage = is_outage
+        self._giving_up = asyncio.Event()
         self.client = client
         self.bot_user_id = bot_user_id
         self.people = inbound.People(client)
@@ -50,6 +66,7 @@ class SlackBot:
         pushes = web_client(str(client.token), client.base_url, rate_limit_retries=0)
         self.delivery = SlackDelivery(pushes, self.outbox)
         self._answering: set[asyncio.Task[None]] = set()
+        self._answer_slots = asyncio.Semaphore(ANSWERS_AT_ONCE)
         self.bolt = AsyncApp(
             client=client,
             signing_secret=signing_secret or "",
@@ -76,7 +93,7 @@ class SlackBot:
             person = await self.people.lookup(where.team, where.user, str(body.get("user_name") or ""))
             await self._answer(inbound.from_command(body, person), where)
 
-        self._spawn(answer())
+        self._spawn(answer(), inbound.identity("command", body))
 
     async def _on_button(self, ack: Any, body: dict[str, Any], action: dict[str, Any]) -> None:
         await ack()
@@ -86,7 +103,7 @@ class SlackBot:
             person = await self.people.lookup(where.team, where.user, str(body["user"].get("name") or ""))
             await self._answer(inbound.from_button(body, action, person), where)
 
-        self._spawn(answer())
+        self._spawn(answer(), inbound.identity("action", body))
 
     async def _on_form_button(self, ack: Any, body: dict[str, Any], action: dict[str, Any]) -> None:
         """A form button opens its modal at once (Slack's trigger_id lasts three seconds)."""
@@ -94,13 +111,17 @@ class SlackBot:
         where = _pressed_in(body, f"form button {action.get('action_id', '')[:60]}")
         button = forms.read_button(action)
         title = str((action.get("text") or {}).get("text") or "Your answer")
-        try:
-            await self.client.views_open(trigger_id=body.get("trigger_id"), view=forms.modal(button, title, where))
-        except (SlackApiError, *NETWORK_ERRORS) as error:
-            reason = error.response.get("error") if isinstance(error, SlackApiError) else repr(error)
-            log.warning("slack: views.open for %s failed: %s (%s)", where.user, reason, where.context)
-            self._spawn(self.outbox.send(Reply.failure(
-                "form_unavailable", "Slack would not open the form just now — press the button again."), where))
+
+        async def open_form() -> None:
+            try:
+                await self.client.views_open(trigger_id=body.get("trigger_id"), view=forms.modal(button, title, where))
+            except (SlackApiError, *NETWORK_ERRORS) as error:
+                reason = error.response.get("error") if isinstance(error, SlackApiError) else repr(error)
+                log.warning("slack: views.open for %s failed: %s (%s)", where.user, reason, where.context)
+                await self.outbox.send(Reply.failure(
+                    "form_unavailable", "Slack would not open the form just now — press the button again."), where)
+
+        self._spawn(open_form(), inbound.identity("action", body))
 
     async def _on_form_submitted(self, ack: Any, body: dict[str, Any]) -> None:
         """An empty form stays open with the reason on its text box; any other closes and is answered."""
@@ -115,17 +136,17 @@ class SlackBot:
             person = await self.people.lookup(where.team, where.user, str(body["user"].get("name") or ""))
             await self._answer(forms.to_message(submission, person.name, admin=person.admin), where)
 
-        self._spawn(answer())
+        self._spawn(answer(), inbound.identity("view", body))
 
     async def _on_mention(self, body: dict[str, Any], event: dict[str, Any]) -> None:
         if str(event.get("channel", "")).startswith("D") or not inbound.is_from_person(event):
             return  # a DM arrives as message.im too; answer it once
-        self._spawn(self._answer_event(body, event))
+        self._spawn(self._answer_event(body, event), inbound.identity("event", body))
 
     async def _on_direct_message(self, body: dict[str, Any], event: dict[str, Any]) -> None:
         if event.get("channel_type") != "im" or not inbound.is_from_person(event):
             return
-        self._spawn(self._answer_event(body, event))
+        self._spawn(self._answer_event(body, event), inbound.identity("event", body))
 
     async def _answer_event(self, body: dict[str, Any], event: dict[str, Any]) -> None:
         team = str(event.get("team") or body.get("team_id") or "")
@@ -137,17 +158,61 @@ class SlackBot:
         await self._answer(inbound.from_event(event, team, person, bot_user_id=self.bot_user_id), where)
 
     async def _answer(self, message: Message, where: Where) -> None:
-        reply = await self.handle(message)  # never raises: errors are replies
+        job = asyncio.ensure_future(self.handle(message))  # never raises: errors are replies
+        giving_up = asyncio.ensure_future(self._giving_up.wait())
+        await asyncio.wait({job, giving_up}, return_when=asyncio.FIRST_COMPLETED)
+        giving_up.cancel()
+        if job.done():
+            reply = job.result()
+        else:  # stopping, and this answer did not finish in time: say so rather than vanish
+            job.cancel()
+            log.warning("slack: stopping before the answer to %s was ready (user %s)", where.context, where.user)
+            reply = Reply.failure("restarting", "I had to restart before this answer was ready. "
+                                  "Please send it again in a moment.")
         await self.outbox.send(reply, where)
+
+    # -- which instance answers ---------------------------------------------------------------
+
+    async def _first(self, key: str | None) -> bool:
+        """Whether this instance is the one to handle the request with identity ``key``."""
+        if key is None:
+            return True
+        try:
+            if await self.once.claim(key):
+                return True
+        except Exception as exc:
+            if not self.is_outage(exc):
+                raise
+            metrics.outages.labels("dedup").inc()  # answered: a rare duplicate beats a lost message
+            log.warning("slack: could not check %s for duplicates (%s); answering it", key, exc)
+            return True
+        metrics.duplicates.labels("slack", key.split(":", 2)[1]).inc()
+        log.info("slack: %s is handled by another copy; dropped", key)
+        return False
+
+    async def _handled(self, key: str | None) -> None:
+        if key is None:
+            return
+        try:
+            await self.once.done(key)
+        except Exception as exc:  # its lease runs out instead; a later copy could then answer it again
+            log.warning("slack: could not mark %s handled: %s", key, exc)
 
     # -- the answers in flight ----------------------------------------------------------------
 
-    def _spawn(self, work: Awaitable[None]) -> None:
+    def _spawn(self, work: Coroutine[Any, Any, None], key: str | None = None) -> None:
         async def guarded() -> None:
             try:
-                await work
+                async with self._answer_slots:
+                    if not await self._first(key):
+                        work.close()  # never started: a copy of something another instance answers
+                        return
+                    await work
+                    await self._handled(key)
             except Exception:  # a bug in sending must not take the app down; the record is saved
                 log.exception("slack: sending an answer failed")
+            finally:
+                work.close()  # a no-op once it ran; never "coroutine was never awaited" if cancelled first
 
         task = asyncio.create_task(guarded())
         self._answering.add(task)
@@ -157,6 +222,17 @@ class SlackBot:
         """Wait until every answer in flight has gone out (tests; a clean shutdown)."""
         while self._answering:
             await asyncio.gather(*list(self._answering), return_exceptions=True)
+
+    async def drain(self, seconds: float) -> None:
+        """Stopping: give the answers in flight ``seconds``; then each unfinished one sends a clear error."""
+        if not self._answering:
+            return
+        log.info("slack: %d answers in flight; waiting up to %g s", len(self._answering), seconds)
+        try:
+            await asyncio.wait_for(self.idle(), seconds)
+        except TimeoutError:
+            self._giving_up.set()
+            await self.idle()
 
 
 

@@ -131,3 +131,23 @@ def team_of(body: dict[str, Any]) -> str:
 def is_from_person(event: dict[str, Any]) -> bool:
     """A message a person typed (not a bot's, an edit, a join or other system message)."""
     return bool(event.get("user")) and not event.get("bot_id") and event.get("subtype") in (None, "file_share")
+
+
+def identity(kind: str, body: dict[str, Any]) -> str | None:
+    """What makes a request one user action, the same in every copy Slack (or a load balancer) sends:
+    an event's ``event_id``; a command's, button's or form's ``trigger_id`` (a button without one: its
+    message, action time and presser). None: nothing to tell copies apart by, so it is answered."""
+    if kind == "event":
+        found = body.get("event_id")
+        return f"slack:event:{found}" if found else None
+    trigger = body.get("trigger_id")
+    if trigger:
+        return f"slack:{kind}:{trigger}"
+    if kind == "action":
+        actions = body.get("actions") or [{}]
+        stamp = actions[0].get("action_ts")
+        message_ts = (body.get("container") or {}).get("message_ts")
+        user = (body.get("user") or {}).get("id")
+        if stamp and user:
+            return f"slack:action:{message_ts}:{stamp}:{user}"
+    return None

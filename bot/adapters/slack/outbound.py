@@ -31,6 +31,7 @@ log = logging.getLogger("calcbot.slack")
 
 MAX_RESPONSES = 5  # Slack accepts five posts to one response_url
 MAX_ALT_TEXT = 1000
+MAX_TITLE = 120
 # the conversation is gone or closed to us: posting again will not help
 UNREACHABLE = frozenset({"not_in_channel", "channel_not_found", "is_archived", "restricted_action",
                          "cannot_dm_bot", "user_not_in_channel", "messages_tab_disabled"})
@@ -123,8 +124,9 @@ class Outbox:
         return str(opened["channel"]["id"])
 
     async def uploads(self, reply: Reply, *, typeset: bool = True) -> list[dict[str, Any]]:
-        """The reply's pictures for files_upload_v2: its typeset result first (unless the reply
-        carries its formula picture already, as /latex does), then its figures."""
+        """The reply's pictures and files for files_upload_v2: its typeset result first (unless the
+        reply carries its formula picture already, as /latex does), then its figures, then its other
+        files (a CSV export)."""
         files: list[dict[str, Any]] = []
         has_formula = any(image.name.startswith("formula") for image in reply.images)
         if typeset and self.formulas and reply.latex and reply.error is None and not has_formula:
@@ -135,8 +137,11 @@ class Outbox:
             except CalcbotError as error:  # LaTeX that mathtext cannot set: the text answer stands alone
                 log.info("slack: result not typeset: %s", error)
         for image in reply.images:
-            files.append({"file": image.png, "filename": image.name, "title": image.alt or image.name,
+            title = (image.alt or image.name).split(". ")[0][:MAX_TITLE]  # a picture quiz's alt text is long
+            files.append({"file": image.png, "filename": image.name, "title": title,
                           "alt_txt": (image.alt or image.name)[:MAX_ALT_TEXT]})
+        for attached in reply.files:
+            files.append({"file": attached.data, "filename": attached.name, "title": attached.name})
         return files
 
     async def _share(self, files: list[dict[str, Any]], where: Where, *, private: bool) -> None:
@@ -156,7 +161,8 @@ class Outbox:
             log.error("slack: pictures for %s could not be shared: %s (%s)", where.user, _reason(error),
                       where.context)
             return
-        note = "🖼 The pictures are in your direct messages with me" + (
+        what = "files" if any("alt_txt" not in file for file in files) else "pictures"
+        note = f"📎 The {what} are in your direct messages with me" + (
             "." if private else f" — invite me to <#{where.channel}> (`/invite @calcbot`) to show them here.")
         await self.post(SlackMessage(text=note, blocks=[{"type": "context", "elements": [
             {"type": "mrkdwn", "text": note}]}]), where, private=True)

@@ -17,6 +17,7 @@ from typing import Any
 
 from aiohttp import web
 from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
+from slack_bolt.logger.messages import warning_client_prioritized_and_token_skipped
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
@@ -24,6 +25,7 @@ from bot.adapters.slack.app import SlackBot, web_client
 from bot.adapters.slack.manifest import EVENTS_PATH
 from bot.adapters.slack.outbound import NETWORK_ERRORS
 from bot.core.config import Settings
+from bot.core.health import HealthServer, add_routes
 
 log = logging.getLogger("calcbot.slack")
 
@@ -61,11 +63,43 @@ async def identify(client: AsyncWebClient) -> Identity:
     return identity
 
 
+# Where each setting comes from, said when it is missing or of the wrong kind.
+WHERE = {
+    "SLACK_BOT_TOKEN": "the Bot User OAuth Token (xoxb-…) from the app's OAuth & Permissions page",
+    "SLACK_APP_TOKEN": "an app-level token (xapp-…) with connections:write, from Basic Information",
+    "SLACK_SIGNING_SECRET": "the Signing Secret from the app's Basic Information page",
+}
+# What a token starting so is, when it is in the wrong variable.
+KINDS = {"xoxb-": "a bot token (xoxb-…)", "xapp-": "an app-level token (xapp-…)",
+         "xoxp-": "a user token (xoxp-…)", "xoxe": "a token-rotation token (xoxe…)"}
+
+
 def _secret(value: Any, name: str, hint: str) -> str:
     text = value.get_secret_value().strip() if value is not None else ""
     if not text:
         raise SlackStartError(f"{name} is not set — {hint}")
     return text
+
+
+def check_settings(settings: Settings, *, http: bool) -> None:
+    """Everything checkable before a connection: every missing variable named at once, and each
+    token of the kind its variable needs (Slack's prefixes say which kind a token is)."""
+    needed = {"SLACK_BOT_TOKEN": settings.slack_bot_token}
+    if http:
+        needed["SLACK_SIGNING_SECRET"] = settings.slack_signing_secret
+    else:
+        needed["SLACK_APP_TOKEN"] = settings.slack_app_token
+    values = {name: value.get_secret_value().strip() if value is not None else "" for name, value in needed.items()}
+    missing = [name for name, value in values.items() if not value]
+    if missing:
+        names = " and ".join(missing)
+        raise SlackStartError(f"{names} {'is' if len(missing) == 1 else 'are'} not set — "
+                              + "; ".join(f"{name}: {WHERE[name]}" for name in missing))
+    for name, prefix in (("SLACK_BOT_TOKEN", "xoxb-"), ("SLACK_APP_TOKEN", "xapp-")):
+        token = values.get(name)
+        if token is not None and not token.startswith(prefix):
+            kind = next((k for p, k in KINDS.items() if token.startswith(p)), "not a Slack token")
+            raise SlackStartError(f"{name} holds {kind}; it needs {WHERE[name]}")
 
 
 class SlackRunner:
@@ -78,14 +112,26 @@ class SlackRunner:
         self._socket: AsyncSocketModeHandler | None = None
         self._site_runner: web.AppRunner | None = None
         self.port: int | None = None
+        self.health: HealthServer | None = None
+        self.draining = False
 
     async def _bot(self, *, signing_secret: str | None) -> SlackBot:
         token = _secret(self.settings.slack_bot_token, "SLACK_BOT_TOKEN",
                         "the Bot User OAuth Token (xoxb-…) from the app's OAuth & Permissions page")
         client = web_client(token, self.settings.slack_api_url)
         identity = await identify(client)
+        from bot.store.engine import is_outage
+
         return SlackBot(self.app.handle, client, self.app.services.workers, bot_user_id=identity.bot_user_id,
-                        signing_secret=signing_secret, formulas=self.app.services.figures)
+                        signing_secret=signing_secret, formulas=self.app.services.figures, once=self.app.once,
+                        is_outage=is_outage)
+
+    async def start_health(self) -> int | None:
+        """``CALCBOT_HEALTH_PORT``: /healthz, /readyz and /metrics on a port of their own."""
+        if self.settings.health_port is None:
+            return None
+        self.health = HealthServer(self.app.probes, draining=lambda: self.draining)
+        return await self.health.start(self.settings.health_port)
 
     async def start_socket_mode(self) -> None:
         app_token = _secret(self.settings.slack_app_token, "SLACK_APP_TOKEN",
@@ -112,7 +158,7 @@ class SlackRunner:
                          "the Signing Secret from the app's Basic Information page")
         self.bot = await self._bot(signing_secret=secret)
         site_app = self.bot.bolt.web_app(path=EVENTS_PATH, port=port)
-        site_app.router.add_get("/healthz", _healthy)
+        add_routes(site_app, self.app.probes, draining=lambda: self.draining)
         self._site_runner = web.AppRunner(site_app, access_log=None)
         await self._site_runner.setup()
         await web.TCPSite(self._site_runner, host, port).start()
@@ -122,26 +168,34 @@ class SlackRunner:
         return self.port
 
     async def stop(self) -> None:
-        """Stop taking requests, then let the answers in flight go out."""
+        """Stop taking requests, then let the answers in flight go out (within ``drain_seconds``;
+        any still unfinished then gets a clear error)."""
+        self.draining = True
         if self._socket is not None:
             await self._socket.close_async()
         if self._site_runner is not None:
             await self._site_runner.cleanup()
         if self.bot is not None:
-            await self.bot.idle()
+            await self.bot.drain(self.settings.drain_seconds)
+        if self.health is not None:
+            await self.health.stop()
 
 
-async def _healthy(_request: web.Request) -> web.Response:
-    return web.Response(text="ok")
+def _token_skipped_filter(record: logging.LogRecord) -> bool:
+    """Bolt reads SLACK_BOT_TOKEN from the environment and warns that the client we hand it (made
+    from that same token) wins: nothing a user can act on."""
+    return record.getMessage() != warning_client_prioritized_and_token_skipped()
 
 
 async def run_slack(settings: Settings, *, http_port: int | None = None, db_path: str | None = None) -> None:
     """``calcbot slack [--http PORT]``: run until interrupted."""
     from bot.app import build_app
 
+    check_settings(settings, http=http_port is not None)
     for name in ("calcbot.slack", "slack_bolt.AsyncApp"):  # the workspace and bot; (re)connections
         if logging.getLogger(name).getEffectiveLevel() > logging.INFO:
             logging.getLogger(name).setLevel(logging.INFO)
+    logging.getLogger("slack_bolt.AsyncApp").addFilter(_token_skipped_filter)
     app = await build_app(settings, db_path=db_path, shared_platform=True)
     runner = SlackRunner(app, settings)
     stopping = asyncio.Event()
@@ -149,6 +203,7 @@ async def run_slack(settings: Settings, *, http_port: int | None = None, db_path
     with contextlib.suppress(NotImplementedError):  # no signal handlers on Windows
         loop.add_signal_handler(signal.SIGTERM, stopping.set)  # docker stop: finish what is in flight
     try:
+        await runner.start_health()
         if http_port is None:
             await runner.start_socket_mode()
         else:

@@ -13,6 +13,7 @@ from alembic import context
 from sqlalchemy.engine import Connection
 
 import bot.cohorts.tables  # noqa: F401,E402  (the cohort tables join the same metadata)
+import bot.instances.tables  # noqa: F401,E402  (the shared-instance tables join the same metadata)
 from bot.store import game_models  # noqa: F401  (its tables join the shared metadata)
 from bot.store.models import metadata
 

@@ -1,0 +1,56 @@
+"""Ports for what several instances of one bot decide together (core Protocols, no storage here).
+
+``Once`` decides which instance handles an inbound event that may arrive more than once (a Slack
+retry, a load balancer sending a request to two instances, a Discord interaction replayed): the
+first ``claim`` of a key wins; ``done`` marks it handled, so later copies are dropped for good. A
+claim not marked done within its lease (the instance died) may be taken over by a later copy.
+
+``LimitBook`` keeps the per-user limits where every instance sees them (see ``SharedLimits``).
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import Protocol
+
+
+class Once(Protocol):
+    async def claim(self, key: str) -> bool: ...
+
+    async def done(self, key: str) -> None: ...
+
+
+class OnceInMemory:
+    """One process's memory: enough for a single instance (tests, the console)."""
+
+    def __init__(self, lease: float = 120.0, keep: float = 6 * 3600.0):
+        self.lease, self.keep = lease, keep
+        self._claims: dict[str, tuple[float, bool]] = {}  # key -> (lease until / kept until, done)
+
+    async def claim(self, key: str) -> bool:
+        now = time.monotonic()
+        if len(self._claims) > 100_000:
+            self._claims = {k: v for k, v in self._claims.items() if v[0] > now}
+        held = self._claims.get(key)
+        if held is not None and (held[1] or held[0] > now):
+            return False
+        self._claims[key] = (now + self.lease, False)
+        return True
+
+    async def done(self, key: str) -> None:
+        self._claims[key] = (time.monotonic() + self.keep, True)
+
+
+@dataclass(frozen=True)
+class Admission:
+    """A shared limiter's answer: a ticket to release when the answer is out, or why not."""
+
+    ticket: str | None = None
+    refused: str | None = None  # "rate" (too many this minute) | "busy" (too many in flight)
+
+
+class LimitBook(Protocol):
+    async def admit(self, who: str, *, per_minute: int, in_flight: int) -> Admission: ...
+
+    async def release(self, who: str, ticket: str) -> None: ...

@@ -111,8 +111,8 @@ class Daily:
         return await self._reveal(row)
 
     async def _question(self, row: dict) -> Reply:
+        from bot.jobs import jobs_in
         from bot.quiz.results import question_info
-        from content.generate import generate_question
         from content.questions import Question, choice_labels
 
         question_json = row["question_json"]
@@ -121,7 +121,7 @@ class Daily:
             if topic == "auto":
                 topic = await self._auto_topic(row["schedule"])
             seed = random.Random(f"{row['schedule_id']}:{row['local_date']}").randrange(2**31)
-            question = await self.run(generate_question, topic, seed)
+            question = await self.run(jobs_in("content.generate").generate_question, topic, seed)
             question_json = question.to_json()
             async with self.store.transaction() as db:  # type: ignore[attr-defined]
                 await db.execute(sa.update(daily_pushes).where(daily_pushes.c.id == row["id"])

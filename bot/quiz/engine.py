@@ -36,6 +36,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from fsrs import Rating
 
 from bot.errors import EmptyInput, InputTooLarge, UsageError
+from bot.jobs import jobs_in
 from bot.learner import choose_focus
 from bot.quiz.choosing import model_tries, reached_skills, reached_topics
 from bot.quiz.progress import build_progress
@@ -56,13 +57,17 @@ from bot.quiz.results import (
 from bot.quiz.srs import SpacedRepetition, rating_for
 from bot.store import AnswerOutcome, AnswerRecord, CardChanged, CardUpdate, QuestionGone, Store
 from bot.store.rows import CardRow, FirstTryRecord, OpenQuestion, TryRecord, User
-from content.generate import generate_aimed, generate_for_skill, generate_question, grade_answer
 from content.questions import Grade, Question, choice_labels
 
 if TYPE_CHECKING:
     from content.catalog import Curriculum, Topic
 
 log = logging.getLogger("calcbot.quiz")
+
+# Generating and grading run in the workers; by name here, so this process never loads the generators.
+_content = jobs_in("content.generate")
+generate_aimed, generate_for_skill = _content.generate_aimed, _content.generate_for_skill
+generate_question, grade_answer = _content.generate_question, _content.grade_answer
 
 Runner = Callable[..., Awaitable[Any]]  # ``await run(fn, *args)``: fn runs in the worker pool
 

@@ -10,7 +10,6 @@ from dataclasses import dataclass
 
 import mpmath
 import numpy as np
-import scipy.optimize
 import sympy
 
 from bot.errors import TooComplex
@@ -238,6 +237,8 @@ def _numeric_search(
     Returns points in ``unknowns`` (the first len(unknowns) of ``system_unknowns``), exact where
     a short closed form (rational, surd, multiple of pi) is verified to satisfy the equations.
     """
+    import scipy.optimize  # ≈0.7 s to import, only for systems SymPy cannot solve: kept off every start
+
     vector = sympy.Matrix(list(system))
     jacobian = vector.jacobian(list(system_unknowns))
     residual = sympy.lambdify([list(system_unknowns)], numeric.realise(list(system)), numeric.NUMPY)

@@ -20,6 +20,7 @@ from bot.solver.lexer import MAX_LENGTH, Kind, tokenize
 from bot.solver.notation import NOTATION_HELP
 from bot.solver.terms import record_typed_order
 from bot.solver.variables import symbol
+from bot.stages import stage
 
 __all__ = [
     "MAX_DEPTH",
@@ -36,6 +37,7 @@ __all__ = [
 ]
 
 
+@stage("reading")
 def parse(text: str) -> sympy.Expr:
     """One expression, e.g. ``x^2 sin x``; ``=`` is refused with a pointer to /check."""
     tokens = tokenize(text)

@@ -45,7 +45,8 @@ class _Solutions:
 
 def _essential(equation: sympy.Expr, unknowns: Sequence[sympy.Symbol]) -> sympy.Expr:
     """The part of ``equation = 0`` that can vanish: numerator without never-zero factors (exp, constants)."""
-    numerator = sympy.together(equation).as_numer_denom()[0]
+    # A polynomial is its own numerator: ``together`` (a gcd over every term) would only confirm it.
+    numerator = equation if equation.is_polynomial(*unknowns) else sympy.together(equation).as_numer_denom()[0]
     if numerator == 0:
         return sympy.Integer(0)
     kept = []

@@ -114,7 +114,7 @@ async def build_app(
     store = await Store.open(url)
     closers.append(store.close)
     quiz = QuizEngine(store=store, curriculum=curriculum(), clock=clock, run=workers.run)
-    cohorts = build_cohorts(store, quiz, workers.run, curriculum(), clock)
+    cohorts = build_cohorts(store, quiz, workers.run, curriculum(), clock, figures=settings.figures)
     closers.append(cohorts.scheduler.stop)
     services = Services(workers=workers, clock=clock, store=store, quiz=quiz, figures=settings.figures,
                         cohorts=cohorts)

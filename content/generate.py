@@ -12,7 +12,7 @@ import dataclasses
 import math
 import re
 import zlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 
 import sympy
 
@@ -25,9 +25,10 @@ from bot.learner.skills import (
     topics_of_skill,
 )
 from bot.present.answer import Diagnosed
-from bot.present.diagnosis import gradient_diagnosis, quiz_diagnosis
+from bot.present.diagnosis import gradient_diagnosis, quiz_diagnosis, terms_line
 from bot.present.domains import condition_text
 from bot.present.format import fmt_number, plain
+from bot.present.taylor import in_powers_of
 from bot.solver.ambiguities import noting
 from bot.solver.equivalence import Equivalence, equivalent
 from bot.solver.malrules import BY_CODE
@@ -36,6 +37,7 @@ from bot.solver.prefixes import is_no_answer, strip_answer_name
 from bot.solver.terms import compare_terms
 from content import aimed
 from content.catalog import curriculum, validate
+from content.figures import grade_picture
 from content.generators import GENERATORS
 from content.questions import Grade, Question, choice_labels
 
@@ -71,6 +73,8 @@ def generate_from(topic_id: str, generator_name: str, seed: int) -> Question:
         significant_figures=draft.significant_figures,
         skills=draft.skills or skills_of_topic(topic_id),
         choice_malrules=draft.choice_malrules,
+        choice_notes=draft.choice_notes,
+        figure=draft.figure,
     )
 
 
@@ -137,26 +141,23 @@ def grade_answer(question_json: str, answer_text: str, reveal: bool = True) -> G
     with noting() as notes:  # how an ambiguous answer was read (canonical answers never are)
         grade = _grade(question, text, reveal)
     feedback = grade.feedback
-    if not reveal:
-        feedback = "\n".join(line for line in feedback.split("\n") if not line.startswith(_REVEALING))
     if notes:
         feedback = "\n".join([feedback, *(note.text for note in notes)])
     return dataclasses.replace(grade, feedback=feedback)
 
 
-_REVEALING = ("**Corrected answer:**",)  # the diagnosis's last line: kept back until the retry is used
-
-
 def _grade(question: Question, text: str, reveal: bool) -> Grade:
     if question.kind == "choice":
         return _grade_choice(question, text)
+    if question.kind == "picture":
+        return grade_picture(question, text)
     if question.kind == "matrix":
         return _grade_matrix(question, text, reveal)
     if question.kind == "vector":
         return _grade_vector(question, text, reveal)
     if question.kind == "number":
         return _grade_number(question, text, reveal)
-    return _grade_expression(question, text)
+    return _grade_expression(question, text, reveal)
 
 
 # --- expressions --------------------------------------------------------------------------------
@@ -167,41 +168,44 @@ def _equivalence_seed(question: Question) -> int:
     return zlib.crc32(question.id.encode("utf-8")) & 0xFFFF
 
 
-def _grade_expression(question: Question, text: str) -> Grade:
+def _grade_expression(question: Question, text: str, reveal: bool = True) -> Grade:
     expected = parse(question.answer)
     given = parse(text)
     verdict = equivalent(given, expected, seed=_equivalence_seed(question))
-    readable = plain(expected)
+    readable = _readable_expression(question, expected)
     if verdict.equivalent:
         return Grade(True, "✅ Correct!" + _domain_note(verdict), readable)
-    feedback = "❌ Not quite. " + _terms_feedback(text, given, expected) + _difference(given, expected, verdict)
-    explanation, diagnosis = quiz_diagnosis(question.solution_command, given, expected, _equivalence_seed(question))
+    feedback = "❌ Not quite. " + _terms_feedback(text, given, expected, reveal) + _difference(given, expected, verdict)
+    explanation, diagnosis = quiz_diagnosis(question.solution_command, given, expected, _equivalence_seed(question), reveal)
     if explanation:
         feedback += "\n" + "\n".join(explanation)
     return Grade(False, feedback, readable, diagnosis)
 
 
-def _terms_feedback(text: str, given: sympy.Expr, expected: sympy.Expr) -> str:
-    """Where both are sums: which of the learner's terms are right and which is wrong, in their words."""
-    found = compare_terms(text, given, expected)
-    if found is None or not found.helpful:
-        return ""
-    parts = []
-    if found.right:
-        names = _and(f"`{term.text}`" for term in found.right)
-        parts.append(f"your {names} {'is' if len(found.right) == 1 else 'are'} right")
-    parts += [f"your `{term.text}` should be `{plain(should)}`" for term, should in found.wrong]
-    parts += [f"your `{term.text}` should not be there" for term in found.extra]
-    if found.missing:
-        count = len(found.missing)
-        parts.append("a term is missing" if count == 1 else f"{count} terms are missing")
-    sentence = "; ".join(parts)
-    return f"Term by term: {sentence}.\n"
+_TAYLOR_1D = re.compile(r"^/taylor\s+.+?\s+at\s+(?P<point>[^(\s][^\s]*)\s+order\s+\d+$")
 
 
-def _and(items: Iterable[str]) -> str:
-    listed = list(items)
-    return listed[0] if len(listed) == 1 else ", ".join(listed[:-1]) + " and " + listed[-1]
+def _readable_expression(question: Question, expected: sympy.Expr) -> str:
+    """The answer as the course writes it: a Taylor polynomial about a in powers of (x − a),
+    lowest first (f(a) + f′(a)(x − a) + …); anything else in the learner's notation."""
+    match = _TAYLOR_1D.match(question.solution_command.strip())
+    free = [s for s in expected.free_symbols if isinstance(s, sympy.Symbol)]
+    if match is not None and len(free) == 1:
+        try:
+            point = parse(match.group("point"))
+        except CalcbotError:
+            return plain(expected)
+        written = in_powers_of(expected, free[0], point) if not point.free_symbols else None
+        if written is not None:
+            return written
+    return plain(expected)
+
+
+def _terms_feedback(text: str, given: sympy.Expr, expected: sympy.Expr, reveal: bool) -> str:
+    """Where both are sums: which of the learner's terms are right and which are wrong, in their
+    words (the same line /check gives); before the retry a wrong term is named, not corrected."""
+    line = terms_line(compare_terms(text, given, expected), reveal)
+    return f"{line}\n" if line else ""
 
 
 def _domain_note(verdict: Equivalence) -> str:
@@ -387,7 +391,7 @@ def _grade_vector(question: Question, text: str, reveal: bool) -> Grade:
     grade = _grade_entries(question, given, expected, names, readable, reveal)
     if grade.correct:
         return grade
-    explanation, diagnosis = gradient_diagnosis(question.solution_command, given, expected, _equivalence_seed(question))
+    explanation, diagnosis = gradient_diagnosis(question.solution_command, given, expected, _equivalence_seed(question), reveal)
     if not explanation:
         return grade
     return Grade(False, grade.feedback + "\n" + "\n".join(explanation), readable, diagnosis)

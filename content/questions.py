@@ -8,6 +8,9 @@ our own parser when graded (never ``sympify``). Formats by kind:
 - ``vector``: a tuple, ``(a, b)``, each component in SymPy syntax.
 - ``matrix``: nested lists by rows, ``[[a, b], [c, d]]`` (the course's row-by-row layout).
 - ``choice``: the correct label, ``"A"``, ``"B"``, …; ``choices`` holds the texts in label order.
+- ``picture``: the correct label of a lettered panel of the question's image; ``choices`` holds
+  neutral names ("panel A", …), ``choice_notes`` what each panel shows (said after a pick), and
+  ``figure`` the JSON spec the image is drawn from (``content.figures``), so it can be redrawn.
 
 ``skills`` are the learner model's skill ids (``bot.learner``) the question exercises, main one first;
 question JSON stored before skills existed loads with its topic's skills.
@@ -21,7 +24,8 @@ from dataclasses import asdict, dataclass
 from bot.learner.skills import skills_of_topic
 from bot.present.answer import Diagnosed
 
-KINDS = ("expression", "number", "vector", "matrix", "choice")
+KINDS = ("expression", "number", "vector", "matrix", "choice", "picture")
+CHOICE_KINDS = ("choice", "picture")  # answered by a letter (or a button)
 
 
 @dataclass(frozen=True)
@@ -42,11 +46,13 @@ class Question:
     skills: tuple[str, ...] = ()  # bot.learner skill ids, main one first
     choice_malrules: tuple[str | None, ...] = ()  # per choice: the mistake code that gives it, if any
     aimed_at: str | None = None  # the mistake code an aimed question practises
+    choice_notes: tuple[str, ...] = ()  # per choice: what it is, said when it is picked (picture questions)
+    figure: str = ""  # picture questions: the JSON spec the image is drawn from
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
             raise ValueError(f"question kind must be one of {KINDS}, not {self.kind!r}")
-        if self.kind == "choice" and self.answer not in choice_labels(len(self.choices)):
+        if self.kind in CHOICE_KINDS and self.answer not in choice_labels(len(self.choices)):
             raise ValueError(f"choice answer {self.answer!r} is not one of the labels")
 
     def to_json(self) -> str:
@@ -59,6 +65,7 @@ class Question:
         data["hints"] = tuple(data.get("hints", ()))
         data["skills"] = tuple(data.get("skills") or skills_of_topic(data.get("topic_id", "")))
         data["choice_malrules"] = tuple(data.get("choice_malrules", ()))
+        data["choice_notes"] = tuple(data.get("choice_notes", ()))
         return Question(**data)
 
 

@@ -18,12 +18,30 @@ from sqlalchemy.exc import IntegrityError
 
 from bot.cohorts import clock
 from bot.cohorts.groups import require_admin, user_key
+from bot.cohorts.names import clean_name
 from bot.cohorts.tables import daily_answers, daily_pushes, daily_schedules
 from bot.core.message import ChannelRef, UserRef
-from bot.core.reply import Choice, Reply
-from bot.errors import BadArgument, Duplicate, UsageError
+from bot.core.reply import Choice, Image, Reply
+from bot.errors import BadArgument, CalcbotError, Duplicate, UsageError
+from bot.jobs import jobs_in
 
 DEFAULT_WINDOW_HOURS = 12
+NOT_SPENT = "Nothing was recorded: your one answer to today's question is still yours to give."
+
+
+def read_zone_and_topic(words: list[str], curriculum: object) -> tuple[clock.Zone, str]:
+    """``[TIMEZONE] [TOPIC|auto]`` after the time: the zone first (an IANA name, an abbreviation such
+    as EST, or an offset such as UTC+2), then the topic in the same forgiving words as ``/quiz``
+    ("chain rule", "chain-rule", "2.3"). A word that looks like a zone but is none is refused as a zone."""
+    zone = clock.read_zone("UTC")
+    if words and clock.looks_like_zone(words[0]):
+        zone, words = clock.read_zone(words[0]), words[1:]
+    elif len(words) > 1 and clock.looks_like_zone(words[-1]):  # "chain rule EST" reads as well
+        zone, words = clock.read_zone(words[-1]), words[:-1]
+    text = " ".join(words).strip()
+    if not text or text.lower() == "auto":
+        return zone, "auto"
+    return zone, curriculum.find(text).id  # type: ignore[attr-defined]
 
 
 @dataclass(frozen=True)
@@ -36,6 +54,17 @@ class Schedule:
     pause_reason: str | None
     next_due: datetime | None
     failed: tuple[str, ...]  # recent failures, for /daily status
+    topic_title: str = "auto (follows the group through the course)"
+
+    def next_local(self) -> str | None:
+        """The next push in the channel's time zone and in UTC, e.g. "Fri 27 Mar 08:00 America/New_York
+        (12:00 UTC)"."""
+        if self.next_due is None:
+            return None
+        local = self.next_due.astimezone(clock.read_zone(self.timezone))
+        utc = self.next_due.astimezone(UTC)
+        both = "" if self.timezone == "UTC" else f" ({utc:%a %d %b %H:%M} UTC)"
+        return f"{local:%a %d %b %H:%M} {self.timezone}{both}"
 
 
 class Daily:
@@ -59,18 +88,10 @@ class Daily:
             if not 1 <= window <= 24:
                 raise BadArgument("the window is a whole number of hours, 1 to 24")
             rest = rest[:-2]
-        zone_name, topic = "UTC", "auto"
-        for word in rest:
-            if "/" in word or word.lower() in ("utc", "gmt"):
-                zone_name = word
-            else:
-                topic = word
-        zone = clock.read_zone(zone_name)
-        if topic != "auto":
-            topic = self.curriculum.find(topic).id  # type: ignore[attr-defined]
+        zone, topic = read_zone_and_topic(rest, self.curriculum)
         first = clock.latest_occurrence(now, local_time, zone) + timedelta(days=1)
         values = dict(platform=channel.platform, workspace=channel.workspace, channel_id=channel.id,
-                      local_time=local_time, timezone=zone.key, topic=topic, window_hours=window, paused=False,
+                      local_time=local_time, timezone=clock.zone_key(zone), topic=topic, window_hours=window, paused=False,
                       pause_reason=None, created_by=user_key(user), created_at=now, first_date=first)
         async with self.store.transaction() as db:  # type: ignore[attr-defined]
             old = (await db.execute(sa.select(daily_schedules.c.id).where(
@@ -100,8 +121,10 @@ class Daily:
         zone = clock.read_zone(row.timezone)
         after = max(now, clock.due_instant(row.first_date, row.local_time, zone) - timedelta(seconds=1))
         next_due = None if row.paused else clock.next_occurrence(after, row.local_time, zone)
+        title = (f"{self.curriculum.topic(row.topic).title} (`{row.topic}`)"  # type: ignore[attr-defined]
+                 if row.topic != "auto" else Schedule.topic_title)
         return Schedule(row.local_time, row.timezone, row.topic, row.window_hours, row.paused, row.pause_reason,
-                        next_due, tuple(f"{d} {k}: {e}" for d, k, e in failed))
+                        next_due, tuple(f"{d} {k}: {e}" for d, k, e in failed), title)
 
     # -- composing pushes ------------------------------------------------------------------------
 
@@ -111,7 +134,6 @@ class Daily:
         return await self._reveal(row)
 
     async def _question(self, row: dict) -> Reply:
-        from bot.jobs import jobs_in
         from bot.quiz.results import question_info
         from content.questions import Question, choice_labels
 
@@ -130,15 +152,22 @@ class Daily:
         title = self.curriculum.topic(question.topic_id).title  # type: ignore[attr-defined]
         lines = [f"**Daily question — {title}** ({row['local_date']})", question.prompt]
         choices: tuple[Choice, ...] = ()
-        if question.choices:
+        images: tuple[Image, ...] = ()
+        if question.kind == "picture":  # redrawn from the stored question: the panels are the options
+            png, alt = await self.run(jobs_in("content.figures").question_image, question_json)
+            images = (Image(name="daily-question.png", png=png, alt=alt),)
+            lines.append("Pick one of the lettered panels: " + ", ".join(choice_labels(len(question.choices))) + ".")
+        elif question.choices:
             labels = choice_labels(len(question.choices))
             lines += [f"**{label}.** {text}" for label, text in zip(labels, question.choices, strict=True)]
+        if question.choices:
+            labels = choice_labels(len(question.choices))
             choices = tuple(Choice(id=f"d{row['id']}.{label}", label=label, command=f"/daily answer {label}")
                             for label in labels)  # the push's id: an old day's button is told it has closed
         closes = row["closes_at"].astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
         lines.append(f"Everyone answers once with `/daily answer …`; verdicts stay private until {closes}, "
                      "then the solution and the day's standings follow.")
-        return Reply(text="\n".join(lines), choices=choices, question=question_info(question))
+        return Reply(text="\n".join(lines), choices=choices, images=images, question=question_info(question))
 
     async def _auto_topic(self, schedule: object) -> str:
         """The cohort's place in the course: the first topic most of its answerers have not mastered
@@ -206,6 +235,13 @@ class Daily:
         if done is not None:
             raise Duplicate("you have already answered today's question — your first answer stands")
         question = Question.from_json(push.question_json)
+        try:
+            reason = await self.run(jobs_in("bot.cohorts.answer_kind").refusal, push.question_json, text)
+        except CalcbotError as unreadable:  # nothing recorded: the member's one answer is still to give
+            unreadable.hint = "\n".join(filter(None, [unreadable.hint, NOT_SPENT]))
+            raise
+        if reason is not None:
+            raise BadArgument(f"{reason}.", hint=NOT_SPENT)
         learner = await self.store.get_or_create_user(user.platform, user.id, user.name, now)  # type: ignore[attr-defined]
         await self.store.put_open_question(  # type: ignore[attr-defined]
             learner.id, key, topic_id=question.topic_id, question_id=question.id,
@@ -214,7 +250,7 @@ class Daily:
         try:
             async with self.store.transaction() as db:  # type: ignore[attr-defined]
                 await db.execute(sa.insert(daily_answers).values(
-                    push_id=push.id, user_key=user_key(user), display_name=user.name, correct=result.correct,
+                    push_id=push.id, user_key=user_key(user), display_name=clean_name(user.name), correct=result.correct,
                     answered_at=now))
         except IntegrityError:
             raise Duplicate("you have already answered today's question — your first answer stands") from None

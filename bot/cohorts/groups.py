@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
+from bot.cohorts.names import clean_name
 from bot.cohorts.tables import cohort_channels, cohort_members, cohorts
 from bot.core.message import ChannelRef, UserRef
 from bot.errors import BadArgument, Duplicate, Forbidden, UsageError
@@ -39,6 +41,7 @@ class Cohort:
     home_channel: str
     members: tuple[tuple[str, str], ...]  # (user key, display name), in joining order
     channels: tuple[str, ...]
+    joined: tuple[tuple[str, datetime], ...] = ()  # (user key, when they joined)
 
 
 class Groups:
@@ -46,7 +49,7 @@ class Groups:
         self.store = store
 
     async def create(self, name: str, user: UserRef, channel: ChannelRef, now: datetime) -> Cohort:
-        clean = " ".join(name.split())
+        clean = clean_name(name)
         if not clean or len(clean) > 60:
             raise BadArgument("a cohort needs a name of 1 to 60 characters", hint="e.g. `/cohort create Calc Crew`")
         async with self.store.transaction() as db:  # type: ignore[attr-defined]
@@ -61,17 +64,28 @@ class Groups:
             cohort_id = result.inserted_primary_key[0]
             await db.execute(sa.insert(cohort_channels).values(channel_key=channel.key, cohort_id=cohort_id))
             await db.execute(sa.insert(cohort_members).values(
-                cohort_id=cohort_id, user_key=user_key(user), display_name=user.name, joined_at=now))
+                cohort_id=cohort_id, user_key=user_key(user), display_name=clean_name(user.name), joined_at=now))
         return await self.get(channel, clean)
 
     async def get(self, channel: ChannelRef, name: str) -> Cohort:
         async with self.store.snapshot() as db:  # type: ignore[attr-defined]
             row = (await db.execute(sa.select(cohorts).where(
-                cohorts.c.workspace == workspace_key(channel), cohorts.c.name_key == " ".join(name.split()).lower()
+                cohorts.c.workspace == workspace_key(channel), cohorts.c.name_key == clean_name(name).lower()
             ))).first()
             if row is None:
-                raise BadArgument(f"no cohort called '{name.strip()}' here", hint="`/cohort list` shows them")
+                known = (await db.execute(sa.select(cohorts.c.name, cohorts.c.name_key).where(
+                    cohorts.c.workspace == workspace_key(channel)))).all()
+                close = difflib.get_close_matches(clean_name(name).lower(), [k for _, k in known], n=1, cutoff=0.5)
+                meant = next((shown for shown, key in known if close and key == close[0]), None)
+                raise BadArgument(f"no cohort called '{clean_name(name)}' here"
+                                  + (f" — did you mean **{meant}**?" if meant else ""),
+                                  hint="`/cohort list` shows them")
             return await self._load(db, row)
+
+    async def by_id(self, cohort_id: int) -> Cohort | None:
+        async with self.store.snapshot() as db:  # type: ignore[attr-defined]
+            row = (await db.execute(sa.select(cohorts).where(cohorts.c.id == cohort_id))).first()
+            return None if row is None else await self._load(db, row)
 
     async def of_channel(self, channel: ChannelRef) -> Cohort | None:
         async with self.store.snapshot() as db:  # type: ignore[attr-defined]
@@ -102,7 +116,7 @@ class Groups:
             raise Duplicate(f"you are already in {cohort.name}")
         async with self.store.transaction() as db:  # type: ignore[attr-defined]
             await db.execute(sa.insert(cohort_members).values(
-                cohort_id=cohort.id, user_key=user_key(user), display_name=user.name, joined_at=now))
+                cohort_id=cohort.id, user_key=user_key(user), display_name=clean_name(user.name), joined_at=now))
         return await self.get(channel, cohort.name)
 
     async def leave(self, channel: ChannelRef, user: UserRef) -> Cohort:
@@ -114,7 +128,7 @@ class Groups:
 
     async def remove_member(self, channel: ChannelRef, name: str, member: str, user: UserRef) -> Cohort:
         cohort = await self.get(channel, name)
-        self._require_manager(cohort, user, "remove a member")
+        self.require_manager(cohort, user, "remove a member")
         found = [key for key, shown in cohort.members if shown.lower() == member.strip().lower() or key == member]
         if not found:
             raise BadArgument(f"{member.strip()} is not a member of {cohort.name}")
@@ -123,8 +137,10 @@ class Groups:
 
     async def rename(self, channel: ChannelRef, name: str, new: str, user: UserRef) -> Cohort:
         cohort = await self.get(channel, name)
-        self._require_manager(cohort, user, "rename it")
-        clean = " ".join(new.split())
+        self.require_manager(cohort, user, "rename it")
+        clean = clean_name(new)
+        if not clean or len(clean) > 60:
+            raise BadArgument("a cohort needs a name of 1 to 60 characters", hint="e.g. `/cohort rename A to B`")
         async with self.store.transaction() as db:  # type: ignore[attr-defined]
             try:
                 await db.execute(sa.update(cohorts).where(cohorts.c.id == cohort.id)
@@ -135,7 +151,7 @@ class Groups:
 
     async def delete(self, channel: ChannelRef, name: str, user: UserRef) -> Cohort:
         cohort = await self.get(channel, name)
-        self._require_manager(cohort, user, "delete it")
+        self.require_manager(cohort, user, "delete it")
         async with self.store.transaction() as db:  # type: ignore[attr-defined]
             await db.execute(sa.delete(cohort_channels).where(cohort_channels.c.cohort_id == cohort.id))
             await db.execute(sa.delete(cohort_members).where(cohort_members.c.cohort_id == cohort.id))
@@ -152,7 +168,7 @@ class Groups:
             await db.execute(sa.insert(cohort_channels).values(channel_key=channel.key, cohort_id=cohort.id))
         return await self.get(channel, cohort.name)
 
-    def _require_manager(self, cohort: Cohort, user: UserRef, what: str) -> None:
+    def require_manager(self, cohort: Cohort, user: UserRef, what: str) -> None:
         if cohort.creator != user_key(user) and not user.admin:
             raise Forbidden(f"only {cohort.name}'s creator or a workspace admin can {what}: {ADMIN_NEEDED}")
 
@@ -170,10 +186,11 @@ class Groups:
     @staticmethod
     async def _load(db: object, row: object) -> Cohort:
         members = (await db.execute(  # type: ignore[attr-defined]
-            sa.select(cohort_members.c.user_key, cohort_members.c.display_name)
+            sa.select(cohort_members.c.user_key, cohort_members.c.display_name, cohort_members.c.joined_at)
             .where(cohort_members.c.cohort_id == row.id).order_by(cohort_members.c.joined_at,  # type: ignore[attr-defined]
                                                                   cohort_members.c.user_key))).all()
         channels = (await db.execute(  # type: ignore[attr-defined]
             sa.select(cohort_channels.c.channel_key).where(cohort_channels.c.cohort_id == row.id))).all()  # type: ignore[attr-defined]
         return Cohort(row.id, row.name, row.creator, row.home_channel,  # type: ignore[attr-defined]
-                      tuple((m[0], m[1]) for m in members), tuple(c[0] for c in channels))
+                      tuple((m[0], m[1]) for m in members), tuple(c[0] for c in channels),
+                      tuple((m[0], m[2]) for m in members))

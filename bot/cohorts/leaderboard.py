@@ -6,7 +6,7 @@ Points for each attempt (never negative; speed earns nothing):
 * +5 when it answered the channel's daily question correctly;
 * +5 retention bonus when it was correct and the learner's previous attempt on that topic was at
   least 7 days earlier (remembering after a long interval is what spaced repetition is for).
-Ties: more correct answers first, then the name in alphabetical order.
+Equal points share a rank (1, 1, 3); within it, more correct answers are listed first, then by name.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 
+from bot.cohorts.names import clean_name
 from bot.cohorts.tables import daily_pushes, daily_schedules
 from bot.store.models import UTCDateTime, attempts, users
 
@@ -65,8 +66,17 @@ async def standings(store: object, curriculum: object, members: dict[str, str] |
         entry[1] += int(row.points or 0)
         entry[2] += int(row.correct or 0)
     order = sorted(totals.items(), key=lambda kv: (-kv[1][1], -kv[1][2], kv[1][0].lower(), kv[0]))
-    return [Standing(rank, key, name, points, correct)
-            for rank, (key, (name, points, correct)) in enumerate(order, start=1)]
+    ranks = shared_ranks([points for _, (_, points, _) in order])
+    return [Standing(rank, key, clean_name(name), points, correct)
+            for rank, (key, (name, points, correct)) in zip(ranks, order, strict=True)]
+
+
+def shared_ranks(points: list[int]) -> list[int]:
+    """Equal points share a rank and the next rank skips (1, 1, 3); ``points`` is highest first."""
+    ranks: list[int] = []
+    for position, mine in enumerate(points):
+        ranks.append(ranks[-1] if position and points[position - 1] == mine else position + 1)
+    return ranks
 
 
 def standings_query(curriculum: object, dialect: str, member_ids: list[int] | None, channel_key: str,

@@ -26,7 +26,8 @@ from datetime import UTC, datetime, timedelta
 import sqlalchemy as sa
 
 from bot.cohorts import clock
-from bot.cohorts.tables import daily_pushes, daily_schedules
+from bot.cohorts.digest import Digests
+from bot.cohorts.tables import cohort_digests, daily_pushes, daily_schedules
 from bot.core.delivery import Delivery, DeliveryFailed
 from bot.core.message import ChannelRef
 from bot.core.reply import Reply
@@ -41,6 +42,8 @@ CATCH_UP_DAYS = 60  # older unsent occurrences are not even recorded as missed
 CLAIM_BATCH = 200
 
 Compose = Callable[[dict, datetime], Awaitable[Reply]]  # a claimed row -> the push's reply
+# A claimed row carries "schedule": its daily_schedules row (daily, reveal) or cohort_digests row (digest);
+# both have platform, workspace and channel_id, which say where the push goes.
 
 
 @dataclass(frozen=True)
@@ -54,10 +57,12 @@ class Sent:
 class Scheduler:
     """Runs due pushes. ``compose`` builds each push's reply (question, reveal) from its row."""
 
-    def __init__(self, store: object, clock_fn: Callable[[], datetime], compose: Compose):
+    def __init__(self, store: object, clock_fn: Callable[[], datetime], compose: Compose,
+                 digests: Digests | None = None):
         self.store = store
         self.clock = clock_fn
         self.compose = compose
+        self.digests = digests
         self.me = secrets.token_hex(6)
         self._tasks: list[asyncio.Task[None]] = []
 
@@ -95,6 +100,8 @@ class Scheduler:
         """Materialise, claim and deliver everything due up to ``now`` for ``platform``."""
         now = now or self.clock()
         await self.materialise(platform, now)
+        if self.digests is not None:
+            await self.digests.materialise(platform, now)
         sent: list[Sent] = []
         while True:
             rows = await self.claim(platform, now)
@@ -151,14 +158,17 @@ class Scheduler:
             rows = (await db.execute(statement)).mappings().all()
             if not rows:
                 return []
-            ids = [r["schedule_id"] for r in rows]
+            ids = [r["schedule_id"] for r in rows if r["schedule_id"] is not None]
             schedules = {s.id: s for s in (await db.execute(
-                sa.select(daily_schedules).where(daily_schedules.c.id.in_(ids)))).all()}
-        return [dict(r, schedule=schedules[r["schedule_id"]]) for r in rows]
+                sa.select(daily_schedules).where(daily_schedules.c.id.in_(ids)))).all()} if ids else {}
+            digest_ids = [r["digest_id"] for r in rows if r["digest_id"] is not None]
+            digests = {d.id: d for d in (await db.execute(
+                sa.select(cohort_digests).where(cohort_digests.c.id.in_(digest_ids)))).all()} if digest_ids else {}
+        return [dict(r, schedule=schedules.get(r["schedule_id"]) or digests[r["digest_id"]]) for r in rows]
 
     async def _deliver(self, row: dict, delivery: Delivery, now: datetime) -> Sent | None:
         schedule = row["schedule"]
-        if row["kind"] == "daily" and now >= row["closes_at"]:
+        if row["kind"] in ("daily", "digest") and now >= row["closes_at"]:
             await self._finish(row, status="missed")
             return None
         channel = ChannelRef(schedule.platform, schedule.workspace, schedule.channel_id)
@@ -197,8 +207,10 @@ class Scheduler:
         if failure.permanent or row["attempts"] >= MAX_ATTEMPTS:
             await self._finish(row, status="failed", error=failure.reason)
             if failure.permanent:
+                table, key = ((cohort_digests, row["digest_id"]) if row["kind"] == "digest"
+                              else (daily_schedules, row["schedule_id"]))
                 async with self.store.transaction() as db:  # type: ignore[attr-defined]
-                    await db.execute(sa.update(daily_schedules).where(daily_schedules.c.id == row["schedule_id"])
+                    await db.execute(sa.update(table).where(table.c.id == key)
                                      .values(paused=True, pause_reason=failure.reason))
             return
         wait = timedelta(seconds=failure.retry_after) if failure.retry_after else BACKOFF[

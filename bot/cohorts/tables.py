@@ -72,13 +72,34 @@ daily_schedules = Table(
     Index(None, "platform", "paused"),
 )
 
+cohort_digests = Table(  # the weekly digest of a cohort (migration 0007)
+    "cohort_digests",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("cohort_id", BigId, ForeignKey("cohorts.id", ondelete="CASCADE"), nullable=False, unique=True),
+    Column("platform", String(32), nullable=False),
+    Column("workspace", String(200), nullable=False),
+    Column("channel_id", String(200), nullable=False),  # the home channel's id, or "@<user id>" (private)
+    Column("weekday", SmallInteger, nullable=False),  # 0 Monday … 6 Sunday
+    Column("local_time", String(5), nullable=False),
+    Column("timezone", String(64), nullable=False),
+    Column("private", Boolean, nullable=False),
+    Column("paused", Boolean, nullable=False),
+    Column("pause_reason", Text, nullable=True),
+    Column("created_by", String(300), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("first_date", Date, nullable=False),
+    Index(None, "platform", "paused"),
+)
+
 daily_pushes = Table(
     "daily_pushes",
     metadata,
     Column("id", BigId, primary_key=True, autoincrement=True),
-    Column("schedule_id", BigId, ForeignKey("daily_schedules.id", ondelete="CASCADE"), nullable=False),
+    Column("schedule_id", BigId, ForeignKey("daily_schedules.id", ondelete="CASCADE"), nullable=True),  # daily, reveal
+    Column("digest_id", BigId, ForeignKey("cohort_digests.id", ondelete="CASCADE"), nullable=True),  # digest
     Column("local_date", Date, nullable=False),
-    Column("kind", String(16), nullable=False),  # "daily" | "reveal"
+    Column("kind", String(16), nullable=False),  # "daily" | "reveal" | "digest"
     Column("platform", String(32), nullable=False),
     Column("due_at", UTCDateTime, nullable=False),
     Column("closes_at", UTCDateTime, nullable=False),  # the answer window's end
@@ -91,6 +112,7 @@ daily_pushes = Table(
     Column("error", Text, nullable=True),
     Column("question_json", Text, nullable=True),  # the day's question (daily), kept for the reveal
     UniqueConstraint("schedule_id", "local_date", "kind"),  # the delivery key
+    UniqueConstraint("digest_id", "local_date", "kind"),  # a digest's delivery key (0007)
     Index(None, "platform", "status", "due_at"),
 )
 

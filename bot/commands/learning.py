@@ -71,7 +71,13 @@ def _question_reply(question: QuestionResult, now: datetime, heading: str = "") 
     lines.append(f"**Quiz — {question.topic.title}**")
     lines.append(question.prompt)
     choices: tuple[Choice, ...] = ()
-    if question.choices:
+    if question.kind == "picture":  # the options are the picture's panels: name the letters only
+        letters = [c.label for c in question.choices]
+        lines.append(f"Pick one of **{', '.join(letters[:-1])}** or **{letters[-1]}** — the lettered panels of the picture.")
+        choices = tuple(Choice(id=f"q{question.tag}.{c.label}", label=c.label, command=f"/answer {c.label}")
+                        for c in question.choices)
+        lines.append("Answer with `/answer LETTER`.")
+    elif question.choices:
         lines += [f"**{c.label}.** {c.text}" for c in question.choices]
         choices = tuple(Choice(id=f"q{question.tag}.{c.label}", label=c.label, command=f"/answer {c.label}")
                         for c in question.choices)
@@ -82,7 +88,8 @@ def _question_reply(question: QuestionResult, now: datetime, heading: str = "") 
     lines.append(f"_Closes {_when(question.expires_at, now)}._")
     # Every question can be practised without typing: its options, then Hint (if any) and Skip.
     choices += _hint_and_skip(question.tag, hints=bool(question.hints_available))
-    return Reply(text="\n".join(lines), choices=choices, question=question.info)
+    images = (question.image,) if question.image is not None else ()
+    return Reply(text="\n".join(lines), choices=choices, images=images, question=question.info)
 
 
 @command(

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import re
 import secrets
-from datetime import date
+from datetime import date, timedelta
 
 from bot.core.commands import Args, Int, Keyword, Registry, Text, command
 from bot.core.context import Context
 from bot.core.reply import Image, Reply
 from bot.errors import BadArgument, CalcbotError, UsageError
 from bot.game import play
-from bot.game.daily import announcement, daily_pit
+from bot.game.daily import SEEDS, announcement, daily_pit, replay_command
 from bot.game.landscapes import DESCRIPTIONS, NAMES, SIZE
 from bot.game.standings import rank
 from bot.jobs import jobs_in
@@ -56,7 +56,7 @@ DETAILS = "\n".join([
     keywords=(
         Keyword(("mode",), Int("mode", 0, 2, optional=True, help="0 arrows, 1 depth only, 2 your own step rule")),
         Keyword(("rule",), Text("rule", optional=True, help="mode 2's step rule in J, H and f, e.g. -0.2*J")),
-        Keyword(("seed",), Int("seed", 0, 999_999_999, optional=True, help="replay the same landscape")),
+        Keyword(("seed",), Int("seed", 0, SEEDS - 1, optional=True, help="replay the same landscape")),
     ),
     family="sandpit",
     details=DETAILS,
@@ -103,8 +103,10 @@ async def dip(ctx: Context, args: Args) -> Reply:
     game = _load(stored)
     outcome, picture = await ctx.workers.run(jobs.dip, game, x, y, ctx.services.figures)
     after = game.with_dip(outcome)
+    secret = after.finished and outcome.status != "won" and _pit_still_open(ctx, stored)
     if after.finished:
-        images = await _reveal_images(ctx, after, "you found the prize" if outcome.status == "won" else "the answer")
+        images = () if secret else await _reveal_images(
+            ctx, after, "you found the prize" if outcome.status == "won" else "the answer")
         if not await games.finish(stored, user_id, ctx.message.channel.key, dips=len(after.dips),
                                   outcome=outcome.status, now=ctx.now):
             raise _clash()
@@ -112,7 +114,7 @@ async def dip(ctx: Context, args: Args) -> Reply:
         if not await games.record_dip(stored.id, stored.dip_count, after.to_json()):
             raise _clash()
         images = (Image("sandpit-map.png", picture, f"map of {len(after.dips)} dips"),) if picture else ()
-    text = _dip_text(after, outcome)
+    text = _dip_text(after, outcome, secret=secret)
     if after.finished and stored.daily_key and stored.daily_date:
         text += "\n\n" + await _today(games, stored)
     return Reply(text=text, result=repr(outcome.result(after.dips_left)), images=images,
@@ -169,15 +171,35 @@ async def _quit(ctx: Context) -> Reply:
     if stored is None:
         raise NoGame("you have no sandpit game in this channel to quit.", hint="Start one with `/sandpit start`.")
     game = _load(stored)
-    images = await _reveal_images(ctx, game, "revealed")
+    secret = _pit_still_open(ctx, stored)
+    images = () if secret else await _reveal_images(ctx, game, "revealed")
     if not await games.finish(stored, user_id, ctx.message.channel.key, dips=len(game.dips), outcome="quit", now=ctx.now):
         raise _clash()
-    px, py = await ctx.workers.run(play.prize_of, game.landscape, game.seed)
-    text = (f"You left the pit after {_dips(len(game.dips))}. The prize was at ({px:.2f}, {py:.2f}), −9 m deep. "
-            f"Replay it with `/sandpit start {game.landscape} mode {game.mode} seed {game.seed}"
-            + (f" rule {game.rule}" if game.rule else "") + "`.")
+    if secret:
+        text = f"You left today's pit after {_dips(len(game.dips))}. " + SECRET
+    else:
+        px, py = await ctx.workers.run(play.prize_of, game.landscape, game.seed)
+        text = (f"You left the pit after {_dips(len(game.dips))}. The prize was at ({px:.2f}, {py:.2f}), −9 m deep. "
+                f"Replay it with `{replay_command(game.landscape, game.mode, game.seed, game.rule)}`.")
     result = {"status": "over", "dips_left": game.dips_left, "mode": game.mode, "landscape": game.landscape}
     return Reply(text=text, result=repr(result), images=images, private=stored.daily_key is not None)
+
+
+SECRET = ("Where the prize is stays secret while today's pit is open to the others (until 00:00 UTC); "
+          "tomorrow `/sandpit daily` shows it, with the command to replay it.")
+
+
+def _pit_still_open(ctx: Context, stored: StoredGame) -> bool:
+    """A daily pit is open to everyone until its day ends (UTC): nothing may give its prize away."""
+    return stored.daily_key is not None and stored.daily_date is not None and stored.daily_date >= ctx.now.date()
+
+
+async def _yesterday(ctx: Context, key: str, today: date) -> str:
+    """Yesterday's shared pit, now closed: where its prize was, and how to replay it."""
+    pit = daily_pit(key, today - timedelta(days=1))
+    px, py = await ctx.workers.run(play.prize_of, pit.landscape, pit.seed)
+    return (f"Yesterday's pit (`{pit.landscape}`, mode {pit.mode}) had its prize at ({px:.2f}, {py:.2f}); "
+            f"replay it with `{replay_command(pit.landscape, pit.mode, pit.seed)}`.")
 
 
 async def _daily(ctx: Context) -> Reply:
@@ -186,9 +208,10 @@ async def _daily(ctx: Context) -> Reply:
     played = await games.played_daily(user_id, pit.key, pit.day)
     if played is not None:
         verdict = f"found the prize in {_dips(played.dips)}" if played.outcome == "won" else f"ended it ({played.outcome})"
-        return Reply(text=f"You have played today's pit: you {verdict}. A new pit tomorrow.\n\n"
+        return Reply(text=f"You have played today's pit: you {verdict}. A new pit tomorrow.\n"
+                          + await _yesterday(ctx, pit.key, pit.day) + "\n\n"
                           + await _standings_text(games, pit.key, pit.day), private=True)
-    announce = announcement(pit)
+    announce = announcement(pit) + "\n" + await _yesterday(ctx, pit.key, pit.day)
     return await _start(ctx, pit.landscape, pit.mode, None, pit.seed, daily=(pit.key, pit.day), announce=announce)
 
 
@@ -236,7 +259,7 @@ async def _reveal_images(ctx: Context, game: play.Game, headline: str) -> tuple[
     return (Image("sandpit-reveal.png", png, f"the {game.landscape} pit revealed, with your {len(game.dips)} dips"),)
 
 
-def _dip_text(game: play.Game, dip: play.Dip) -> str:
+def _dip_text(game: play.Game, dip: play.Dip, *, secret: bool = False) -> str:
     number = len(game.dips)
     lines = [f"Dip {number} at ({dip.x:g}, {dip.y:g}): depth **{dip.depth:.2f} m**."]
     if dip.arrow is not None:
@@ -253,7 +276,8 @@ def _dip_text(game: play.Game, dip: play.Dip) -> str:
     if dip.status == "won":
         lines.append(f"🎉 **You found the prize** in {_dips(number)}! Here is the whole pit.")
     elif dip.status == "over":
-        lines.append("That was your last dip: the game is **over**. Here is where the prize was.")
+        lines.append("That was your last dip: the game is **over**. "
+                     + (SECRET if secret else "Here is where the prize was."))
     elif dip.status == "local_minimum":
         lines.append("🕳️ You are **stuck in a local optimum**: a hollow, but not the deepest point. Keep searching.")
     if dip.status not in ("won", "over"):

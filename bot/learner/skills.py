@@ -126,6 +126,7 @@ _TOPIC_SKILLS: dict[str, tuple[str, ...]] = {
     "linear-regression": ("least_squares",),
     "nonlinear-least-squares": ("least_squares", "partial_derivatives"),
     "fitting-by-descent": ("least_squares", "gradient_descent"),
+    "graphs": ("derivative_definition", "gradient", "taylor_series", "gradient_descent"),
 }
 
 

@@ -57,10 +57,11 @@ def _value_at(answer: Answer, derivation: Derivation, at_text: str) -> Answer:
             f"({', '.join(n.name for n in names)})",
             hint="give one number for the variable, or one per variable in that order",
         )
-    value = sympy.simplify(realise(result).xreplace(values))
-    leftover = sorted(s.name for s in value.free_symbols)
     writer = _MathWriter(var, partial=_is_partial(expr, var))
     where = ", ".join(f"{k} = {writer.text(v)}" for k, v in values.items())
+    _refuse_outside_the_domain(expr, values, where, writer)
+    value = sympy.simplify(realise(result).xreplace(values))
+    leftover = sorted(s.name for s in value.free_symbols)
     if value.has(sympy.zoo, sympy.nan, sympy.oo, -sympy.oo) or (not leftover and value.is_real is False):
         raise Undefined(f"the derivative `{writer.text(result)}` is not defined (as a real number) at {where}")
     approx = "" if value.is_Rational or leftover else f" ≈ {_fmt(sympy.N(value, _DIGITS))}"
@@ -70,6 +71,27 @@ def _value_at(answer: Answer, derivation: Derivation, at_text: str) -> Answer:
     at_latex = ", ".join(f"{k} = {fmt_latex(v)}" for k, v in values.items())
     return Answer(text=text, result=result_str(value),
                   latex=f"\\left.{answer.latex}\\right|_{{{at_latex}}} = {fmt_latex(value)}")
+
+
+def _refuse_outside_the_domain(
+    expr: sympy.Expr, values: dict[sympy.Symbol, sympy.Expr], where: str, writer: _MathWriter
+) -> None:
+    """A derivative at a point where f itself is undefined (ln x at −1) does not exist, whatever
+    its formula gives there: refused as /slope refuses it."""
+    if not expr.free_symbols <= set(values):
+        return  # other symbols left: nothing can be decided
+    value = sympy.N(realise(expr).xreplace(values), 15)
+    if value.has(sympy.zoo, sympy.nan, sympy.oo, -sympy.oo):
+        why = "is undefined there (it divides by zero or leaves its domain)"
+    else:
+        real, imaginary = value.as_real_imag()
+        if real.is_Number and imaginary.is_Number and abs(imaginary) <= sympy.Float(10) ** -12 * (1 + abs(real)):
+            return
+        why = f"is not a real number there (it would be {_complex_text(value)})"
+    raise Undefined(
+        f"f = {writer.text(expr)} {why}, so it has no derivative at {where}",
+        hint="choose a point where the function is defined",
+    )
 
 
 def _derive(expr_text: str, wrt: str | None, order: int) -> tuple[Answer, Derivation]:
@@ -325,7 +347,16 @@ def _why_not_real(expr: sympy.Expr, var: sympy.Symbol, at: sympy.Expr, at_text: 
     value = sympy.N(realise(expr).subs(var, at), 15)
     if value.has(sympy.zoo, sympy.nan, sympy.oo, -sympy.oo):
         return f"is undefined at {var} = {at_text} (it divides by zero or leaves its domain there)"
-    return f"is not a real number at {var} = {at_text} (it would be {sympy.N(value, 6)})"
+    return f"is not a real number at {var} = {at_text} (it would be {_complex_text(value)})"
+
+
+def _complex_text(value: sympy.Expr) -> str:
+    """A complex number as a learner writes it: 3.14159i, 1 + 2i (not SymPy's 3.14159*I)."""
+    real, imaginary = (float(part) for part in sympy.N(value, 15).as_real_imag())
+    imaginary_text = f"{abs(imaginary):.6g}i" if abs(imaginary) != 1 else "i"
+    if abs(real) < 1e-12:
+        return imaginary_text if imaginary > 0 else f"−{imaginary_text}"
+    return f"{real:.6g} {'+' if imaginary > 0 else '−'} {imaginary_text}"
 
 
 def _exact_slope(
@@ -405,8 +436,8 @@ def _slope_row(
 
 
 def _fmt(value: sympy.Expr) -> str:
-    """Ten significant figures, as a decimal even when the exact value is a fraction."""
+    """Eight significant figures, as a decimal even when the exact value is a fraction."""
     number = sympy.Float(value, _DIGITS)
     if abs(number) < 1e300:
-        return fmt_number(float(number), digits=10)
-    return sympy.sstr(sympy.Float(number, 10))
+        return fmt_number(float(number), digits=8)
+    return sympy.sstr(sympy.Float(number, 8))

@@ -112,6 +112,15 @@ def matrix_result(matrix: sympy.MatrixBase) -> str:
     return f"Matrix({sympy.sstr(matrix.tolist())})"
 
 
+def matrix_text(matrix: sympy.MatrixBase) -> str:
+    """A matrix on one line for reading: its rows in the learner's notation, with a common factor
+    taken out when the entries are long (as the matrix block above it does)."""
+    if sum(len(plain(entry)) for entry in matrix) > LONG_ENTRIES and (found := common_factor(list(matrix))) is not None:
+        factor, rest = found
+        return f"{plain(factor)}·{plain(sympy.Matrix(matrix.shape[0], matrix.shape[1], rest))}"
+    return plain(matrix)
+
+
 def vector_text(vector: sympy.MatrixBase) -> str:
     return "(" + ", ".join(plain(c) for c in vector) + ")"
 
@@ -332,9 +341,9 @@ def jacobian(funcs_text: str, at_text: str | None = None, vars_text: str | None 
             lines.append(f"det J{_call(where)} = {exact_and_decimal(_simplified(value.det()))}")
         latex = f"J{_call(where)} = {fmt_latex(value)}"
         result = matrix_result(value)
-        lines += ["", f"**Result**: J{_call(where)} = {matrix_result(value)}"]
+        lines += ["", f"**Result**: J{_call(where)} = {matrix_text(value)}"]
     else:
-        lines += ["", f"**Result**: J = {matrix_result(jac.matrix)}"]
+        lines += ["", f"**Result**: J = {matrix_text(jac.matrix)}"]
     return Answer(text="\n".join(lines), result=result, latex=latex)
 
 
@@ -385,9 +394,9 @@ def hessian(expr_text: str, at_text: str | None = None, vars_text: str | None = 
         lines += [""] + _hessian_at_lines(analysis, where, variables)
         latex = f"H{_call(where)} = {fmt_latex(analysis.matrix)}"
         result = matrix_result(analysis.matrix)
-        lines += ["", f"**Result**: H{_call(where)} = {matrix_result(analysis.matrix)}"]
+        lines += ["", f"**Result**: H{_call(where)} = {matrix_text(analysis.matrix)}"]
     else:
-        lines += ["", f"**Result**: H = {matrix_result(hess.matrix)}"]
+        lines += ["", f"**Result**: H = {matrix_text(hess.matrix)}"]
     return Answer(text="\n".join(lines), result=result, latex=latex)
 
 

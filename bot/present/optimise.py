@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Sequence
 
@@ -62,7 +63,7 @@ def newton(
         "",
         _convergence_note(result),
         "",
-        f"**Root**: {x} ≈ {result.root}",
+        f"**Root**: {x} ≈ {fmt_number(result.root, 8)}",
     ]
     return Answer(
         text="\n".join(lines),
@@ -75,7 +76,7 @@ def newton(
 def _newton_table(result: NewtonResult) -> str:
     root = float(result.root)
     rows = [
-        (str(row.n), fmt_number(row.x, 15), fmt_number(row.fx, 6), fmt_number(row.dfx, 6), fmt_number(abs(row.x - root), 3))
+        (str(row.n), _iterate(row.x), fmt_number(row.fx, 6), fmt_number(row.dfx, 6), fmt_number(abs(row.x - root), 3))
         for row in result.iterates
     ]
     if len(rows) > _MAX_TABLE_ROWS:
@@ -83,6 +84,15 @@ def _newton_table(result: NewtonResult) -> str:
         rows = [*rows[:head], ("…", "…", "…", "…", "…"), *rows[-(_MAX_TABLE_ROWS - head - 1):]]
     x = result.var.name
     return fmt_table(("n", f"{x}ₙ", f"f({x}ₙ)", f"f'({x}ₙ)", "error"), rows)
+
+
+def _iterate(value: sympy.Expr | float) -> str:
+    """An iterate as a decimal a learner can compare with the last (8 figures, enough to watch the
+    digits settle), with the exact fraction beside it while that is short."""
+    decimal = fmt_number(float(value), 8)
+    if isinstance(value, sympy.Rational) and not isinstance(value, sympy.Integer) and len(str(value)) <= 12:
+        return f"{value} ≈ {decimal}"
+    return decimal
 
 
 def _convergence_note(result: NewtonResult) -> str:
@@ -115,7 +125,7 @@ def stationary(expr_text: str, vars_text: str | None = None, picture: bool = Tru
     """Solve ∇f = 0 and classify each stationary point by the Hessian (or f'' in 1-D)."""
     expr = parse(expr_text)
     variables = _variables(expr, vars_text)
-    result = stationary_points(expr, variables)
+    result = _in_reading_order(stationary_points(expr, variables))
     one = len(variables) == 1
     lines = [f"f({_names(variables)}) = {fmt_expr(expr)}", ""]
     lines += _stationary_setup(result)
@@ -143,6 +153,21 @@ def stationary(expr_text: str, vars_text: str | None = None, picture: bool = Tru
         latex=", ".join(fmt_latex(sympy.Tuple(*p)) for p in shown_points),
         images=_pictures(figures.stationary_figure_from(result) if picture else None),
     )
+
+
+def _in_reading_order(result: StationaryResult) -> StationaryResult:
+    """The points shown (the ones closest to the origin) from left to right, then bottom to top:
+    (−1, −1), (−1, 1), (1, −1), (1, 1) — the order a learner lists them in."""
+    shown_points, rest = result.points[:_MAX_POINTS_SHOWN], result.points[_MAX_POINTS_SHOWN:]
+
+    def place(point: StationaryPoint) -> tuple[float, ...]:
+        try:
+            return tuple(float(sympy.re(sympy.N(c))) for c in point.point)
+        except (TypeError, ValueError):
+            return ()
+
+    ordered = sorted(shown_points, key=place)
+    return dataclasses.replace(result, points=type(result.points)([*ordered, *rest]))
 
 
 def _stationary_setup(result: StationaryResult) -> list[str]:

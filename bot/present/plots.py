@@ -157,7 +157,7 @@ def descent(expr_text: str, start_text: str, rate: float = 0.1, steps: int = 30)
         lines.append(f"**Diverged**{detail if detail[:1] in (':', ' ') else ': ' + detail}.")
     else:
         lines.append(f"**{run.reason[0].upper()}{run.reason[1:]}**.")
-        lines.append(f"Final point: {_tuple_text(final)}, f = {fmt_number(run.values[-1])}.")
+        lines.append(f"Final point: {_tuple_text(final)}, f = {fmt_number(run.values[-1] + 0.0)}.")  # no "-0"
     images: tuple[Figure, ...] = ()
     if len(variables) in (1, 2):
         try:

@@ -8,11 +8,10 @@ from collections.abc import Sequence
 import numpy as np
 import sympy
 from sympy.printing.latex import LatexPrinter
-from sympy.printing.str import StrPrinter
 
 from bot.errors import BadArgument, EmptyInput
 from bot.present.answer import Answer, Figure
-from bot.present.format import fmt_expr, fmt_table, plain
+from bot.present.format import LearnerNotation, fmt_expr, fmt_table, plain
 from bot.solver.parser import parse, parse_assignments
 from bot.solver.regression import (
     FitIterate,
@@ -57,7 +56,7 @@ def _rounded(value: float) -> str:
     return text if any(ch in text for ch in ".en") else text + ".0"
 
 
-class _RoundedStrPrinter(StrPrinter):
+class _RoundedStrPrinter(LearnerNotation):
     """The fitted model for reading: floats to 6 significant figures, ``^`` for powers."""
 
     def _print_Float(self, expr: sympy.Float) -> str:

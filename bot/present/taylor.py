@@ -68,6 +68,20 @@ def shift_symbol(var: sympy.Symbol, a: sympy.Expr, notation: str = "plain") -> s
     return sympy.Symbol(f"({sympy.sstr(var - a) if notation == 'sympy' else plain(var - a)})")
 
 
+def in_powers_of(polynomial: sympy.Expr, var: sympy.Symbol, a: sympy.Expr) -> str | None:
+    """A polynomial in ``var`` written as a Taylor polynomial about ``a``: c₀ + c₁(x − a) + c₂(x − a)² + …,
+    lowest power first (None when it is not a polynomial in ``var``)."""
+    t = sympy.Dummy("t")
+    try:
+        poly = sympy.Poly(sympy.expand(polynomial.xreplace({var: t + a})), t)
+    except sympy.PolynomialError:
+        return None
+    if any(c.has(var) for c in poly.all_coeffs()):
+        return None
+    shift = shift_symbol(var, a)
+    return join_terms([c * shift**k for (k,), c in sorted(poly.terms())])
+
+
 def _in_powers_of_the_shift(
     coefficients: Sequence[tuple[sympy.Expr, tuple[int, ...]]],
     variables: Sequence[sympy.Symbol],

@@ -100,6 +100,9 @@ def _final_line(working: Working) -> str:
     if working.correct is not None:
         if working.final_right:
             return f"✅ Your final line, {fmt_expr(last)}, is the right derivative."
+        wrong = working.first_wrong
+        if wrong is not None and wrong.differentiation and wrong.restated_ok:  # the derivative is stated above
+            return f"❌ Your final line, {fmt_expr(last)}, is not the derivative."
         return f"❌ Your final line, {fmt_expr(last)}, is not the derivative: that is {fmt_expr(working.correct)}."
     if working.final_right:
         return f"✅ Your final line, {fmt_expr(last)}, equals {fmt_expr(working.function)}."

@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from fsrs import Rating
 
+from bot.core.reply import Image
 from bot.errors import EmptyInput, InputTooLarge, UsageError
 from bot.jobs import jobs_in
 from bot.learner import choose_focus
@@ -57,7 +58,7 @@ from bot.quiz.results import (
 from bot.quiz.srs import SpacedRepetition, rating_for
 from bot.store import AnswerOutcome, AnswerRecord, CardChanged, CardUpdate, QuestionGone, Store
 from bot.store.rows import CardRow, FirstTryRecord, OpenQuestion, TryRecord, User
-from content.questions import Grade, Question, choice_labels
+from content.questions import CHOICE_KINDS, Grade, Question, choice_labels
 
 if TYPE_CHECKING:
     from content.catalog import Curriculum, Topic
@@ -68,6 +69,7 @@ log = logging.getLogger("calcbot.quiz")
 _content = jobs_in("content.generate")
 generate_aimed, generate_for_skill = _content.generate_aimed, _content.generate_for_skill
 generate_question, grade_answer = _content.generate_question, _content.grade_answer
+question_image = jobs_in("content.figures").question_image
 
 Runner = Callable[..., Awaitable[Any]]  # ``await run(fn, *args)``: fn runs in the worker pool
 
@@ -97,7 +99,7 @@ class Learner(Protocol):
 def has_retry(question: Question) -> bool:
     """Every question but multiple choice gets one retry after feedback: a second pick among the
     options left would be a guess, not a correction."""
-    return question.kind != "choice"
+    return question.kind not in CHOICE_KINDS
 
 
 def xp_for(correct: bool, hints_used: int) -> int:
@@ -460,6 +462,7 @@ class QuizEngine:
             expires_at=now + self._question_lifetime,
         )
         labels = choice_labels(len(question.choices))
+        image = await self._picture(question)
         return QuestionResult(
             topic=self._topic_ref(question.topic_id),
             question_id=question.id,
@@ -472,7 +475,15 @@ class QuizEngine:
             tag=question_tag(opened.question_id, opened.asked_at),
             info=question_info(question),
             why=why,
+            image=image,
         )
+
+    async def _picture(self, question: Question) -> Image | None:
+        """A picture question's image, drawn from its stored spec in the worker pool."""
+        if question.kind != "picture":
+            return None
+        png, alt = await self._run(question_image, question.to_json())
+        return Image(name=f"quiz-{question.id.split('/')[1]}.png", png=png, alt=alt)
 
     async def _record(
         self,

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from bot.core.reply import QuestionInfo
+from bot.core.reply import Image, QuestionInfo
 from bot.present.answer import Diagnosed
 
 if TYPE_CHECKING:
@@ -63,7 +63,7 @@ class QuestionResult:
     topic: TopicRef
     question_id: str
     prompt: str  # Markdown
-    kind: str  # "expression" | "number" | "vector" | "matrix" | "choice"
+    kind: str  # "expression" | "number" | "vector" | "matrix" | "choice" | "picture"
     choices: tuple[AnswerChoice, ...]
     hints_available: int
     expires_at: datetime
@@ -71,6 +71,7 @@ class QuestionResult:
     tag: str = ""  # question_tag of this asking
     info: QuestionInfo | None = None  # id, topic, skills, aim and kind, for the reply
     why: str | None = None  # one line saying why this question was chosen (an aimed one, a weak skill)
+    image: Image | None = None  # a picture question's one image (its panels A–D), with alt text
 
 
 @dataclass(frozen=True, slots=True)

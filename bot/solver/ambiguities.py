@@ -20,7 +20,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 
-from bot.solver.lexer import Kind, Token
+from bot.solver.tokens import Kind, Token
 
 __all__ = ["ReadingNote", "find_ambiguities", "noting", "record_ambiguities"]
 

@@ -33,6 +33,7 @@ class Descent:
     converged: bool  # |∇f| fell below GRADIENT_TOLERANCE
     diverged: bool  # values or iterates blew up, or f kept rising
     reason: str  # one sentence for the learner
+    arrived_at: str = ""  # when converged: "minimum", "saddle point", "maximum" or "" (the Hessian cannot tell)
 
     @property
     def steps(self) -> int:
@@ -118,7 +119,7 @@ def descend(
         )
     iterates, values, gradients = [tuple(x.tolist())], [value], [tuple(gradient.tolist())]
     converged = diverged = False
-    reason = ""
+    reason = arrived_at = ""
     rising = 0
     for k in range(1, max_steps + 1):
         if float(np.linalg.norm(gradients[-1])) < GRADIENT_TOLERANCE:
@@ -156,11 +157,55 @@ def descend(
         done = len(iterates) - 1
         if norm < GRADIENT_TOLERANCE:
             converged = True
-            reason = f"converged after {done} step{'s' if done != 1 else ''}: |∇f| < {GRADIENT_TOLERANCE:g}"
+            arrived_at = _stationary_kind(expr, variables, iterates[-1])
+            reason = _arrival(done, arrived_at)
         else:
             reason = f"stopped after {done} step{'s' if done != 1 else ''} with |∇f| = {norm:.3g}"
             reason += _why_not_arrived(iterates, values, gradients, gamma)
-    return Descent(iterates, values, gradients, converged, diverged, reason)
+    return Descent(iterates, values, gradients, converged, diverged, reason, arrived_at)
+
+
+def _stationary_kind(expr: sympy.Expr, variables: Sequence[sympy.Symbol], point: tuple[float, ...]) -> str:
+    """What the stationary point descent stopped at is, by the Hessian's eigenvalues there."""
+    at = dict(zip(variables, (sympy.Float(c) for c in point), strict=True))
+    try:
+        hessian = np.array(
+            [[complex(sympy.diff(expr, a, b).xreplace(at).evalf()) for b in variables] for a in variables]
+        )
+    except (TypeError, ValueError):
+        return ""
+    if not np.all(np.isfinite(hessian)) or np.any(np.abs(hessian.imag) > 1e-9):
+        return ""
+    eigenvalues = np.linalg.eigvalsh(hessian.real)
+    scale = 1e-9 * max(1.0, float(np.max(np.abs(eigenvalues))))
+    if np.all(eigenvalues > scale):
+        return "minimum"
+    if np.any(eigenvalues > scale) and np.any(eigenvalues < -scale):
+        return "saddle point"
+    if np.all(eigenvalues < -scale):
+        return "maximum"
+    return ""
+
+
+def _arrival(done: int, kind: str) -> str:
+    steps = f"{done} step{'s' if done != 1 else ''}"
+    when = "at the start, which is" if done == 0 else f"after {steps}, at"
+    if kind == "saddle point":
+        return (
+            f"stopped {when} a saddle point, not a minimum: ∇f = 0 there, so descent cannot move, but f falls "
+            "away in some directions (the Hessian has a negative eigenvalue) — start from a point off it"
+        )
+    if kind == "maximum":
+        return (
+            f"stopped {when} a local maximum, not a minimum: ∇f = 0 there, so descent cannot move, but f falls "
+            "away in every direction — start from any other point"
+        )
+    if kind == "minimum":
+        return f"converged to a local minimum after {steps}: |∇f| < {GRADIENT_TOLERANCE:g} and the Hessian is positive definite"
+    return (
+        f"converged after {steps}: |∇f| < {GRADIENT_TOLERANCE:g}, a stationary point "
+        "(the Hessian here cannot tell a minimum from a saddle; look at the picture)"
+    )
 
 
 def _why_not_arrived(

@@ -73,6 +73,7 @@ FUNCTIONS: dict[str, FunctionSpec] = {
     "max": FunctionSpec(lambda args, column: sympy.Max(*args), 2, None, example="max(a, b)"),
     "min": FunctionSpec(lambda args, column: sympy.Min(*args), 2, None, example="min(a, b)"),
     "heaviside": FunctionSpec(_plain(sympy.Heaviside), example="Heaviside(x)"),
+    "sgn": FunctionSpec(_plain(sympy.sign), example="sgn(x)"),
     "diracdelta": FunctionSpec(_plain(sympy.DiracDelta), example="DiracDelta(x)"),
 }
 

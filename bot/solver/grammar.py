@@ -21,7 +21,8 @@ from bot.solver.construction import (
     numeric_checked,
 )
 from bot.solver.functions import FUNCTIONS, INVERSES, FunctionSpec
-from bot.solver.lexer import Kind, Token, tokenize
+from bot.solver.lexer import tokenize
+from bot.solver.tokens import Kind, Token
 from bot.solver.variables import symbol
 
 MAX_DEPTH = 60  # nested brackets, powers, functions; far below Python's recursion limit

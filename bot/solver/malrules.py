@@ -193,6 +193,27 @@ def _exponential_as_power(node: sympy.Expr, var: sympy.Symbol, d: Derive) -> lis
     return [g * a ** (g - 1) * d(g), g * a ** (g - 1)]  # with and without the inner derivative
 
 
+def _log_factor_missing(node: sympy.Expr, var: sympy.Symbol, d: Derive) -> list[sympy.Expr]:
+    """(aˣ)′ written as aˣ: the factor ln a left out (for e it is 1, so only other bases)."""
+    found = _exponential(node, var)
+    if found is None or found[0] == sympy.E:
+        return []
+    a, g = found
+    return [a**g * d(g), a**g]  # with and without the inner derivative
+
+
+def _exponent_miscounted(node: sympy.Expr, var: sympy.Symbol, d: Derive) -> list[sympy.Expr]:
+    """A negative or fractional power lowered the wrong way: (x⁻²)′ = −2x⁻¹, (x^(1/2))′ = ½x⁰."""
+    found = _power(node, var)
+    if found is None or not found[1].is_Rational or (found[1].is_Integer and found[1] >= 0):
+        return []
+    base, n = found
+    wrong = [n * base ** (n + 1) * d(base)]
+    if not n.is_Integer:  # 1 taken from the numerator only: 3/2 − 1 read as 2/2
+        wrong.append(n * base ** sympy.Rational(n.p - 1, n.q) * d(base))
+    return wrong
+
+
 def _trig_sign(node: sympy.Expr, var: sympy.Symbol, d: Derive) -> list[sympy.Expr]:
     if not isinstance(node, _TRIG) or not node.args[0].has(var):
         return []
@@ -210,10 +231,35 @@ def _log_rule(node: sympy.Expr, var: sympy.Symbol, d: Derive) -> list[sympy.Expr
     return [1 / du, sympy.log(du)]
 
 
+def _other_variable_kept(node: sympy.Expr, var: sympy.Symbol, d: Derive) -> list[sympy.Expr]:
+    """A partial derivative that keeps a term in another variable (∂/∂x (x² + y³) = 2x + y³)."""
+    if not isinstance(node, sympy.Add):
+        return []
+    held = [term for term in node.args if not term.has(var) and term.free_symbols]
+    numbers = [term for term in node.args if not term.free_symbols]
+    if not held:
+        return []
+    derivative = d(node)
+    wrong = [derivative + sympy.Add(*held)]
+    if len(held) > 1:
+        wrong += [derivative + term for term in held]
+    if numbers:
+        wrong.append(derivative + sympy.Add(*held, *numbers))
+    return wrong
+
+
+def _term_left(node: sympy.Expr, var: sympy.Symbol, d: Derive) -> list[sympy.Expr]:
+    """One varying term of a sum copied unchanged into the derivative."""
+    if not isinstance(node, sympy.Add):
+        return []
+    derivative = d(node)
+    return [derivative - d(term) + term for term in node.args if term.has(var)]
+
+
 def _constant_kept(node: sympy.Expr, var: sympy.Symbol, d: Derive) -> list[sympy.Expr]:
     """A constant term kept in a sum, or a constant factor dropped from a product."""
     if isinstance(node, sympy.Add):
-        constants = [term for term in node.args if not term.has(var)]
+        constants = [term for term in node.args if not term.free_symbols]  # another variable's term: its own rule
         if not constants or len(constants) == len(node.args):
             return []
         derivative = d(node)
@@ -266,6 +312,11 @@ def _wrong_variable(task: Task) -> list[sympy.Expr]:
         # the other variables not held constant: differentiated as if each moved with the variable
         wrong.append(sympy.diff(task.expr, task.var) + sympy.Add(*(sympy.diff(task.expr, o) for o in others)))
     return wrong
+
+
+def _constant_whole(task: Task) -> list[sympy.Expr]:
+    """A constant (no ``var`` in it at all) given back as its own derivative: d/dx 5 = 5."""
+    return [] if task.expr.has(task.var) or task.order != 1 else [task.expr]
 
 
 def _wrong_order(task: Task) -> list[sympy.Expr]:
@@ -327,10 +378,22 @@ MAL_RULES: tuple[MalRule, ...] = (
         local=_coefficient_missing,
     ),
     MalRule(
+        "power_rule_exponent_miscounted",
+        "a negative or fractional exponent was lowered the wrong way (as if x⁻² gave −2x⁻¹, not −2x⁻³)",
+        "the power rule for any n: (xⁿ)′ = n·xⁿ⁻¹, and n − 1 is one less, also for n < 0 or a fraction",
+        local=_exponent_miscounted,
+    ),
+    MalRule(
         "exponential_as_power",
         "an exponential was differentiated as if it were a power of x (x·aˣ⁻¹)",
         "exponentials: (eˣ)′ = eˣ and (aˣ)′ = aˣ·ln a",
         local=_exponential_as_power,
+    ),
+    MalRule(
+        "exponential_log_factor_missing",
+        "the derivative of aˣ was written as aˣ: the factor ln a is missing",
+        "(aˣ)′ = aˣ·ln a (only for a = e is ln a = 1)",
+        local=_log_factor_missing,
     ),
     MalRule(
         "trig_sign",
@@ -345,10 +408,23 @@ MAL_RULES: tuple[MalRule, ...] = (
         local=_log_rule,
     ),
     MalRule(
+        "partial_other_variable_kept",
+        "a term in another variable was kept in the partial derivative",
+        "in a partial derivative the other variables are constants, so a term in them alone differentiates to 0",
+        local=_other_variable_kept,
+    ),
+    MalRule(
         "constant_not_zero",
         "a constant was mishandled: a constant term kept, or a constant factor dropped",
         "a constant term differentiates to 0; a constant factor stays: (c·f)′ = c·f′",
         local=_constant_kept,
+        whole=_constant_whole,
+    ),
+    MalRule(
+        "term_not_differentiated",
+        "one term of the sum was copied as it was, not differentiated",
+        "differentiate every term of a sum: (u + v)′ = u′ + v′",
+        local=_term_left,
     ),
     MalRule(
         "integrated_instead",

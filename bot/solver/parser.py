@@ -16,9 +16,10 @@ from bot.errors import BadArgument, CalcbotError, EmptyInput, InputTooLarge, Par
 from bot.solver.ambiguities import record_ambiguities
 from bot.solver.construction import MAX_RESULT_DIGITS, brief, finished
 from bot.solver.grammar import MAX_DEPTH, Parser
-from bot.solver.lexer import MAX_LENGTH, Kind, tokenize
+from bot.solver.lexer import MAX_LENGTH, tokenize
 from bot.solver.notation import NOTATION_HELP
 from bot.solver.terms import record_typed_order
+from bot.solver.tokens import Kind
 from bot.solver.variables import symbol
 from bot.stages import stage
 

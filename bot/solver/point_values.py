@@ -14,6 +14,7 @@ import sympy
 
 from bot.errors import BadArgument, Undefined
 from bot.solver import numeric
+from bot.solver.learner_notation import learner_text as notation_text
 
 Point = tuple[sympy.Expr, ...]
 
@@ -24,8 +25,8 @@ EXPAND_OPS = 200  # expanding is tried only up to this size (it can multiply the
 
 
 def learner_text(expr: sympy.Basic) -> str:
-    """Plain text with ``^`` powers for messages (the solver does not depend on the presenters)."""
-    return sympy.sstr(expr).replace("**", "^")
+    """Plain text with ``^`` powers for messages, in the learner's notation (ln, arctan, |x|, e^x)."""
+    return notation_text(expr)
 
 
 def format_point(point: Sequence[sympy.Expr]) -> str:

@@ -12,7 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bot.solver.lexer import normalise, read_leibniz
+from bot.solver.leibniz import read_leibniz
+from bot.solver.vocabulary import normalise
 
 # d/dx, dy/dx, df/dt, d / d x — the group is the variable; "=" or "of" may follow.
 DVAR_PATTERN = r"d\s*[A-Za-z]?\s*/\s*d\s*([A-Za-z][A-Za-z0-9_]*)(?:\s*(?:=|of\b))?"

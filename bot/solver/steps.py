@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import sympy
 
 from bot.errors import BadArgument, TooComplex
+from bot.solver.learner_notation import learner_text
 from bot.solver.variables import symbol
 from bot.stages import stage
 
@@ -123,6 +124,8 @@ def simplify_derivative(expr: sympy.Expr) -> sympy.Expr:
         return expr  # `2*x*y`, `x**2`: nothing shorter exists
     allowed = _applications(expr)
     candidates = [(sympy.cancel(expr), 0), (sympy.together(expr), 2), (sympy.factor_terms(expr), 2)]
+    if expr.has(sympy.Abs):
+        candidates.append((_abs_out_of_denominators(candidates[0][0]), 0))
     if ops <= _SIMPLIFY_MAX_OPS and _nesting(expr) <= _SIMPLIFY_MAX_NESTING:
         candidates.append((sympy.factor(expr), 2))
         if not expr.is_polynomial():  # for a polynomial, simplify finds nothing factor did not
@@ -135,6 +138,14 @@ def simplify_derivative(expr: sympy.Expr) -> sympy.Expr:
         if key[0] <= ops - required_saving and key < best_key:
             best, best_key = candidate, key
     return best
+
+
+def _abs_out_of_denominators(expr: sympy.Expr) -> sympy.Expr:
+    """1/|u| = |u|/u² (u real), so x³/|x| reads 3x|x|-like, not as a power over an absolute value."""
+    return sympy.cancel(expr.replace(
+        lambda e: isinstance(e, sympy.Pow) and isinstance(e.base, sympy.Abs) and e.exp.is_Integer and e.exp < 0,
+        lambda e: e.base ** (-e.exp) / e.base.args[0] ** (-2 * e.exp),
+    ))
 
 
 def _nesting(expr: sympy.Basic) -> int:
@@ -165,8 +176,8 @@ def _node_count(expr: sympy.Basic) -> int:
 
 
 def _text(expr: sympy.Basic) -> str:
-    """Plain text for notes (the present layer formats whole steps; notes are just sentences)."""
-    return sympy.sstr(expr, order=None).replace("**", "^")
+    """Plain text for notes, in the learner's notation (the present layer formats whole steps)."""
+    return learner_text(expr)
 
 
 # --- the tables of known derivatives, in the form a student learns them -------------------------
@@ -200,7 +211,7 @@ _FUNCTION_RULES: dict[type, tuple[str, Formula]] = {
     sympy.acsch: ("inverse_hyperbolic", lambda u: -1 / (sympy.Abs(u) * sympy.sqrt(1 + u**2))),
     sympy.exp: ("exponential", sympy.exp),
     sympy.log: ("logarithm", lambda u: 1 / u),
-    sympy.Abs: ("absolute_value", sympy.sign),
+    sympy.Abs: ("absolute_value", lambda u: u / sympy.Abs(u)),  # sign(u), as a learner writes it
     # SymPy leaves these unevaluated; between the jumps a step function is flat.
     sympy.floor: ("other", lambda u: sympy.S.Zero),
     sympy.ceiling: ("other", lambda u: sympy.S.Zero),
@@ -412,7 +423,10 @@ class _StepBuilder:
 
     def _other(self, expr: sympy.Expr, depth: int) -> sympy.Expr:
         result = sympy.diff(expr, self.var)
-        note = f"no rule of the course covers {type(expr).__name__}; SymPy's derivative is used for this part"
+        name = learner_text(expr).split("(")[0] or type(expr).__name__
+        note = f"no rule of the course covers {name}; SymPy's derivative is used for this part"
+        if result.has(sympy.Heaviside):
+            note += " (H is the unit step: 0 left of 0, 1 right of it)"
         self._record("other", self._d(expr), result, note, depth)
         return result
 
@@ -423,7 +437,7 @@ def _function_note(func: type, rule: str, formula: Formula, s: sympy.Symbol) -> 
     if rule == "logarithm":
         return f"d/d{s} ln({s}) = 1/{s}"
     if rule == "absolute_value":
-        return f"d/d{s} |{s}| = sign({s}): slope −1 left of 0 and 1 right of it, undefined at 0"
+        return f"d/d{s} |{s}| = {s}/|{s}|: slope −1 left of 0 and 1 right of it, undefined at 0"
     if func in (sympy.floor, sympy.ceiling):
         return (
             f"{_text(func(s))} is a step function: flat, so slope 0, between the integers, "

@@ -18,7 +18,8 @@ import sympy
 from bot.errors import CalcbotError
 from bot.solver.construction import finished
 from bot.solver.grammar import Parser
-from bot.solver.lexer import Kind, tokenize
+from bot.solver.lexer import tokenize
+from bot.solver.tokens import Kind
 
 _OPERAND_ENDS = (Kind.NUMBER, Kind.VARIABLE, Kind.CONSTANT, Kind.CLOSE, Kind.SUPERSCRIPT)
 _MAX_TERMS = 12
@@ -134,6 +135,17 @@ def compare_terms(text: str, given: sympy.Expr, expected: sympy.Expr) -> TermCom
     terms = typed_terms(text)
     if terms is None or len(terms) < 2 or not _same(sympy.Add(*(t.expr for t in terms)), given):
         return None
+    return compare_typed_terms(terms, expected)
+
+
+def compare_typed_terms(terms: list[TypedTerm], expected: sympy.Expr) -> TermComparison | None:
+    """``compare_terms`` for terms already split. A learner who wrote powers of (x − a) (a Taylor
+    polynomial about a) has the answer's terms in powers of (x − a) too, matched power by power."""
+    if len(terms) < 2:
+        return None
+    shifted = _in_powers_of_a_shift(terms, expected)
+    if shifted is not None:
+        return _compare_by_power(terms, *shifted)
     wanted = list(sympy.Add.make_args(expected))
     if len(wanted) < 2:
         wanted = list(sympy.Add.make_args(sympy.expand(expected)))
@@ -163,6 +175,81 @@ def compare_terms(text: str, given: sympy.Expr, expected: sympy.Expr) -> TermCom
     result.missing.extend(wanted)
     result.wrong.sort(key=lambda pair: terms.index(pair[0]))
     return result
+
+
+def _shift_power(term: sympy.Expr) -> tuple[sympy.Symbol, sympy.Expr, int] | None:
+    """(x, a, k) when ``term`` is c·(x − a)^k for one variable x and a number a (k ≥ 1; a = 0 for c·x^k)."""
+    free = [s for s in term.free_symbols if isinstance(s, sympy.Symbol)]
+    if len(free) != 1:
+        return None
+    (x,) = free
+    try:
+        poly = sympy.Poly(term, x)
+    except sympy.PolynomialError:
+        return None
+    k = poly.degree()
+    if k < 1 or poly.domain.is_EX or any(c.free_symbols for c in poly.all_coeffs()):
+        return None
+    lead = poly.LC()
+    a = -poly.coeff_monomial(x ** (k - 1)) / (k * lead)
+    if sympy.expand(lead * (x - a) ** k - term) != 0:
+        return None
+    return x, a, k
+
+
+def _in_powers_of_a_shift(
+    terms: list[TypedTerm], expected: sympy.Expr
+) -> tuple[sympy.Symbol, sympy.Expr, dict[int, tuple[sympy.Expr, sympy.Expr]]] | None:
+    """The answer as {k: its (x − a)^k term}, when every varying term the learner wrote is a power
+    of one shift (x − a) (a = 0: powers of x) and the answer is a polynomial: then a term is only
+    ever compared with the answer's term of the same power."""
+    found = [_shift_power(term.expr) for term in terms if term.expr.free_symbols]
+    if not found or any(f is None for f in found):
+        return None
+    shifts = {(f[0], f[1]) for f in found if f is not None}
+    if len(shifts) != 1:
+        return None
+    ((x, a),) = shifts
+    t = sympy.Dummy("t")
+    try:
+        poly = sympy.Poly(sympy.expand(expected.xreplace({x: t + a})), t)
+    except sympy.PolynomialError:
+        return None
+    if any(c.has(x) for c in poly.all_coeffs()):
+        return None
+    wanted = {k: (c * (x - a) ** k, _shift_term(c, x - a, k)) for (k,), c in poly.terms() if c != 0}
+    return x, a, wanted
+
+
+def _compare_by_power(
+    terms: list[TypedTerm], x: sympy.Symbol, a: sympy.Expr, wanted: dict[int, tuple[sympy.Expr, sympy.Expr]]
+) -> TermComparison:
+    """Each of the learner's terms against the answer's term of the same power of (x − a) (each
+    wanted entry is the term's value and its form for showing)."""
+    result = TermComparison()
+    for term in terms:
+        found = _shift_power(term.expr)
+        k = 0 if found is None else found[2]
+        if k not in wanted:
+            result.extra.append(term)
+        elif _same(term.expr, wanted[k][0]):
+            result.right.append(term)
+            del wanted[k]
+        else:
+            result.wrong.append((term, wanted.pop(k)[1]))
+    result.missing.extend(shown for _, shown in wanted.values())
+    return result
+
+
+def _shift_term(c: sympy.Expr, shift: sympy.Expr, k: int) -> sympy.Expr:
+    """c·(x − a)^k kept in that form (SymPy would multiply a number into the sum: 2(x − 1) → 2x − 2)."""
+    from bot.solver.learner_notation import learner_text  # it reads typed orders from here
+
+    if k == 0:
+        return c
+    if shift.is_Symbol:
+        return c * shift**k
+    return c * sympy.Symbol(f"({learner_text(shift)})") ** k  # for showing only, never computed with
 
 
 def _shape(term: sympy.Expr) -> sympy.Expr:

@@ -6,7 +6,16 @@ name exists when it loads.
 
 from __future__ import annotations
 
-from content.generators import derivatives, multivariate, networks, optimisation, regression, series
+from content.generators import (
+    derivatives,
+    multivariate,
+    networks,
+    optimisation,
+    pictures,
+    pictures_fields,
+    regression,
+    series,
+)
 from content.generators.base import Draft, Generator
 
 
@@ -27,6 +36,8 @@ GENERATORS: dict[str, Generator] = _merge(
     series.GENERATORS,
     optimisation.GENERATORS,
     regression.GENERATORS,
+    pictures.GENERATORS,
+    pictures_fields.GENERATORS,
 )
 
 __all__ = ["GENERATORS", "Draft", "Generator"]

@@ -53,6 +53,8 @@ class Draft:
     significant_figures: int = 0  # see Question.significant_figures
     skills: tuple[str, ...] = ()  # the skills the question exercises, main one first (bot.learner)
     choice_malrules: tuple[str | None, ...] = ()  # per choice: the mistake that gives it (None: the answer, or no known one)
+    choice_notes: tuple[str, ...] = ()  # see Question.choice_notes
+    figure: str = ""  # see Question.figure
 
     def __post_init__(self) -> None:
         unknown = [skill for skill in self.skills if skill not in SKILLS]

@@ -43,12 +43,36 @@ def _cubic(a: int, b: int, c: int, d: int) -> sympy.Expr:
     return a * x**3 + b * x**2 + c * x + d
 
 
+def _minus(value: int | sympy.Expr) -> str:
+    """A number as written in working: a true minus sign, and brackets when it is negative."""
+    text = str(value)
+    return f"(−{text[1:]})" if text.startswith("-") else text
+
+
+def _x_to(power: int | sympy.Expr) -> str:
+    return "1" if power == 0 else "x" if power == 1 else f"x^{_minus(power)}"
+
+
+def _substituted(terms: tuple[tuple[int, int], ...], k: int) -> str:
+    """c·k^p summed as a learner writes it: 2·3^3 − 3^2 + 4·3 − 5 (no "(1)·", no "^1", no "+ (−5)")."""
+    pieces: list[str] = []
+    for coefficient, power in terms:
+        if coefficient == 0:
+            continue
+        size = abs(coefficient)
+        base = "" if power == 0 else _minus(k) if power == 1 else f"{_minus(k)}^{power}"
+        body = str(size) if not base else base if size == 1 else f"{size}·{base}"
+        sign = "−" if coefficient < 0 else "+"
+        pieces.append(f"−{body}" if not pieces and sign == "−" else body if not pieces else f"{sign} {body}")
+    return " ".join(pieces) or "0"
+
+
 @declares("functions")
 def evaluate_function(seed: int) -> Draft:
     a, b, c, d, k = pick(seed, nonzero(-3, 3), range(-4, 5), range(-5, 6), range(-5, 6), range(-3, 4))
     f = _cubic(a, b, c, d)
     value = f.subs(x, k)
-    terms = " + ".join(f"({coef})·({k})^{p}" for coef, p in ((a, 3), (b, 2), (c, 1)) if coef) + f" + ({d})"
+    terms = _substituted(((a, 3), (b, 2), (c, 1), (d, 0)), k)
     return number_draft(
         f"For f(x) = {code(f)}, what is f({k})?",
         value,
@@ -177,7 +201,8 @@ def power_rule_choice(seed: int) -> Draft:
         df,
         [df + b, a * x ** (n - 1), a * n * x**n, a * x ** (n + 1) / (n + 1)],
         hints=("Power rule: bring the power down, then lower it by one.", "The derivative of a constant is 0."),
-        solution=f"d/dx {code(a * x**n)} = {a}·{n}·x^({n} − 1) = {code(df)}, and the constant {b} differentiates to 0: **{plain(df)}**.",
+        solution=f"d/dx {code(a * x**n)} = {_minus(a)}·{_minus(n)}·{_x_to(n - 1)} = {code(df)}, and the constant {str(b).replace('-', '−')} "
+        f"differentiates to 0: **{plain(df)}**.",
         command=f"/derive {plain(f)}",
         codes=("constant_not_zero", "power_rule_coefficient_missing", "power_rule_exponent_kept", "integrated_instead"),
         skills=("power_rule", "derivative_basics"),

@@ -9,6 +9,7 @@ from __future__ import annotations
 import sympy
 
 from bot.present.format import plain
+from bot.present.taylor import in_powers_of
 from content.generators.base import (
     Draft,
     Generator,
@@ -34,6 +35,31 @@ def taylor_polynomial(f: sympy.Expr, point: sympy.Expr, order: int) -> sympy.Exp
         terms.append(derivative.subs(x, point) / sympy.factorial(k) * (x - point) ** k)
         derivative = sympy.diff(derivative, x)
     return sympy.Add(*terms)
+
+
+_PRIMES = ("f", "f′", "f″", "f‴")
+
+
+def _shift_text(point: sympy.Expr) -> str:
+    """(x − a) as written: x for a = 0, (x + 1) for a = −1 (never "x − -1")."""
+    a = plain(point)
+    return "x" if point == 0 else f"(x + {a[1:]})" if a.startswith("-") else f"(x − {a})"
+
+
+def _taylor_working(f: sympy.Expr, point: sympy.Expr, order: int, name: str = "p") -> str:
+    """The worked solution in the course's form: each f⁽ᵏ⁾(a), then p(x) = f(a) + f′(a)(x − a) +
+    f″(a)/2!·(x − a)² + …, then the polynomial in powers of (x − a), lowest first."""
+    a = plain(point)
+    values = [sympy.simplify(sympy.diff(f, x, k).subs(x, point)) for k in range(order + 1)]
+    derivative_name = [_PRIMES[k] if k < len(_PRIMES) else f"f⁽{k}⁾" for k in range(order + 1)]
+    listed = ", ".join(f"{derivative_name[k]}({a}) = {plain(v)}" for k, v in enumerate(values))
+    shift = _shift_text(point)
+    general = " + ".join(
+        f"{derivative_name[k]}({a})" + ("" if k == 0 else shift if k == 1 else f"/{k}!·{shift}^{k}")
+        for k in range(order + 1)
+    )
+    result = in_powers_of(taylor_polynomial(f, point, order), x, point)
+    return f"With a = {a}: {listed}. So {name}(x) = {general} = **{result}**."
 
 
 def _series_function(kind: str, a: int) -> sympy.Expr:
@@ -94,7 +120,7 @@ def maclaurin_polynomial(seed: int) -> Draft:
         f"Write the Maclaurin polynomial of {code(f)} up to and including the x^{order} term.",
         polynomial,
         hints=("p(x) = f(0) + f'(0)x + f''(0)x²/2! + f'''(0)x³/3! + …", "Differentiate repeatedly, evaluate each derivative at 0, divide by k!."),
-        solution=f"Evaluating f and its first {order} derivatives at 0 and dividing by k! gives **{code(polynomial)}**.",
+        solution=_taylor_working(f, sympy.Integer(0), order),
         command=f"/taylor {plain(f)} at 0 order {order}",
     )
 
@@ -117,14 +143,13 @@ def taylor_around_point(seed: int) -> Draft:
     g = c * f
     polynomial = taylor_polynomial(g, point, order)
     return expression_draft(
-        f"Write the Taylor polynomial of f(x) = {code(g)} about x = {plain(point)} up to the (x − {plain(point)})^{order} term.",
+        f"Write the Taylor polynomial of f(x) = {code(g)} about x = {plain(point)} up to the {_shift_text(point)}^{order} term.",
         polynomial,
         hints=(
             "p(x) = f(a) + f'(a)(x − a) + f''(a)(x − a)²/2! + …",
             f"You need f and its first {order} derivatives at a = {plain(point)}.",
         ),
-        solution=f"With a = {plain(point)}: f(a) = {plain(g.subs(x, point))}, f'(a) = {plain(sympy.diff(g, x).subs(x, point))}, "
-        f"f''(a) = {plain(sympy.diff(g, x, 2).subs(x, point))}; so p(x) = **{code(polynomial)}**.",
+        solution=_taylor_working(g, point, order),
         command=f"/taylor {plain(g)} at {plain(point)} order {order}",
     )
 
@@ -139,7 +164,7 @@ def linearisation(seed: int) -> Draft:
         f"Find the linearisation L(x) of f(x) = {code(g)} at x = {plain(point)} (the first-order Taylor approximation).",
         linear,
         hints=("L(x) = f(a) + f'(a)(x − a): the tangent line at a.", f"f(a) = {plain(value)}; now find f'(a)."),
-        solution=f"f({plain(point)}) = {plain(value)} and f'({plain(point)}) = {plain(slope)}, so L(x) = **{code(linear)}**.",
+        solution=_taylor_working(g, point, 1, name="L"),
         command=f"/taylor {plain(g)} at {plain(point)} order 1",
     )
 

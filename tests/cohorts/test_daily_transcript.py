@@ -51,8 +51,8 @@ def test_a_cohort_day_from_question_to_leaderboard(tmp_path):
         assert [p["kind"] for p in revealed["pushes"]] == ["reveal"]
         assert "2 of 3 right" in revealed["pushes"][0]["text"]
         board = ast.literal_eval(revealed["result"])
-        assert [(rank, user) for rank, user, _ in board] == [(1, "ana"), (2, "cy"), (3, "bo")]
-        assert board[0][2] == board[1][2] > board[2][2] == 0  # a tie broken by name; 0 points listed
+        assert [(rank, user) for rank, user, _ in board] == [(1, "ana"), (1, "cy"), (3, "bo")]
+        assert board[0][2] == board[1][2] > board[2][2] == 0  # equal points share a rank; 0 points listed
 
         status = say("ana", "/daily status")
         assert status["result"] == "2027-03-27T08:00:00Z"

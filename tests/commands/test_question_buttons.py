@@ -64,7 +64,10 @@ async def test_a_daily_button_from_a_day_that_has_closed_is_told_so(bot):
     old = Choice(f"d{push.id + 1000}.A", "A", "/daily answer A")  # another day's push
     stale = await bot.press(old, user="bo")
     assert stale.private and "closed" in stale.text
-    today = Choice(f"d{push.id}.A", "A", "/daily answer A")
+    import json
+
+    right = json.loads(push.question_json)["answer"]  # a letter only where the question is a choice
+    today = Choice(f"d{push.id}.A", "A", f"/daily answer {right}")
     answered = await bot.press(today, user="bo")
     assert "recorded" in answered.text
     assert "already answered" in (await bot.press(today, user="bo")).text

@@ -61,7 +61,7 @@ async def test_a_power_over_a_number_is_noted_on_slope(bot):
 async def test_commands_without_a_read_as_line_still_show_the_note(bot):
     reply = await bot.say("/newton x^1/2 - 1 from 3")
     assert "I read `x^1/2` as x¹/2 — write `x^(1/2)` for the other." in reply.text
-    assert "2.0000" in reply.text  # the root of x/2 − 1, not of √x − 1 (which is 1)
+    assert "**Root**: x ≈ 2\n" in reply.text + "\n"  # the root of x/2 − 1, not of √x − 1 (which is 1)
 
 
 async def test_unambiguous_input_gets_no_note(bot):

@@ -49,7 +49,8 @@ def wrong_answer(question: Question) -> str:
 
 @pytest.mark.parametrize(("topic_id", "name"), CASES, ids=CASE_IDS)
 def test_generator_gives_fifty_distinct_prompts(topic_id: str, name: str) -> None:
-    prompts = {question.prompt for question in questions(topic_id, name)}
+    # A picture question's picture is part of what it asks.
+    prompts = {(question.prompt, question.figure) for question in questions(topic_id, name)}
     assert len(prompts) == len(SEEDS)
 
 
@@ -61,8 +62,8 @@ def test_canonical_answer_is_graded_correct(topic_id: str, name: str) -> None:
 
 
 KINDS = {case: generate_from(*case, 0).kind for case in CASES}
-ANSWER_CASES = [case for case in CASES if KINDS[case] != "choice"]
-CHOICE_CASES = [case for case in CASES if KINDS[case] == "choice"]
+ANSWER_CASES = [case for case in CASES if KINDS[case] not in ("choice", "picture")]
+CHOICE_CASES = [case for case in CASES if KINDS[case] in ("choice", "picture")]
 
 
 @pytest.mark.parametrize(("topic_id", "name"), ANSWER_CASES, ids=[name for _, name in ANSWER_CASES])

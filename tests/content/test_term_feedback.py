@@ -42,8 +42,15 @@ def test_a_missing_term_is_counted_without_giving_it_away():
 
 
 def test_sums_grouped_differently_fall_back_to_a_point_where_they_differ():
-    grade = grade_answer(_question("x**2 + 2*x + 3"), "(x+1)^2 + 1")
+    grade = grade_answer(_question("x**2 + 2*x + 3"), "(x+1)(x+2) + 1")
     assert "Term by term" not in grade.feedback and "At x =" in grade.feedback
+
+
+def test_a_sum_in_powers_of_a_shift_is_compared_in_those_powers():
+    x_ = sympy.Symbol("x", real=True)
+    assert sympy.expand((x_ + 1) ** 2 + 2 - (x_**2 + 2 * x_ + 3)) == 0  # independent: the answer is (x + 1)^2 + 2
+    grade = grade_answer(_question("x**2 + 2*x + 3"), "(x+1)^2 + 1")
+    assert "your `(x+1)^2` is right; your `1` should be `2`" in grade.feedback
 
 
 def test_a_single_term_answer_gets_the_point_where_they_differ():

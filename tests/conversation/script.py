@@ -39,7 +39,7 @@ SCRIPT: tuple[Turn, ...] = (
     Turn("/hessian x^2 y", ("∂²f/∂x² = 2*y", "∂²f/∂y² = 0")),
     Turn("/jacobian (x*y, x+y)", ("det J = -x + y",)),
     Turn("/taylor e^x about 0 order 3", ("Maclaurin",), images=1),
-    Turn("/newton x^2 - 2 from 1", ("1.41421356",), images=1),
+    Turn("/newton x^2 - 2 from 1", ("1.4142136",), images=1),
     Turn("/plot sin x", ("Graph of sin(x)",), images=1),
     Turn("/lagrange x*y subject to x+y=1", ("∇f = λ∇g", "1/2"), images=1),
     Turn("/fit line data 0,1; 1,3; 2,5", ("Least-squares fit", "2.0*x + 1.0"), images=1),

@@ -153,6 +153,7 @@ class DiscordStandIn:
         app.router.add_delete(f"{api}/webhooks/{{app}}/{{token}}/messages/@original", self._delete_original)
         app.router.add_post(f"{api}/webhooks/{{app}}/{{token}}", self._followup)
         app.router.add_post(f"{api}/channels/{{channel}}/messages", self._channel_message)
+        app.router.add_post(f"{api}/users/@me/channels", self._open_dm)
         self._runner = web.AppRunner(app)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
@@ -359,6 +360,13 @@ class DiscordStandIn:
         if interaction is None or not interaction.get("answered"):
             return _json({"message": "Unknown Webhook", "code": 10015}, status=404)
         return _json(self._post("followup", interaction, call.json or {}, call.files))
+
+    async def _open_dm(self, request: web.Request) -> web.Response:
+        """A direct-message channel with a user (its id: "9" and the user's id)."""
+        call = await self._read(request)
+        user = str((call.json or {}).get("recipient_id"))
+        return _json({"id": f"9{user}", "type": 1, "last_message_id": None,
+                      "recipients": [{"id": user, "username": f"user{user}", "discriminator": "0", "avatar": None}]})
 
     async def _channel_message(self, request: web.Request) -> web.Response:
         call = await self._read(request)  # the whole body first, as a server must before answering

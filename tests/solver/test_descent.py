@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 
 from bot.errors import BadArgument, Undefined
 from bot.solver.descent import MAX_STEPS, descend
+from bot.solver.parser import parse
 from bot.solver.variables import symbol
 
 x, y = symbol("x"), symbol("y")
@@ -106,3 +107,24 @@ def test_descent_result_pickles():
 
     run = descend(BOWL, [x, y], (1, 1))
     assert pickle.loads(pickle.dumps(run)) == run
+
+
+@pytest.mark.parametrize(("text", "start", "kind"), [
+    ("x^2 - y^2", (0, 0), "saddle point"),
+    ("x*y", (0, 0), "saddle point"),
+    ("-(x^2 + y^2)", (0, 0), "maximum"),
+    ("cos(x) + y^2", (0, 0), "saddle point"),
+    ("x^2 + y^2", (0, 0), "minimum"),
+])
+def test_descent_that_starts_at_a_stationary_point_says_what_it_is(text, start, kind):
+    f = parse(text)
+    variables = sorted(f.free_symbols, key=lambda s: s.name)
+    at = dict(zip(variables, start, strict=True))
+    hessian = sympy.hessian(f, variables).subs(at)  # independent classification
+    eigenvalues = list(hessian.eigenvals())
+    expected = ("minimum" if all(e > 0 for e in eigenvalues) else "maximum" if all(e < 0 for e in eigenvalues)
+                else "saddle point")
+    assert expected == kind
+    run = descend(f, variables, start)
+    assert run.steps == 0 and run.arrived_at == kind
+    assert kind in run.reason and ("not a minimum" in run.reason) == (kind != "minimum")

@@ -34,12 +34,14 @@ def assert_diagnosed(f: sympy.Expr, wrong: sympy.Expr, code: str, where: sympy.E
     assert sympy.simplify(finding.wrong - wrong) == 0
 
 
-def test_the_sixteen_codes_in_the_table_order() -> None:
+def test_the_twenty_codes_in_the_table_order() -> None:
     assert CODES == (
         "product_rule_as_product", "product_rule_term_missing", "quotient_rule_sign", "quotient_rule_as_ratio",
         "quotient_rule_denominator", "chain_rule_inner_missing", "power_rule_exponent_kept",
-        "power_rule_coefficient_missing", "exponential_as_power", "trig_sign", "log_rule", "constant_not_zero",
-        "integrated_instead", "wrong_variable", "wrong_order", "sign_error",
+        "power_rule_coefficient_missing", "power_rule_exponent_miscounted", "exponential_as_power",
+        "exponential_log_factor_missing", "trig_sign", "log_rule", "partial_other_variable_kept",
+        "constant_not_zero", "term_not_differentiated", "integrated_instead", "wrong_variable", "wrong_order",
+        "sign_error",
     )
 
 
@@ -259,3 +261,55 @@ def test_generated_right_answers_in_other_forms_are_never_diagnosed(name: str) -
         right = d(f)
         for form in (sympy.expand(right), sympy.factor(right), sympy.together(right)):
             assert diagnose(f, x, form) is None, (f, form)
+
+
+# --- the mal-rules of issue 23: each named exactly, for several members of its class --------------
+
+_2, _3 = sympy.Integer(2), sympy.Integer(3)
+
+
+@pytest.mark.parametrize(("f", "wrong", "where"), [
+    (_2**x, _2**x, _2**x),
+    (_3 ** (2 * x), 2 * _3 ** (2 * x), _3 ** (2 * x)),
+    (x**2 + 10**x, 2 * x + 10**x, 10**x),
+    (sympy.Rational(1, 2) ** x, sympy.Rational(1, 2) ** x, sympy.Rational(1, 2) ** x),
+])
+def test_an_exponential_without_its_ln_factor(f, wrong, where):
+    assert_diagnosed(f, wrong, "exponential_log_factor_missing", where)
+
+
+@pytest.mark.parametrize(("f", "wrong"), [
+    (x**2 + sin(x), 2 * x + sin(x)),
+    (x**3 + exp(2 * x) + 1, x**3 + 2 * exp(2 * x)),
+    (cos(x) - x**4, -sin(x) - x**4),
+])
+def test_a_term_of_a_sum_left_as_it_was(f, wrong):
+    assert_diagnosed(f, wrong, "term_not_differentiated", f)
+
+
+@pytest.mark.parametrize(("f", "wrong"), [
+    (1 / x**2, -2 / x),
+    (x**-3, -3 / x**2),
+    (5 / x**4, -20 / x**3),
+    (sqrt(x), sympy.Rational(1, 2)),
+    (x ** sympy.Rational(-1, 2), -sympy.Rational(1, 2) * x ** sympy.Rational(1, 2)),
+])
+def test_a_negative_or_fractional_exponent_miscounted(f, wrong):
+    power = next(node for node in sympy.preorder_traversal(f) if isinstance(node, sympy.Pow))
+    assert_diagnosed(f, wrong, "power_rule_exponent_miscounted", power)
+
+
+@pytest.mark.parametrize(("f", "wrong", "v"), [
+    (x**2 + y**3, 2 * x + y**3, x),
+    (x**2 * y + sin(y), 2 * x * y + sin(y), x),
+    (x * y + exp(x) + 4, x + exp(x), y),
+])
+def test_a_term_in_the_other_variable_kept_in_a_partial(f, wrong, v):
+    assert_diagnosed(f, wrong, "partial_other_variable_kept", f, v=v)
+
+
+@pytest.mark.parametrize("constant", [sympy.Integer(5), sympy.pi, sympy.Rational(-3, 4), sympy.E**2])
+def test_a_constant_given_back_as_its_own_derivative(constant):
+    finding = diagnose(constant, x, constant)
+    assert finding is not None and finding.code == "constant_not_zero"
+    assert sympy.diff(constant, x) == 0  # independent: the right answer is 0

@@ -232,9 +232,15 @@ def test_log_with_a_base_is_a_constant_multiple_of_ln() -> None:
     assert "log_10" in step.note
 
 
-def test_absolute_value_becomes_sign_times_inner_derivative() -> None:
+def test_absolute_value_becomes_u_over_abs_u_times_inner_derivative() -> None:
     derivation = derive_with_steps(sympy.Abs(x**2 - 1), x)
-    assert derivation.result == 2 * x * sympy.sign(x**2 - 1)
+    assert not derivation.result.has(sympy.sign)  # written u/|u|, as a learner does
+    for value in (-3, -sympy.Rational(1, 2), sympy.Rational(1, 3), 2):
+        assert derivation.result.subs(x, value) == (2 * x * sympy.sign(x**2 - 1)).subs(x, value)
+
+
+def test_the_derivative_of_ln_abs_x_is_one_over_x() -> None:
+    assert derive_with_steps(sympy.log(sympy.Abs(x)), x).result == 1 / x
 
 
 def test_general_power_uses_logarithmic_differentiation() -> None:

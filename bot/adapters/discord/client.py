@@ -53,6 +53,8 @@ class CalcbotClient(discord.AutoShardedClient):
                  guild_id: int | None = None, on_connected: Callable[[CalcbotClient], Awaitable[None]] | None = None,
                  once: Once | None = None, is_outage: Callable[[BaseException], bool] = lambda _exc: False,
                  **options: Any):
+        # Names people chose are echoed (cohorts, leaderboards): no message the bot sends may ping anyone.
+        options.setdefault("allowed_mentions", discord.AllowedMentions.none())
         super().__init__(intents=intents(), **options)
         self.once: Once = once or OnceInMemory()
         self.is_outage = is_outage

@@ -1,4 +1,5 @@
-"""Pushes (the daily question, its reveal) as channel messages, through the core's delivery port."""
+"""Pushes (the daily question, its reveal, a digest) as channel messages — or, for a channel id
+``@<user id>``, a direct message — through the core's delivery port."""
 
 from __future__ import annotations
 
@@ -30,8 +31,11 @@ class DiscordDelivery:
 
     async def deliver(self, channel: ChannelRef, reply: Reply, *, kind: str) -> None:
         rendered = await render(reply, self.typeset)
-        target = self.client.get_partial_messageable(int(channel.id))
         try:
+            if channel.id.startswith("@"):  # a private push (an organiser's digest): a direct message
+                target: Any = await self.client.create_dm(discord.Object(int(channel.id[1:])))
+            else:
+                target = self.client.get_partial_messageable(int(channel.id))
             await target.send(**rendered.send_kwargs())
         except discord.NotFound as failed:
             raise self._failed(channel, kind, failed, "the channel no longer exists", permanent=True) from failed

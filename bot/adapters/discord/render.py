@@ -31,6 +31,7 @@ MAX_FILES_BYTES = 10 * 1024 * 1024
 MAX_FILES = 10
 MAX_BUTTONS = 25
 MAX_LABEL = 80
+MAX_ALT_TEXT = 1024  # an attachment's description (its alt text)
 SHOWN_BEFORE_ATTACHING = 3500  # when the working goes to a file, this much stays readable in the embed
 
 ANSWER_COLOUR = discord.Colour(0x5865F2)
@@ -51,9 +52,11 @@ class Rendered:
     files: list[tuple[str, bytes]] = field(default_factory=list)
     buttons: list[ChoiceButton | FormButton] = field(default_factory=list)
     ephemeral: bool = False
+    descriptions: dict[str, str] = field(default_factory=dict)  # file name -> alt text (screen readers)
 
     def discord_files(self) -> list[discord.File]:
-        return [discord.File(io.BytesIO(data), filename=name) for name, data in self.files]
+        return [discord.File(io.BytesIO(data), filename=name, description=self.descriptions.get(name))
+                for name, data in self.files]
 
     def view(self) -> discord.ui.View | None:
         if not self.buttons:
@@ -182,6 +185,8 @@ def _attach_figures(rendered: Rendered, reply: Reply) -> None:
             left_out.append(described)
             continue
         rendered.files.append((name, data))
+        if described != wanted and described:
+            rendered.descriptions[name] = described[:MAX_ALT_TEXT]
         names.add(name)
         used += len(data)
     if left_out:

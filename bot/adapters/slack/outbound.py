@@ -31,6 +31,7 @@ log = logging.getLogger("calcbot.slack")
 
 MAX_RESPONSES = 5  # Slack accepts five posts to one response_url
 MAX_ALT_TEXT = 1000
+MAX_TITLE = 120
 # the conversation is gone or closed to us: posting again will not help
 UNREACHABLE = frozenset({"not_in_channel", "channel_not_found", "is_archived", "restricted_action",
                          "cannot_dm_bot", "user_not_in_channel", "messages_tab_disabled"})
@@ -136,7 +137,8 @@ class Outbox:
             except CalcbotError as error:  # LaTeX that mathtext cannot set: the text answer stands alone
                 log.info("slack: result not typeset: %s", error)
         for image in reply.images:
-            files.append({"file": image.png, "filename": image.name, "title": image.alt or image.name,
+            title = (image.alt or image.name).split(". ")[0][:MAX_TITLE]  # a picture quiz's alt text is long
+            files.append({"file": image.png, "filename": image.name, "title": title,
                           "alt_txt": (image.alt or image.name)[:MAX_ALT_TEXT]})
         for attached in reply.files:
             files.append({"file": attached.data, "filename": attached.name, "title": attached.name})
@@ -176,6 +178,12 @@ class SlackDelivery:
         self.client, self.outbox = client, outbox
 
     async def deliver(self, channel: ChannelRef, reply: Reply, *, kind: str) -> None:
+        if channel.id.startswith("@"):  # a private push (an organiser's digest): the user's direct messages
+            try:
+                opened = await self.client.conversations_open(users=channel.id[1:])
+            except SlackApiError as error:
+                raise failure(error) from error
+            channel = ChannelRef(channel.platform, channel.workspace, str(opened["channel"]["id"]))
         for n, message in enumerate(render(reply)):
             try:
                 await self.client.chat_postMessage(channel=channel.id, text=message.text, blocks=message.blocks)

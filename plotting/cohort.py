@@ -1,0 +1,130 @@
+"""An organiser's pictures of a cohort: the mastery heatmap and the leaderboard as a table.
+
+Built for a chat window: one row per member (50 stay readable), one column per topic, the value
+printed in every cell, a legend, and the struggling members at the top (the caller sorts them).
+Colours: ``cividis`` (ordered dark to light, readable with every common colour-vision deficiency);
+a cell never practised is pale grey with a dot, so "not tried" is never read as "0 %".
+"""
+
+from __future__ import annotations
+
+import io
+import math
+from collections.abc import Sequence
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import matplotlib
+from matplotlib import colormaps
+from PIL import Image, ImageDraw, ImageFont
+
+from plotting.style import DPI, INK, new_figure, to_png
+
+HEATMAP_CMAP = "cividis"
+EMPTY = "#eeeeee"
+
+
+def render_cohort_heatmap(members: Sequence[str], columns: Sequence[str],
+                          values: Sequence[Sequence[float | None]], title: str) -> bytes:
+    """Members (rows, top first) × topics or skills (columns); ``values`` 0..1, None when never practised.
+
+    Drawn with Pillow, not matplotlib: a 50 × 26 grid is 1,300 labelled cells, which matplotlib's text
+    layout takes seconds to draw; Pillow draws it in tens of milliseconds with the same font (DejaVu)
+    and the same colour map, so the organiser's view stays well inside its latency budget."""
+    cmap = colormaps[HEATMAP_CMAP]
+    cell_w, cell_h, pad = 46, 24, 12
+    small, label, heading = _font(12), _font(13), _font(16, bold=True)
+    measure = ImageDraw.Draw(Image.new("RGB", (1, 1)))
+    left = pad + max((int(measure.textlength(m, font=label)) for m in members), default=60) + 10
+    longest = max((int(measure.textlength(c, font=label)) for c in columns), default=60)
+    slant = math.radians(50)
+    bottom = int(longest * math.sin(slant)) + 24
+    top = 40
+    grid_w, grid_h = cell_w * max(len(columns), 1), cell_h * max(len(members), 1)
+    legend_w = 110
+    width = max(left + grid_w + legend_w, int(measure.textlength(title, font=heading)) + 2 * pad,
+                left + int(longest * math.cos(slant)) + legend_w)
+    height = top + grid_h + bottom
+    picture = Image.new("RGB", (width, max(height, top + 170 + bottom)), "white")
+    draw = ImageDraw.Draw(picture)
+    draw.text((pad, 10), title, fill=INK, font=heading)
+    colours = [tuple(int(255 * v) for v in cmap(i / 100)[:3]) for i in range(101)]  # one per percent
+    stamps: dict[tuple[str, str], Image.Image] = {}  # each distinct cell label is drawn once, then pasted
+
+    def stamp(text: str, ink: str) -> Image.Image:
+        if (text, ink) not in stamps:
+            mark = Image.new("RGBA", (cell_w - 2, cell_h - 2), (0, 0, 0, 0))
+            ImageDraw.Draw(mark).text(((cell_w - 2) / 2, (cell_h - 2) / 2), text, fill=ink, font=small, anchor="mm")
+            stamps[text, ink] = mark
+        return stamps[text, ink]
+
+    for r, name in enumerate(members):
+        y = top + r * cell_h
+        draw.text((left - 8, y + cell_h / 2), name, fill=INK, font=label, anchor="rm")
+        row = values[r] if r < len(values) else ()
+        for c in range(len(columns)):
+            x = left + c * cell_w
+            value = row[c] if c < len(row) else None
+            if value is None:
+                draw.rectangle((x, y, x + cell_w - 2, y + cell_h - 2), fill=EMPTY)
+                mark = stamp("·", "#999999")
+            else:
+                percent = round(max(0.0, min(1.0, value)) * 100)
+                draw.rectangle((x, y, x + cell_w - 2, y + cell_h - 2), fill=colours[percent])
+                mark = stamp(f"{percent}", "white" if percent < 55 else "black")
+            picture.paste(mark, (x, y), mark)
+    for c, column in enumerate(columns):  # labels slanted under their columns, ending at the cell's centre
+        size = (int(measure.textlength(column, font=label)) + 4, 18)
+        tag = Image.new("RGBA", size, (255, 255, 255, 0))
+        ImageDraw.Draw(tag).text((0, 1), column, fill=INK, font=label)
+        turned = tag.rotate(math.degrees(slant), expand=True, resample=Image.Resampling.BICUBIC)
+        x = left + c * cell_w + cell_w // 2 - turned.width + 6
+        picture.paste(turned, (x, top + grid_h + 6), turned)
+    _legend(draw, cmap, left + grid_w + 24, top, min(max(grid_h, 150), 300), label)
+    buffer = io.BytesIO()
+    picture.save(buffer, format="PNG", compress_level=3)  # flat colours compress well even when fast
+    return buffer.getvalue()
+
+
+def _legend(draw: ImageDraw.ImageDraw, cmap: Any, x: int, y: int, height: int, font: Any) -> None:
+    """A vertical colour bar, 100 % at the top, with ticks and what grey means."""
+    for i in range(height):
+        rgba = cmap(1.0 - i / max(height - 1, 1))
+        draw.line((x, y + i, x + 16, y + i), fill=tuple(int(255 * v) for v in rgba[:3]))
+    for tick in (0, 25, 50, 75, 100):
+        ty = y + int((1 - tick / 100) * (height - 1))
+        draw.line((x + 16, ty, x + 20, ty), fill=INK)
+        draw.text((x + 24, ty), f"{tick}", fill=INK, font=font, anchor="lm")
+    draw.text((x, y + height + 10), "mastery %", fill=INK, font=font)
+    draw.rectangle((x, y + height + 32, x + 16, y + height + 46), fill=EMPTY)
+    draw.text((x + 22, y + height + 39), "not tried", fill=INK, font=font, anchor="lm")
+
+
+@cache
+def _font(size: int, *, bold: bool = False) -> Any:
+    name = "DejaVuSans-Bold.ttf" if bold else "DejaVuSans.ttf"
+    return ImageFont.truetype(str(Path(matplotlib.get_data_path()) / "fonts" / "ttf" / name), size)
+
+
+def render_table(header: Sequence[str], rows: Sequence[Sequence[str]], title: str) -> bytes:
+    """A table as a picture (the leaderboard), for chats where a text table does not line up."""
+    lines = max(len(rows), 1)
+    figure = new_figure(width_px=int(max(4.8, 1.3 * len(header) + 1.6) * DPI),
+                        height_px=int((0.3 * (lines + 1) + 0.55) * DPI), layout="constrained")
+    ax = figure.add_subplot()
+    ax.axis("off")
+    cells = [list(row) for row in rows] or [["—"] * len(header)]
+    table = ax.table(cellText=cells, colLabels=list(header), loc="upper center", cellLoc="left", colLoc="left")
+    table.auto_set_font_size(False)
+    table.set_fontsize(11)
+    table.scale(1.0, 1.35)
+    for (row, _col), cell in table.get_celld().items():
+        cell.set_edgecolor("#dddddd")
+        if row == 0:
+            cell.set_text_props(weight="bold", color=INK)
+            cell.set_facecolor("#f2f2f2")
+        elif row % 2 == 0:
+            cell.set_facecolor("#fafafa")
+    figure.suptitle(title, fontsize=13, color=INK, x=0.03, ha="left")
+    return to_png(figure)

@@ -10,13 +10,16 @@ from datetime import UTC, datetime
 from fsrs import Rating
 
 from bot.errors import EmptyInput, InputTooLarge, UsageError
+from bot.jobs import jobs_in
 from bot.quiz.deps import Learner, QuizDeps
 from bot.quiz.results import AnswerResult, SkipResult, question_info
 from bot.quiz.srs import rating_for
 from bot.store import AnswerOutcome, AnswerRecord, CardChanged, CardUpdate, QuestionGone
 from bot.store.rows import CardRow, FirstTryRecord, OpenQuestion, TryRecord, User
-from content.generate import grade_answer
 from content.questions import CHOICE_KINDS, Grade, Question
+
+# Grading runs in the workers; named here, so this process never loads the generators (bot/jobs.py).
+grade_answer = jobs_in("content.generate").grade_answer
 
 XP_CORRECT = 10
 XP_PER_HINT = 3

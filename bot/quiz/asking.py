@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from bot.core.reply import Image
+from bot.jobs import jobs_in
 from bot.learner import choose_focus
 from bot.quiz.choosing import model_tries, reached_skills, reached_topics
 from bot.quiz.deps import Learner, QuizDeps
@@ -24,9 +25,13 @@ from bot.quiz.results import (
     question_tag,
 )
 from bot.store.rows import User
-from content.figures import question_image
-from content.generate import generate_aimed, generate_for_skill, generate_question
 from content.questions import Question, choice_labels
+
+# Generating and drawing run in the workers; named here, so this process never loads the generators.
+_content = jobs_in("content.generate")
+generate_aimed, generate_for_skill = _content.generate_aimed, _content.generate_for_skill
+generate_question = _content.generate_question
+question_image = jobs_in("content.figures").question_image
 
 if TYPE_CHECKING:
     from content.catalog import Topic

@@ -38,17 +38,19 @@ class _BudgetExceeded(BaseException):
 
 
 def run_with_budget(compute: Callable[[], T], seconds: float) -> T | None:
-    """``compute()``, or None if it takes longer than ``seconds``.
+    """``compute()``, or None if it takes more than ``seconds`` of CPU time.
 
     Symbolic work (simplify, solve) has no size bound we can check in advance, so we give it a
-    deadline and fall back to numeric methods. The deadline uses SIGALRM, available only in a
-    main thread with no timer already running (true in worker processes and tests); elsewhere
-    the computation runs unbounded and the worker pool's hard limit still applies.
+    budget and fall back to numeric methods. The budget counts this process's own CPU time
+    (ITIMER_VIRTUAL), not the wall clock, so a busy machine gets the same verdict — with the same
+    domain statement — as a quiet one. It needs a main thread with no such timer already running
+    (true in worker processes and tests); elsewhere the computation runs unbounded and the worker
+    pool's hard wall-clock limit still applies.
     """
     usable = (
         hasattr(signal, "setitimer")
         and threading.current_thread() is threading.main_thread()
-        and signal.getitimer(signal.ITIMER_REAL)[0] == 0
+        and signal.getitimer(signal.ITIMER_VIRTUAL)[0] == 0
     )
     if not usable:
         return compute()
@@ -56,17 +58,17 @@ def run_with_budget(compute: Callable[[], T], seconds: float) -> T | None:
     def on_alarm(signum: int, frame: object) -> None:
         raise _BudgetExceeded
 
-    previous = signal.signal(signal.SIGALRM, on_alarm)
+    previous = signal.signal(signal.SIGVTALRM, on_alarm)
     try:
         try:
-            signal.setitimer(signal.ITIMER_REAL, seconds)
+            signal.setitimer(signal.ITIMER_VIRTUAL, seconds)
             result = compute()
         finally:
-            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.setitimer(signal.ITIMER_VIRTUAL, 0)
     except _BudgetExceeded:
         return None
     finally:
-        signal.signal(signal.SIGALRM, previous)
+        signal.signal(signal.SIGVTALRM, previous)
     return result
 
 

@@ -147,9 +147,10 @@ _POWER_TAIL = re.compile(r"^\s*(?:\^\s*(?:-?\s*[0-9A-Za-z.]+|\([^()]*\)|\{[^{}]*
 
 
 def applies_to_all(rest: str) -> bool:
-    """Whether an operator before ``rest`` differentiates all of it (up to a top-level ``=``):
-    not when a bracket right after it (with any power on it) closes before more follows —
-    ``d/dx(x^2) + 1 = 2x + 1`` is (d/dx x²) + 1, as a textbook reads it; ``d/dx (x^2+1)^5`` is whole."""
+    """Whether an operator before ``rest`` differentiates all of it (up to a top-level ``=``): the
+    whole first term, as a textbook reads it. A bracket right after it (with any power on it) is the
+    operand alone only when a new term follows — ``d/dx(x^2) + 1 = 2x + 1`` is (d/dx x²) + 1 — while
+    ``d/dx (x^2+1)^5`` and ``d/dx (x + 5) e^(5x)`` are whole (the product is one term)."""
     body = rest.lstrip()
     if body[:1] not in ("(", "["):
         return True
@@ -161,7 +162,7 @@ def applies_to_all(rest: str) -> bool:
             depth -= 1
             if depth == 0:
                 following = _POWER_TAIL.sub("", body[index + 1 :], count=1).lstrip()
-                return not following or following.startswith("=")
+                return not following.startswith(("+", "-", "−"))
     return True
 
 

@@ -82,11 +82,13 @@ class Organiser:
 
     @staticmethod
     def _title(skill: str) -> str:
-        title = skill_name(skill)
+        """A heatmap column's label: the skill id in words ("chain rule", "exp log derivatives"), short
+        enough for a chat-sized picture; the text beside it uses the skill's full name."""
+        title = skill.replace("_", " ")
         return title if len(title) <= TITLE_CHARS else title[:TITLE_CHARS - 1] + "…"
 
     def _alt(self, found: CohortProgress, rows: list[str]) -> str:
-        weakest = ", ".join(self._title(t) for t in found.weakest()) or "none yet"
+        weakest = ", ".join(skill_name(t) for t in found.weakest()) or "none yet"
         return (f"Heatmap of mastery for {plural(len(rows), 'member')} of {found.cohort} across "
                 f"{plural(len(found.topics), 'skill')}; weakest skills: {weakest}.")
 
@@ -112,7 +114,7 @@ class Organiser:
         weakest = found.weakest()
         if weakest:
             lines.append("Weakest skills: " + "; ".join(
-                f"{self._title(t)} ({round(100 * (self._mean(found, t) or 0))} %){_lesson(t)}" for t in weakest) + ".")
+                f"{skill_name(t)} ({round(100 * (self._mean(found, t) or 0))} %){_lesson(t)}" for t in weakest) + ".")
         else:
             lines.append("No skill practised yet.")
         if not full:

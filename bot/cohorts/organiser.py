@@ -42,9 +42,10 @@ class Organiser:
         names = dict(found.members)
         own = names.get(viewer) if viewer is not None else None
         rows = found.struggling_first() if viewer is None else ([own] if own else [])
+        levels = found.mastery()
         result = {
             "members": rows,
-            "mastery": {name: found.mastery().get(name, {}) for name in rows},
+            "mastery": {name: levels.get(name, {}) for name in rows},
             "daily": {name: found.daily[name] for name in rows},
             "inactive": [name for name in found.inactive if viewer is None or name == own],
             "mistakes": [(code, members, count) for code, members, count, _ in found.mistakes],

@@ -50,15 +50,21 @@ class LearnerState:
         if not rows:
             return self
         given = [model_try(TryEvidence(*row[2:])) for row in rows]
-        tallies = dict(self.tallies)
+        counts = {skill: [t.tries, t.right, t.last] for skill, t in self.tallies.items()}
         for row, one in zip(rows, given, strict=True):
             if one.skipped:
                 continue
-            for skill in dict.fromkeys(one.skills):
-                old = tallies.get(skill, SkillTally())
-                tallies[skill] = SkillTally(old.tries + 1, old.right + (one.correct and not one.retry), row[1])
-        return LearnerState(rows[-1][0], mastery(given, known=self.mastery), tallies,
-                            max(self.last_try or rows[-1][1], rows[-1][1]))
+            first_right = one.correct and not one.retry
+            for skill in one.skills:
+                count = counts.get(skill)
+                if count is None:
+                    count = counts[skill] = [0, 0, None]
+                count[0] += 1
+                count[1] += first_right
+                count[2] = row[1]
+        tallies = {skill: SkillTally(*count) for skill, count in counts.items()}
+        last = rows[-1][1] if self.last_try is None else max(self.last_try, rows[-1][1])
+        return LearnerState(rows[-1][0], mastery(given, known=self.mastery), tallies, last)
 
 
 _COLUMNS = (tries.c.user_id, tries.c.id, tries.c.answered_at, tries.c.topic_id, tries.c.kind, tries.c.skills,
@@ -80,7 +86,11 @@ class SkillMastery:
         known = [sa.and_(tries.c.user_id == uid, tries.c.id > state.through)
                  for uid, state in start.items() if state.through]
         conditions = ([tries.c.user_id.in_(fresh)] if fresh else []) + known
-        query = sa.select(*_COLUMNS).where(sa.or_(*conditions)).order_by(tries.c.user_id, tries.c.id)
+        columns = list(_COLUMNS)
+        if store.dialect == "postgresql":  # type: ignore[attr-defined]
+            # asyncpg already gives aware UTC datetimes: skip the column type's per-row conversion
+            columns[2] = sa.type_coerce(tries.c.answered_at, sa.DateTime(timezone=True))
+        query = sa.select(*columns).where(sa.or_(*conditions)).order_by(tries.c.user_id, tries.c.id)
         async with store.snapshot() as db:  # type: ignore[attr-defined]
             rows = (await db.execute(query)).all()
         found: dict[int, list[tuple]] = {uid: [] for uid in members}

@@ -15,6 +15,7 @@ from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -50,7 +51,7 @@ class LearnerState:
         if not rows:
             return self
         given = [model_try(TryEvidence(*row[2:])) for row in rows]
-        counts = {skill: [t.tries, t.right, t.last] for skill, t in self.tallies.items()}
+        counts: dict[str, list[Any]] = {skill: [t.tries, t.right, t.last] for skill, t in self.tallies.items()}
         for row, one in zip(rows, given, strict=True):
             if one.skipped:
                 continue
@@ -86,7 +87,7 @@ class SkillMastery:
         known = [sa.and_(tries.c.user_id == uid, tries.c.id > state.through)
                  for uid, state in start.items() if state.through]
         conditions = ([tries.c.user_id.in_(fresh)] if fresh else []) + known
-        columns = list(_COLUMNS)
+        columns: list[Any] = list(_COLUMNS)
         if store.dialect == "postgresql":  # type: ignore[attr-defined]
             # asyncpg already gives aware UTC datetimes: skip the column type's per-row conversion
             columns[2] = sa.type_coerce(tries.c.answered_at, sa.DateTime(timezone=True))

@@ -365,7 +365,9 @@ def _exact_slope(
     """f'(at) from the derivative's formula, checked against the limit from each side."""
     a = writer.text(at)
     tiny = sympy.Rational(1, 10**30)
-    precision = 90
+    # f(a + h) − f(a) cancels about log10|f(a)| digits before h's 30 show: at a = 10^400, x² needs 830.
+    rough = sympy.N(realise(expr).subs(var, at), 15)
+    precision = 90 + min(_decimal_exponent(rough) + _decimal_exponent(at), 3000)
     centre = sympy.N(realise(expr).subs(var, at), precision)
     right = _quotient(expr, var, at, tiny, centre, precision)
     left = _quotient(expr, var, at, -tiny, centre, precision)
@@ -401,6 +403,14 @@ def _exact_slope(
             hint="choose another point",
         )
     return exact
+
+
+def _decimal_exponent(value: sympy.Expr) -> int:
+    """About how many digits the integer part of |value| has (0 for small, undefined or complex values)."""
+    size = sympy.N(abs(value), 15)
+    if not size.is_Number or size.is_zero or size.has(sympy.zoo, sympy.nan, sympy.oo):
+        return 0
+    return max(0, int(sympy.floor(sympy.log(size, 10))))
 
 
 def _quotient(

@@ -438,3 +438,10 @@ async def test_check_without_equals_shows_how_to_write_a_claim(bot):
 async def test_verify_is_an_alias_of_check(bot):
     reply = await bot.say("/verify (x-1)(x+1) = x^2 - 1")
     assert reply.result == "True"
+
+
+async def test_a_slope_at_a_huge_point_is_worked_exactly_not_refused(bot):
+    reply = await bot.say("/slope x^2 at 10^400")
+    assert reply.error is None
+    assert sympy.Integer(reply.result) == 2 * sympy.Integer(10) ** 400  # d/dx x² = 2x, exactly
+    assert "(401 digits)" in reply.text  # shown shortened, kept whole in the result

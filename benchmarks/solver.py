@@ -210,9 +210,14 @@ def bare_check() -> None:
 
 
 def bare_check_derivative() -> None:
-    """The learner's derivative is right: simplify(f' − claim) is 0."""
+    """The learner's derivative is right: simplify(f' − claim) is 0 (the issue's baseline). The claim
+    is written factored, as learners often do: in SymPy's own expanded form the subtraction cancels
+    as it is built and ``simplify(0)`` costs nothing, which measured nothing (the 568× of an earlier run)."""
     f = x**2 * sympy.sin(x)
-    assert sympy.simplify(sympy.diff(f, x) - (2 * x * sympy.sin(x) + x**2 * sympy.cos(x))) == 0
+    claim = x * (2 * sympy.sin(x) + x * sympy.cos(x))
+    difference = sympy.diff(f, x) - claim
+    assert difference != 0  # not cancelled on construction: simplify does the work
+    assert sympy.simplify(difference) == 0
 
 
 CASES: list[tuple[str, str, Callable[[], None]]] = [
@@ -228,7 +233,7 @@ CASES: list[tuple[str, str, Callable[[], None]]] = [
     ("stationary", "/stationary x^2 + y^2 - 2x", bare_stationary),
     ("lagrange", "/lagrange x y subject to x + y = 10", bare_lagrange),
     ("check", "/check sin(x)^2 + cos(x)^2 = 1", bare_check),
-    ("check d/dx", "/check d/dx x^2 sin x = 2x sin x + x^2 cos x", bare_check_derivative),
+    ("check d/dx", "/check d/dx x^2 sin x = x(2 sin x + x cos x)", bare_check_derivative),
 ]
 
 

@@ -24,14 +24,16 @@ import os
 import sys
 import traceback
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any, TypeVar
 
 from bot.errors import CalcbotError, CannotEvaluate, NumberTooLarge
-from bot.present.answer import Answer
+from bot.present.answer import Answer, Figure
 from bot.present.notes import with_reading_notes
 from bot.present.numbers import shorten_answer, shorten_error
 from bot.solver.ambiguities import noting
 from bot.solver.terms import keeping_typed_order
+from bot.stages import timing
 
 log = logging.getLogger("calcbot.guard")
 T = TypeVar("T")
@@ -50,10 +52,14 @@ def guarded(fn: Callable[..., T], *args: Any) -> T:
     """Run ``fn(*args)`` (a worker job), turning input-caused library failures into domain errors."""
     sys.set_int_max_str_digits(MAX_INT_DIGITS)
     try:
-        with noting() as notes, keeping_typed_order():  # how the parser read the learner's text
-            result = fn(*args)
-        if isinstance(result, Answer):
-            return with_reading_notes(shorten_answer(result), notes)  # type: ignore[return-value]
+        with timing() as timed:
+            with noting() as notes, keeping_typed_order():  # how the parser read the learner's text
+                result = fn(*args)
+            if isinstance(result, Answer):
+                answer = with_reading_notes(shorten_answer(result), notes)
+                return replace(answer, stages=timed.stages("presenting"))  # type: ignore[return-value]
+            if isinstance(result, Figure):
+                return replace(result, stages=timed.stages("picture"))  # type: ignore[return-value]
         return result
     except CalcbotError as error:
         raise shorten_error(error) from None

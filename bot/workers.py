@@ -44,7 +44,7 @@ PRELOAD = [
     "sympy", "numpy", "matplotlib", "bot.errors", "bot.guard",
     "bot.present.derivative", "bot.present.multivariable", "bot.present.optimise", "bot.present.taylor",
     "bot.present.check", "bot.present.working", "bot.present.figures", "bot.present.plots",
-    "bot.present.regression", "bot.present.backprop", "bot.game.jobs",
+    "bot.present.regression", "bot.present.backprop", "bot.game.jobs", "plotting.mastery",
     "bot.warm_workers",
 ]
 

@@ -9,16 +9,26 @@ Public API:
 - ``Question`` and ``Grade`` (``content.questions``): the records the quiz engine stores.
 """
 
-from content.catalog import Curriculum, Module, Topic, curriculum
-from content.generate import (
-    generate_aimed,
-    generate_for_skill,
-    generate_from,
-    generate_question,
-    grade_answer,
-    question_from_id,
-)
-from content.questions import Grade, Question
+import importlib
+from typing import Any
+
+# Where each public name lives. They load on first use: the generators load SymPy, which the chat
+# process never needs (it reads the course; the workers generate and grade).
+_HOMES = {
+    "Curriculum": "content.catalog", "Module": "content.catalog", "Topic": "content.catalog",
+    "curriculum": "content.catalog",
+    "generate_aimed": "content.generate", "generate_for_skill": "content.generate",
+    "generate_from": "content.generate", "generate_question": "content.generate",
+    "grade_answer": "content.generate", "question_from_id": "content.generate",
+    "Grade": "content.questions", "Question": "content.questions",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _HOMES:
+        raise AttributeError(f"module 'content' has no attribute {name!r}")
+    return getattr(importlib.import_module(_HOMES[name]), name)
+
 
 __all__ = [
     "Curriculum",

@@ -11,6 +11,7 @@ from __future__ import annotations
 import difflib
 import functools
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 from importlib import resources
 from typing import Any
@@ -18,7 +19,6 @@ from typing import Any
 import yaml
 
 from bot.errors import BadArgument
-from content.generators import GENERATORS
 
 MAX_LESSON_CHARS = 1200
 
@@ -192,8 +192,11 @@ def _load_topic(source: str, module: int, raw: Any) -> Topic:
     )
 
 
-def validate(course: Curriculum) -> None:
-    """Raise ValueError on anything a learner would trip over: dangling names, cycles, oversized lessons."""
+def validate(course: Curriculum, generators: Collection[str] | None = None) -> None:
+    """Raise ValueError on anything a learner would trip over: dangling names, cycles, oversized lessons;
+    and, given the generators' names, a topic naming an unknown one. (The chat process reads the course
+    without the generators — they load SymPy — so ``content.generate``, which the workers load, checks
+    the names when it loads.)"""
     numbers = [module.number for module in course.modules]
     if numbers != list(range(1, len(numbers) + 1)):
         raise ValueError(f"modules must be numbered 1..{len(numbers)} in order, found {numbers}")
@@ -216,6 +219,6 @@ def validate(course: Curriculum) -> None:
             raise ValueError(f"{where}: example {topic.example_command!r} must be a known command with arguments")
         if not topic.generators:
             raise ValueError(f"{where}: needs at least one question generator")
-        unknown = [name for name in topic.generators if name not in GENERATORS]
+        unknown = [name for name in topic.generators if generators is not None and name not in generators]
         if unknown:
             raise ValueError(f"{where}: unknown generators {unknown}")

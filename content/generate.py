@@ -36,10 +36,12 @@ from bot.solver.parser import parse, parse_list, split_top_level
 from bot.solver.prefixes import is_no_answer, strip_answer_name
 from bot.solver.terms import compare_terms
 from content import aimed
-from content.catalog import curriculum
+from content.catalog import curriculum, validate
 from content.figures import grade_picture
 from content.generators import GENERATORS
 from content.questions import Grade, Question, choice_labels
+
+validate(curriculum(), GENERATORS)  # every topic's generators exist (the chat process cannot check them)
 
 _CLOSE_FACTOR = 20  # "very close" band, in tolerances, for a rounding hint
 

@@ -17,13 +17,13 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
 from bot.cohorts import clock
-from bot.cohorts.answer_kind import refusal
 from bot.cohorts.groups import require_admin, user_key
 from bot.cohorts.names import clean_name
 from bot.cohorts.tables import daily_answers, daily_pushes, daily_schedules
 from bot.core.message import ChannelRef, UserRef
 from bot.core.reply import Choice, Image, Reply
 from bot.errors import BadArgument, CalcbotError, Duplicate, UsageError
+from bot.jobs import jobs_in
 
 DEFAULT_WINDOW_HOURS = 12
 NOT_SPENT = "Nothing was recorded: your one answer to today's question is still yours to give."
@@ -135,7 +135,6 @@ class Daily:
 
     async def _question(self, row: dict) -> Reply:
         from bot.quiz.results import question_info
-        from content.generate import generate_question
         from content.questions import Question, choice_labels
 
         question_json = row["question_json"]
@@ -144,7 +143,7 @@ class Daily:
             if topic == "auto":
                 topic = await self._auto_topic(row["schedule"])
             seed = random.Random(f"{row['schedule_id']}:{row['local_date']}").randrange(2**31)
-            question = await self.run(generate_question, topic, seed)
+            question = await self.run(jobs_in("content.generate").generate_question, topic, seed)
             question_json = question.to_json()
             async with self.store.transaction() as db:  # type: ignore[attr-defined]
                 await db.execute(sa.update(daily_pushes).where(daily_pushes.c.id == row["id"])
@@ -155,9 +154,7 @@ class Daily:
         choices: tuple[Choice, ...] = ()
         images: tuple[Image, ...] = ()
         if question.kind == "picture":  # redrawn from the stored question: the panels are the options
-            from content.figures import question_image
-
-            png, alt = await self.run(question_image, question_json)
+            png, alt = await self.run(jobs_in("content.figures").question_image, question_json)
             images = (Image(name="daily-question.png", png=png, alt=alt),)
             lines.append("Pick one of the lettered panels: " + ", ".join(choice_labels(len(question.choices))) + ".")
         elif question.choices:
@@ -239,7 +236,7 @@ class Daily:
             raise Duplicate("you have already answered today's question — your first answer stands")
         question = Question.from_json(push.question_json)
         try:
-            reason = await self.run(refusal, push.question_json, text)
+            reason = await self.run(jobs_in("bot.cohorts.answer_kind").refusal, push.question_json, text)
         except CalcbotError as unreadable:  # nothing recorded: the member's one answer is still to give
             unreadable.hint = "\n".join(filter(None, [unreadable.hint, NOT_SPENT]))
             raise

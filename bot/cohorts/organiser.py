@@ -18,8 +18,8 @@ from bot.cohorts.names import plural
 from bot.cohorts.progress import SPANS, CohortProgress, cohort_progress
 from bot.cohorts.skill_mastery import SkillMastery
 from bot.core.reply import Attachment, Image, Reply
+from bot.jobs import jobs_in
 from bot.learner import skill_name, topics_of_skill
-from plotting.cohort import render_cohort_heatmap
 
 TITLE_CHARS = 30  # skill names on the heatmap's axis are cut to this
 PICTURED = 50  # rows on the heatmap: readable at chat size; the struggling come first, the rest in the CSV
@@ -54,7 +54,7 @@ class Organiser:
         text = self._text(found, rows, viewer is None, headline)
         images: tuple[Image, ...] = ()
         if figures and found.topics:
-            png = await self.run(render_cohort_heatmap, *self._heatmap(found, rows, with_group=viewer is not None))
+            png = await self.run(jobs_in("plotting.cohort").render_cohort_heatmap, *self._heatmap(found, rows, with_group=viewer is not None))
             images = (Image(f"cohort-{period}.png", png, self._alt(found, rows)),)
         return Reply(text=text, result=repr(result), images=images)
 

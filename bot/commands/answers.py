@@ -9,6 +9,7 @@ from bot.core.context import Context
 from bot.core.reply import Choice, Diagnosis, Image, Reply
 from bot.errors import CalcbotError
 from bot.present.answer import Answer, Figure
+from bot.stages import log_stages
 
 WORKING_FORM = "Your working, one step per line (each line is the next step; = is optional)"
 
@@ -19,6 +20,7 @@ def check_my_working(command: str) -> Choice:
 
 
 def reply_from(answer: Answer, *extra: Figure, choices: tuple[Choice, ...] = ()) -> Reply:
+    log_stages("answer", answer.stages, *(figure.stages for figure in extra))  # where its time went
     images = tuple(Image(f.name, f.png, f.alt) for f in (*answer.images, *extra))
     if answer.check_working is not None:
         choices = (*choices, check_my_working(answer.check_working))

@@ -7,17 +7,24 @@ from bot.core.commands import Args, Flag, Int, Keyword, Prefix, Registry, Text, 
 from bot.core.context import Context
 from bot.core.reply import Reply
 from bot.errors import UsageError
-from bot.present import check as check_jobs
-from bot.present import derivative, figures, multivariable, optimise, taylor
-from bot.present import working as working_jobs
+from bot.jobs import jobs_in
 from bot.solver.prefixes import (
     DVAR_PATTERN,
     LeadingDerivative,
     applies_to_all,
+    is_working,
     leading_derivative,
     strip_function_name,
 )
-from bot.solver.working import is_working
+
+# The jobs, by name: their modules (SymPy, SciPy, matplotlib) load only in the workers.
+derivative = jobs_in("bot.present.derivative")
+figures = jobs_in("bot.present.figures")
+multivariable = jobs_in("bot.present.multivariable")
+optimise = jobs_in("bot.present.optimise")
+taylor = jobs_in("bot.present.taylor")
+check_jobs = jobs_in("bot.present.check")
+working_jobs = jobs_in("bot.present.working")
 
 registry = Registry()
 

@@ -15,7 +15,7 @@ from bot.core.commands import Args, Registry, Text, command
 from bot.core.context import Context
 from bot.core.reply import Choice, Image, Reply
 from bot.errors import Forbidden, UsageError
-from plotting.cohort import render_table
+from bot.jobs import jobs_in
 
 registry = Registry()
 
@@ -279,7 +279,7 @@ async def leaderboard(ctx: Context, args: Args) -> Reply:
     rows = [(str(s.rank), s.name, str(s.points), str(s.correct)) for s in table[:SHOWN]]
     if own is not None and own.rank > SHOWN:
         rows.append((str(own.rank), f"{own.name} (you)", str(own.points), str(own.correct)))
-    png = await ctx.workers.run(render_table, ("#", "member", "points", "right"), rows, f"{plain_title} — {span}")
+    png = await ctx.workers.run(jobs_in("plotting.cohort").render_table, ("#", "member", "points", "right"), rows, f"{plain_title} — {span}")
     alt = "; ".join(f"{r[0]}. {r[1]} {r[2]} points" for r in rows) or "no answers yet"
     return Reply(text=f"{title} — {span}, as a picture.", result=result, images=(Image("leaderboard.png", png, alt),))
 

@@ -364,10 +364,10 @@ async def _mastery_chart(ctx: Context, skills: tuple[SkillMastery, ...]) -> tupl
     """The mastery bars beside the text; a chart that cannot be drawn is left out, the text stands."""
     if not skills or not ctx.services.figures:
         return ()
-    from plotting.mastery import render_mastery
+    from bot.jobs import jobs_in
 
     try:
-        png = await ctx.workers.run(render_mastery, [(skill.name, skill.mastery) for skill in skills])
+        png = await ctx.workers.run(jobs_in("plotting.mastery").render_mastery, [(skill.name, skill.mastery) for skill in skills])
     except CalcbotError:
         return ()
     alt = "Mastery per skill: " + ", ".join(f"{skill.name} {skill.mastery:.0%}" for skill in skills)

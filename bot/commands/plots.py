@@ -6,8 +6,9 @@ from bot.commands.answers import reply_from
 from bot.core.commands import Args, Int, Keyword, Number, Registry, Text, command
 from bot.core.context import Context
 from bot.core.reply import Reply
-from bot.present import plots
+from bot.jobs import jobs_in
 
+plots = jobs_in("bot.present.plots")  # loaded only in the workers
 registry = Registry()
 
 

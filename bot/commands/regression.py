@@ -8,8 +8,11 @@ from bot.commands.answers import reply_from
 from bot.core.commands import Args, Choice, Int, Keyword, Number, Registry, Text, command
 from bot.core.context import Context
 from bot.core.reply import Reply
-from bot.present import backprop as backprop_jobs
-from bot.present import regression
+from bot.jobs import jobs_in
+
+# The jobs, by name: loaded only in the workers.
+backprop_jobs = jobs_in("bot.present.backprop")
+regression = jobs_in("bot.present.regression")
 
 registry = Registry()
 

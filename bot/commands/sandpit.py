@@ -10,11 +10,14 @@ from bot.core.commands import Args, Int, Keyword, Registry, Text, command
 from bot.core.context import Context
 from bot.core.reply import Image, Reply
 from bot.errors import BadArgument, CalcbotError, UsageError
-from bot.game import jobs, play
+from bot.game import play
 from bot.game.daily import SEEDS, announcement, daily_pit, replay_command
 from bot.game.landscapes import DESCRIPTIONS, NAMES, SIZE
 from bot.game.standings import rank
+from bot.jobs import jobs_in
 from bot.store.games import SandpitGames, StoredGame
+
+jobs = jobs_in("bot.game.jobs")  # drawing and searching the pit: loaded only in the workers
 
 registry = Registry()
 

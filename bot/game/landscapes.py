@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
-from scipy.optimize import minimize
 
 SIZE = 6.0  # metres
 TOP, BOTTOM = -1.0, -9.0
@@ -170,6 +169,9 @@ class Landscape:
 
 def _refine(raw: Raw, start: tuple[float, float], sign: float) -> tuple[tuple[float, float], float]:
     """A bounded local optimum of ``sign * raw`` from ``start`` (sign −1 finds a maximum)."""
+    # Imported here: only the workers search, the chat process needs just the names.
+    from scipy.optimize import minimize
+
     result = minimize(lambda p: sign * float(raw(np.array(p[0]), np.array(p[1]))), np.array(start),
                       method="L-BFGS-B", bounds=[(0.0, SIZE), (0.0, SIZE)], options={"ftol": 1e-14, "gtol": 1e-10})
     point = (float(result.x[0]), float(result.x[1]))

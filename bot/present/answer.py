@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.stages import Timings
+
 
 @dataclass(frozen=True, slots=True)
 class Figure:
     name: str  # file name, e.g. "tangent.png"
     png: bytes
     alt: str = ""  # a one-line description, for accessibility and the console
+    stages: Timings = ()  # where drawing it took its time (bot.stages), logged at debug level
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,3 +32,4 @@ class Answer:
     images: tuple[Figure, ...] = ()
     diagnosis: Diagnosed | None = None
     check_working: str | None = None  # the /check a learner's own working of this answer goes to
+    stages: Timings = ()  # where computing it took its time (bot.stages), logged at debug level

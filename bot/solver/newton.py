@@ -70,7 +70,8 @@ def newton_raphson(
         raise BadArgument("the starting point must be a real number, e.g. 'from 1.5'")
     derivative = sympy.diff(function, var)
     # f and f' compiled together: compiling is most of a short run's time
-    both = sympy.lambdify(var, numeric.realise([function, derivative]), numeric.MPMATH)
+    # (no docstring: printing the expressions into it cost a third of the compile)
+    both = sympy.lambdify(var, numeric.realise([function, derivative]), numeric.MPMATH, docstring_limit=0)
     iterates: list[NewtonIterate] = []
     history: list[mpmath.mpf] = []
     with mpmath.workdps(WORKING_DIGITS):

@@ -21,6 +21,7 @@ from bot.solver.notation import NOTATION_HELP
 from bot.solver.terms import record_typed_order
 from bot.solver.tokens import Kind
 from bot.solver.variables import symbol
+from bot.stages import stage
 
 __all__ = [
     "MAX_DEPTH",
@@ -37,6 +38,7 @@ __all__ = [
 ]
 
 
+@stage("reading")
 def parse(text: str) -> sympy.Expr:
     """One expression, e.g. ``x^2 sin x``; ``=`` is refused with a pointer to /check."""
     tokens = tokenize(text)

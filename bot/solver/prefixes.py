@@ -176,3 +176,31 @@ _NO_ANSWER = re.compile(
 def is_no_answer(text: str) -> bool:
     """``I don't know``, ``idk``, ``no idea``, ``?``: words of a learner who has no answer yet."""
     return bool(_NO_ANSWER.match(text))
+
+
+_OPEN, _CLOSE = "([{", ")]}"
+
+
+def is_working(text: str) -> bool:
+    """More than one ``=`` at the top level, or more than one line: a chain, not a single claim."""
+    lines = [line for line in text.splitlines() if line.strip()]
+    return len(lines) > 1 or len(split_equals(text)) > 2
+
+
+def split_equals(text: str) -> list[str]:
+    """Split at each ``=`` outside brackets (``<=``, ``>=``, ``!=``, ``==`` are not links)."""
+    parts, depth, start = [], 0, 0
+    for i, char in enumerate(text):
+        if char in _OPEN:
+            depth += 1
+        elif char in _CLOSE:
+            depth = max(0, depth - 1)
+        elif char == "=" and depth == 0:
+            before = text[i - 1] if i else ""
+            after = text[i + 1] if i + 1 < len(text) else ""
+            if (before and before in "<>!=") or after == "=":
+                continue
+            parts.append(text[start:i])
+            start = i + 1
+    parts.append(text[start:])
+    return parts

@@ -15,7 +15,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import sympy
-from scipy.optimize import least_squares
 
 from bot.errors import BadArgument, InputTooLarge, NoConvergence, Undefined
 from bot.solver.variables import symbol
@@ -442,6 +441,9 @@ def fit_levenberg_marquardt(
 ) -> FitResult:
     """Levenberg-Marquardt (MINPACK via scipy) with the analytic Jacobian, recording each iterate."""
     objective = _Objective(model, x, y)
+    # Imported here (≈0.7 s): paid by the first fit, not by every start of the workers.
+    from scipy.optimize import least_squares
+
     p0 = np.array(start, dtype=float)
     _check_start(model, objective, p0)
     iterates: list[FitIterate] = []

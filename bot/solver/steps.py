@@ -17,6 +17,7 @@ import sympy
 from bot.errors import BadArgument, TooComplex
 from bot.solver.learner_notation import learner_text
 from bot.solver.variables import symbol
+from bot.stages import stage
 
 RULES: dict[str, str] = {
     "constant": "constant rule",
@@ -73,6 +74,7 @@ class Derivation:
     term_derivatives: tuple[tuple[sympy.Expr, sympy.Expr], ...] = ()
 
 
+@stage("rules")
 def derive_with_steps(expr: sympy.Expr, var: sympy.Symbol, order: int = 1) -> Derivation:
     """Differentiate ``expr`` ``order`` times by the teaching rules, keeping every step."""
     if isinstance(order, bool) or not isinstance(order, int) or not 1 <= order <= MAX_ORDER:
@@ -107,6 +109,7 @@ def derive_with_steps(expr: sympy.Expr, var: sympy.Symbol, order: int = 1) -> De
     )
 
 
+@stage("tidying")
 def simplify_derivative(expr: sympy.Expr) -> sympy.Expr:
     """A readable form: the rules' own output unless a tidier form is clearly better.
 

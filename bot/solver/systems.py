@@ -10,7 +10,6 @@ from dataclasses import dataclass
 
 import mpmath
 import numpy as np
-import scipy.optimize
 import sympy
 
 from bot.errors import TooComplex
@@ -46,7 +45,8 @@ class _Solutions:
 
 def _essential(equation: sympy.Expr, unknowns: Sequence[sympy.Symbol]) -> sympy.Expr:
     """The part of ``equation = 0`` that can vanish: numerator without never-zero factors (exp, constants)."""
-    numerator = sympy.together(equation).as_numer_denom()[0]
+    # A polynomial is its own numerator: ``together`` (a gcd over every term) would only confirm it.
+    numerator = equation if equation.is_polynomial(*unknowns) else sympy.together(equation).as_numer_denom()[0]
     if numerator == 0:
         return sympy.Integer(0)
     kept = []
@@ -238,6 +238,8 @@ def _numeric_search(
     Returns points in ``unknowns`` (the first len(unknowns) of ``system_unknowns``), exact where
     a short closed form (rational, surd, multiple of pi) is verified to satisfy the equations.
     """
+    import scipy.optimize  # ≈0.7 s to import, only for systems SymPy cannot solve: kept off every start
+
     vector = sympy.Matrix(list(system))
     jacobian = vector.jacobian(list(system_unknowns))
     residual = sympy.lambdify([list(system_unknowns)], numeric.realise(list(system)), numeric.NUMPY)

@@ -21,11 +21,15 @@ from bot.errors import UsageError
 from bot.solver.diagnosis import Finding, diagnose, find_mistake
 from bot.solver.equivalence import Equivalence, equivalent
 from bot.solver.parser import parse, parse_variable
-from bot.solver.prefixes import derivative_name, leading_derivative, strip_function_name
+from bot.solver.prefixes import (
+    derivative_name,
+    leading_derivative,
+    split_equals,
+    strip_function_name,
+)
 from bot.solver.variables import default_variable
 
 MAX_LINKS = 12
-_OPEN, _CLOSE = "([{", ")]}"
 
 
 @dataclass(frozen=True)
@@ -69,31 +73,6 @@ def derivative_prefix(text: str) -> tuple[str, str, int] | None:
     if found is None or len(set(found.variables)) != 1:
         return None
     return found.variables[0], found.rest, found.order
-
-
-def is_working(text: str) -> bool:
-    """More than one ``=`` at the top level, or more than one line: a chain, not a single claim."""
-    lines = [line for line in text.splitlines() if line.strip()]
-    return len(lines) > 1 or len(split_equals(text)) > 2
-
-
-def split_equals(text: str) -> list[str]:
-    """Split at each ``=`` outside brackets (``<=``, ``>=``, ``!=``, ``==`` are not links)."""
-    parts, depth, start = [], 0, 0
-    for i, char in enumerate(text):
-        if char in _OPEN:
-            depth += 1
-        elif char in _CLOSE:
-            depth = max(0, depth - 1)
-        elif char == "=" and depth == 0:
-            before = text[i - 1] if i else ""
-            after = text[i + 1] if i + 1 < len(text) else ""
-            if (before and before in "<>!=") or after == "=":
-                continue
-            parts.append(text[start:i])
-            start = i + 1
-    parts.append(text[start:])
-    return parts
 
 
 def _rows(text: str) -> list[list[str]]:

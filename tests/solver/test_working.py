@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from bot.errors import UsageError
-from bot.solver.working import check_working, is_working, split_equals
+from bot.solver.prefixes import is_working, split_equals
+from bot.solver.working import check_working
 
 
 def test_split_equals_ignores_brackets_and_comparisons() -> None:

@@ -1,7 +1,7 @@
 """The organiser's view of a cohort as a reply: the heatmap, the text beside it, the CSV export.
 
 Who sees what: the cohort's creator and the workspace's admins see every member's row; a member
-sees the group's aggregate (a "group" row, the counts, the common mistakes, the weakest topics) and
+sees the group's aggregate (a "group" row, the counts, the common mistakes, the weakest skills) and
 their own row. The weekly digest posted in the home channel is the member's view without a member
 (aggregate only); the one sent privately to the organiser is the full view.
 """
@@ -16,11 +16,12 @@ from datetime import datetime
 from bot.cohorts.groups import Cohort
 from bot.cohorts.names import plural
 from bot.cohorts.progress import SPANS, CohortProgress, cohort_progress
+from bot.cohorts.skill_mastery import SkillMastery
 from bot.core.reply import Attachment, Image, Reply
 from bot.jobs import jobs_in
-from bot.quiz.srs import SpacedRepetition
+from bot.learner import skill_name, topics_of_skill
 
-TITLE_CHARS = 30  # topic titles on the heatmap's axis are cut to this
+TITLE_CHARS = 30  # skill names on the heatmap's axis are cut to this
 PICTURED = 50  # rows on the heatmap: readable at chat size; the struggling come first, the rest in the CSV
 GROUP = "group (mean)"
 
@@ -28,10 +29,10 @@ GROUP = "group (mean)"
 class Organiser:
     def __init__(self, store: object, run: Callable, curriculum: object):
         self.store, self.run, self.curriculum = store, run, curriculum
-        self.srs = SpacedRepetition()
+        self.skill_mastery = SkillMastery()  # members' settled BKT states, kept between views
 
     async def progress(self, cohort: Cohort, period: str, now: datetime) -> CohortProgress:
-        return await cohort_progress(self.store, self.curriculum, cohort, period, now, self.srs)
+        return await cohort_progress(self.store, cohort, period, now, self.skill_mastery)
 
     async def view(self, cohort: Cohort, period: str, now: datetime, *, viewer: str | None, figures: bool = True,
                    headline: str = "progress") -> Reply:
@@ -41,9 +42,10 @@ class Organiser:
         names = dict(found.members)
         own = names.get(viewer) if viewer is not None else None
         rows = found.struggling_first() if viewer is None else ([own] if own else [])
+        levels = found.mastery()
         result = {
             "members": rows,
-            "mastery": {name: found.mastery().get(name, {}) for name in rows},
+            "mastery": {name: levels.get(name, {}) for name in rows},
             "daily": {name: found.daily[name] for name in rows},
             "inactive": [name for name in found.inactive if viewer is None or name == own],
             "mistakes": [(code, members, count) for code, members, count, _ in found.mistakes],
@@ -67,7 +69,7 @@ class Organiser:
         if with_group or not rows:
             labels.insert(0, GROUP)
             values.insert(0, [self._mean(found, t) for t in found.topics])
-        title = f"{found.cohort} — mastery by topic, {SPANS[found.period]}"
+        title = f"{found.cohort} — mastery by skill, {SPANS[found.period]}"
         if not with_group:
             title += " (struggling first)"
         if hidden:
@@ -79,14 +81,17 @@ class Organiser:
         values = [row[topic].mastery for row in found.cells.values() if topic in row and row[topic].mastery is not None]
         return sum(values) / len(values) if values else None  # type: ignore[arg-type]
 
-    def _title(self, topic: str) -> str:
-        title = str(self.curriculum.topic(topic).title)  # type: ignore[attr-defined]
+    @staticmethod
+    def _title(skill: str) -> str:
+        """A heatmap column's label: the skill id in words ("chain rule", "exp log derivatives"), short
+        enough for a chat-sized picture; the text beside it uses the skill's full name."""
+        title = skill.replace("_", " ")
         return title if len(title) <= TITLE_CHARS else title[:TITLE_CHARS - 1] + "…"
 
     def _alt(self, found: CohortProgress, rows: list[str]) -> str:
-        weakest = ", ".join(self._title(t) for t in found.weakest()) or "none yet"
+        weakest = ", ".join(skill_name(t) for t in found.weakest()) or "none yet"
         return (f"Heatmap of mastery for {plural(len(rows), 'member')} of {found.cohort} across "
-                f"{plural(len(found.topics), 'topic')}; weakest topics: {weakest}.")
+                f"{plural(len(found.topics), 'skill')}; weakest skills: {weakest}.")
 
     def _text(self, found: CohortProgress, rows: list[str], full: bool, headline: str) -> str:
         span = SPANS[found.period]
@@ -109,10 +114,10 @@ class Organiser:
         lines.append(self._mistakes_text(found, full))
         weakest = found.weakest()
         if weakest:
-            lines.append("Weakest topics: " + "; ".join(
-                f"{self._title(t)} ({round(100 * (self._mean(found, t) or 0))} %) — `/lesson {t}`" for t in weakest) + ".")
+            lines.append("Weakest skills: " + "; ".join(
+                f"{skill_name(t)} ({round(100 * (self._mean(found, t) or 0))} %){_lesson(t)}" for t in weakest) + ".")
         else:
-            lines.append("No topic practised yet.")
+            lines.append("No skill practised yet.")
         if not full:
             lines.append("_Per-member detail is for the cohort's creator and the workspace's admins._")
         return "\n".join(lines)
@@ -127,21 +132,26 @@ class Organiser:
         return "Most frequent mistakes:\n" + "\n".join(f"{i}. {p}" for i, p in enumerate(parts, 1))
 
     async def export(self, cohort: Cohort, now: datetime) -> Attachment:
-        """One row per member and topic practised: mastery, tries, right, last practised (all time)."""
+        """One row per member and skill practised: mastery, tries, right, last practised (all time)."""
         found = await self.progress(cohort, "all", now)
         out = io.StringIO()
         writer = csv.writer(out)
-        writer.writerow(["member", "user", "topic", "topic_title", "mastery", "tries", "right", "last_practised"])
+        writer.writerow(["member", "user", "skill", "skill_name", "mastery", "tries", "right", "last_practised"])
         for key, name in found.members:
-            for topic in found.topics:
-                cell = found.cells[name].get(topic)
+            for skill in found.topics:
+                cell = found.cells[name].get(skill)
                 if cell is None:
                     continue
-                writer.writerow([_csv_safe(name), key, topic, self.curriculum.topic(topic).title,  # type: ignore[attr-defined]
+                writer.writerow([_csv_safe(name), key, skill, skill_name(skill),
                                  f"{cell.mastery:.3f}" if cell.mastery is not None else "",
                                  cell.tries, cell.right, cell.last.isoformat() if cell.last else ""])
         slug = "".join(ch if ch.isalnum() else "-" for ch in cohort.name.lower()).strip("-") or "cohort"
         return Attachment(f"{slug}-progress.csv", out.getvalue().encode("utf-8"), "text/csv")
+
+
+def _lesson(skill: str) -> str:
+    topics = topics_of_skill(skill)
+    return f" — `/lesson {topics[0]}`" if topics else ""
 
 
 def _csv_safe(text: str) -> str:

@@ -1,9 +1,9 @@
-"""What an organiser sees of a cohort: mastery per member and topic, participation, who is inactive,
-the group's common mistakes and weakest topics — read from the stored tries, summed in the database.
+"""What an organiser sees of a cohort: mastery per member and skill, participation, who is inactive,
+the group's common mistakes and weakest skills — read from the stored tries.
 
-Mastery per topic is recall now from the topic's FSRS card times accuracy smoothed towards ½, over
-every stored try (the learner model's per-skill mastery is not wired in here yet). The period (week, month, all) bounds what is counted as
-activity: tries, daily participation, inactivity and mistakes.
+Mastery per skill is the learner model's (``bot.learner.mastery``, BKT over each member's tries in
+order, as /progress shows it): it is "now", so it reads every try. The period (week, month, all)
+bounds what is counted as activity: daily participation, inactivity and the mistakes.
 """
 
 from __future__ import annotations
@@ -16,19 +16,10 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 
 from bot.cohorts.groups import Cohort
+from bot.cohorts.skill_mastery import SkillMastery, SkillTally
 from bot.cohorts.tables import cohort_channels, daily_answers, daily_pushes, daily_schedules
-from bot.quiz.srs import SpacedRepetition
-from bot.store.models import attempts, cards, users
-
-
-def topic_mastery(retrievability: float, correct: int, answered: int) -> float:
-    """0..1 for one topic: the chance of recall now, times accuracy smoothed towards ½ ((right + 1) /
-    (answered + 2)), so one lucky answer is not mastery (the per-topic figure /progress showed before
-    the learner model's per-skill mastery)."""
-    if answered <= 0:
-        return 0.0
-    return max(0.0, min(1.0, retrievability)) * (correct + 1) / (answered + 2)
-
+from bot.learner import SKILLS
+from bot.store.models import tries, users
 
 PERIODS = {"week": timedelta(days=7), "month": timedelta(days=30), "all": None}
 SPANS = {"week": "the last 7 days", "month": "the last 30 days", "all": "all time"}
@@ -36,10 +27,10 @@ SPANS = {"week": "the last 7 days", "month": "the last 30 days", "all": "all tim
 
 @dataclass(frozen=True)
 class Cell:
-    """One member's record on one topic."""
+    """One member's record on one skill."""
 
-    tries: int  # in the period
-    right: int  # in the period
+    tries: int  # all time, answered (not skipped)
+    right: int  # all time, right at the first try
     last: datetime | None  # last practised, ever
     mastery: float | None  # now; None when never practised
 
@@ -49,8 +40,8 @@ class CohortProgress:
     cohort: str
     period: str
     members: list[tuple[str, str]]  # (user key, shown name), shown names unique
-    topics: list[str]  # topic ids practised by anyone, in course order
-    cells: dict[str, dict[str, Cell]]  # shown name -> topic -> cell
+    topics: list[str]  # skill ids practised by anyone, in course order (named "topics": columns)
+    cells: dict[str, dict[str, Cell]]  # shown name -> skill -> cell
     daily: dict[str, tuple[int, int]]  # shown name -> (answered, pushed) in the period
     inactive: list[str]  # no try in the period
     mistakes: list[tuple[str, int, int, str]] = field(default_factory=list)  # (code, members, count, example)
@@ -67,7 +58,7 @@ class CohortProgress:
         return sorted((name for _, name in self.members), key=lambda n: (mean(n), n.lower()))
 
     def weakest(self, count: int = 3) -> list[str]:
-        """Topics by the group's mean mastery among those who practised them, lowest first."""
+        """Skills by the group's mean mastery among those who practised them, lowest first."""
         scores = []
         for topic in self.topics:
             values = [row[topic].mastery for row in self.cells.values()
@@ -77,56 +68,36 @@ class CohortProgress:
         return [topic for _, topic in sorted(scores)[:count]]
 
 
-async def cohort_progress(store: object, curriculum: object, cohort: Cohort, period: str, now: datetime,
-                          srs: SpacedRepetition) -> CohortProgress:
+async def cohort_progress(store: object, cohort: Cohort, period: str, now: datetime,
+                          skill_mastery: SkillMastery) -> CohortProgress:
     since = None if PERIODS[period] is None else now - PERIODS[period]  # type: ignore[operator]
     shown = _unique_names(cohort.members)
     identities = [tuple(key.split(":", 1)) for key, _ in cohort.members]
     async with store.snapshot() as db:  # type: ignore[attr-defined]
-        ids = {f"{r.platform}:{r.platform_user_id}": r.id for r in await db.execute(
-            sa.select(users.c.id, users.c.platform, users.c.platform_user_id).where(
-                sa.tuple_(users.c.platform, users.c.platform_user_id).in_(identities)))} if identities else {}
-    by_id = {user_id: shown[key] for key, user_id in ids.items()}
-    # All-time totals come from the review cards, which the answer path keeps (reps: answers and
-    # skips; lapses: those rated Again, i.e. not right at the first try), so no read scans every try;
-    # only a bounded period reads its own tries, through the (user_id, answered_at) index.
-    cards_query = sa.select(cards.c.user_id, cards.c.topic_id, cards.c.state_json, cards.c.reps, cards.c.lapses,
-                            cards.c.last_review).where(cards.c.user_id.in_(list(by_id)))
-    period_query = None if since is None else (
-        sa.select(attempts.c.user_id, attempts.c.topic_id, sa.func.count().label("tries"),
-                  sa.func.sum(sa.case((attempts.c.correct, 1), else_=0)).label("right"))
-        .where(attempts.c.user_id.in_(list(by_id)), attempts.c.answered_at >= since)
-        .group_by(attempts.c.user_id, attempts.c.topic_id))
-
-    async def read(query: sa.Select | None) -> list:
-        if not by_id or query is None:
-            return []
-        async with store.snapshot() as db:  # type: ignore[attr-defined]
-            return list((await db.execute(query)).all())
+        found = list(await db.execute(
+            sa.select(users.c.id, users.c.platform, users.c.platform_user_id, users.c.created_at).where(
+                sa.tuple_(users.c.platform, users.c.platform_user_id).in_(identities)))) if identities else []
+    by_id = {r.id: shown[f"{r.platform}:{r.platform_user_id}"] for r in found}
 
     async def answered_daily() -> tuple[list[tuple[int, datetime]], set[tuple[int, str]]]:
         async with store.snapshot() as db:  # type: ignore[attr-defined]
             return await _daily_participation(db, cohort, since)
 
     # independent reads on separate connections at once
-    card_rows, in_period, daily = await asyncio.gather(
-        read(cards_query), read(period_query), answered_daily())
-    counted = {(r.user_id, r.topic_id): (int(r.tries), int(r.right or 0)) for r in in_period}
+    states, mistake_rows, daily = await asyncio.gather(
+        skill_mastery.of(store, {r.id: r.created_at for r in found}, now),
+        _mistakes(store, list(by_id), since), answered_daily())
     cells: dict[str, dict[str, Cell]] = {name: {} for name in shown.values()}
     active: set[str] = set()
-    for row in card_rows:
-        if not row.reps:
-            continue
-        name = by_id[row.user_id]
-        right_ever = int(row.reps) - int(row.lapses)
-        level = topic_mastery(srs.retrievability(row.state_json, now), right_ever, int(row.reps))
-        tries, right = counted.get((row.user_id, row.topic_id), (0, 0)) if since is not None \
-            else (int(row.reps), right_ever)
-        cells[name][row.topic_id] = Cell(tries, right, row.last_review, level)
-        if tries:
+    for user_id, state in states.items():
+        name = by_id[user_id]
+        for skill, level in state.mastery.items():
+            tally = state.tallies.get(skill, SkillTally())
+            cells[name][skill] = Cell(tally.tries, tally.right, tally.last, level)
+        if state.last_try is not None and (since is None or state.last_try >= since):
             active.add(name)
-    order = [t.id for t in curriculum.topics()]  # type: ignore[attr-defined]
-    practised = {topic for row in cells.values() for topic in row}
+    practised = {skill for row in cells.values() for skill in row}
+    order = {skill: i for i, skill in enumerate(SKILLS)}
     pushed, answered = daily
     participation = {}
     joined = dict(cohort.joined)
@@ -135,8 +106,38 @@ async def cohort_progress(store: object, curriculum: object, cohort: Cohort, per
         participation[name] = (sum(1 for p in owed if (p, key) in answered), len(owed))
     return CohortProgress(
         cohort=cohort.name, period=period, members=[(key, shown[key]) for key, _ in cohort.members],
-        topics=[t for t in order if t in practised], cells=cells, daily=participation,
-        inactive=[shown[key] for key, _ in cohort.members if shown[key] not in active])
+        topics=sorted(practised, key=lambda s: (order.get(s, len(order)), s)), cells=cells, daily=participation,
+        inactive=[shown[key] for key, _ in cohort.members if shown[key] not in active],
+        mistakes=_group_mistakes(mistake_rows))
+
+
+async def _mistakes(store: object, user_ids: list[int], since: datetime | None) -> list:
+    """Per member and mal-rule in the period: count and one example (where, else the answer given).
+    One query, through the partial index of diagnosed tries by (user_id, answered_at) (migration 0009)."""
+    if not user_ids:
+        return []
+    query = (sa.select(tries.c.user_id, tries.c.malrule, sa.func.count().label("count"),
+                       sa.func.max(sa.func.coalesce(tries.c.malrule_where, tries.c.answer_text)).label("example"))
+             .where(tries.c.user_id.in_(user_ids), tries.c.malrule.is_not(None))
+             .group_by(tries.c.user_id, tries.c.malrule))
+    if since is not None:
+        query = query.where(tries.c.answered_at >= since)
+    async with store.snapshot() as db:  # type: ignore[attr-defined]
+        return list((await db.execute(query)).all())
+
+
+def _group_mistakes(rows: list) -> list[tuple[str, int, int, str]]:
+    """(code, members who made it, times, one example), most common first (times, then members, code)."""
+    members: Counter[str] = Counter()
+    times: Counter[str] = Counter()
+    example: dict[str, str] = {}
+    for row in rows:
+        members[row.malrule] += 1
+        times[row.malrule] += int(row.count)
+        if row.example and row.malrule not in example:
+            example[row.malrule] = str(row.example)
+    return [(code, members[code], times[code], example.get(code, ""))
+            for code in sorted(times, key=lambda c: (-times[c], -members[c], c))]
 
 
 def _unique_names(members: tuple[tuple[str, str], ...]) -> dict[str, str]:

@@ -37,11 +37,11 @@ SHOWN = 10
     details="A cohort belongs to one workspace and may span channels; names are unique per workspace, "
             "in any case. Its creator and the workspace's admins rename it, remove members and delete it; "
             "linking another channel needs an admin.\n"
-            "`/cohort progress` shows a heatmap of mastery (members × topics, struggling first), daily "
-            "participation, who has not practised, the group's most frequent mistakes and weakest topics. "
+            "`/cohort progress` shows a heatmap of mastery (members × skills, struggling first), daily "
+            "participation, who has not practised, the group's most frequent mistakes and weakest skills. "
             "Members see the group's aggregate and their own row; per-member detail is for the cohort's "
             "creator and the workspace's admins, who can also `/cohort export` a CSV (one row per member and "
-            "topic) and set a weekly digest: `/cohort digest on friday 17:00 Europe/London` posts the "
+            "skill) and set a weekly digest: `/cohort digest on friday 17:00 Europe/London` posts the "
             "aggregate view in the home channel, `… private` sends the full view to you.",
 )
 async def cohort(ctx: Context, args: Args) -> Reply:
@@ -143,7 +143,7 @@ async def _organiser(ctx: Context, action: str, rest: str) -> Reply:
         cohorts.groups.require_manager(found, user, "export its members' progress")
         file = await cohorts.organiser.export(found, now)
         return Reply(text=f"**{found.name}** — progress of {plural(len(found.members), 'member')} as CSV: one row "
-                          "per member and topic practised (mastery 0–1, tries, right, last practised).",
+                          "per member and skill practised (mastery 0–1, tries, right, last practised).",
                      result=file.name, files=(file,), private=True)
     member = any(key == user_key(user) for key, _ in found.members)
     if not organiser and not member:

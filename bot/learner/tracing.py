@@ -114,10 +114,14 @@ def params_for(skill: str, params: Mapping[str, BKTParams] | BKTParams) -> BKTPa
 
 
 def mastery(
-    tries: Sequence[Try], params: Mapping[str, BKTParams] | BKTParams = DEFAULT_PARAMS
+    tries: Sequence[Try], params: Mapping[str, BKTParams] | BKTParams = DEFAULT_PARAMS,
+    known: Mapping[str, float] | None = None,
 ) -> dict[str, float]:
-    """P(known) per skill seen in ``tries`` (oldest first); skills never seen are absent."""
-    known: dict[str, float] = {}
+    """P(known) per skill seen in ``tries`` (oldest first); skills never seen are absent.
+
+    ``known``: the result over the tries before these (BKT is a forward filter, so continuing from
+    it gives exactly the result over all of them; the cohort view resumes from what it read before)."""
+    known = dict(known or {})
     for attempt in tries:
         for skill in evidence(attempt):
             skill_params = params_for(skill, params)

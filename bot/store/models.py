@@ -26,7 +26,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 from sqlalchemy.engine import Dialect
-from sqlalchemy.sql.expression import false
+from sqlalchemy.sql.expression import false, text
 from sqlalchemy.types import TypeDecorator
 
 # Stable constraint names, so later migrations can refer to them on both SQLite and PostgreSQL.
@@ -157,6 +157,9 @@ tries = Table(
     Column("malrule_where", Text, nullable=True),  # where it happened, SymPy syntax
     Column("answered_at", UTCDateTime, nullable=False),
     Index(None, "user_id", "id"),  # a learner's tries in the order given
+    # a cohort's diagnosed mistakes in a period (migration 0009)
+    Index("ix_tries_user_id_answered_at_diagnosed", "user_id", "answered_at",
+          postgresql_where=text("malrule IS NOT NULL"), sqlite_where=text("malrule IS NOT NULL")),
 )
 
 learned_topics = Table(

@@ -39,7 +39,7 @@ typecheck: $(VENV)/.installed-dev
 	$(BIN)/mypy bot
 
 pytest: $(VENV)/.installed-dev
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n 2 --durations=15
 
 bench: $(VENV)/.installed-dev
 	$(BIN)/python benchmarks/solver.py

@@ -70,7 +70,9 @@ async def test_our_domain_errors_cross_the_broker_unchanged(client):
 
 
 async def test_a_stuck_job_does_not_stall_other_jobs(client):
-    stuck = asyncio.ensure_future(client.run(worker_jobs.spin_forever, 2))
+    # A longer limit than the client's: a child killed by an earlier test may still be re-forking and
+    # warming up, and the quick job must be answered while the stuck one is still running.
+    stuck = asyncio.ensure_future(client.run(worker_jobs.spin_forever, 2, timeout=6.0))
     await asyncio.sleep(0.2)
     assert await client.run(worker_jobs.sleep_then_return, 0.01) == 0.01
     assert not stuck.done()

@@ -123,8 +123,9 @@ async def main(tries: int, users: int, queries: int) -> None:
         rng = random.Random(2)
         picked = [rng.randrange(1, users + 1) for _ in range(queries)]
         learners = [UserRef("console", f"u{n}", f"user {n}") for n in picked]
-        for learner in learners[:5]:  # warm the connection pools and caches
+        for learner in learners[:5]:  # warm the connection pools and caches, as a running bot is
             await engine.progress(learner)
+            await engine.ask(learner, "console::warm")
         progress_times, quiz_times, quiz_less_generation = [], [], []
         last = None
         for learner in learners:

@@ -11,6 +11,7 @@ re-created user never meet an old state.
 
 from __future__ import annotations
 
+import asyncio
 from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -94,19 +95,11 @@ class SkillMastery:
         query = sa.select(*columns).where(sa.or_(*conditions)).order_by(tries.c.user_id, tries.c.id)
         async with store.snapshot() as db:  # type: ignore[attr-defined]
             rows = (await db.execute(query)).all()
-        found: dict[int, list[tuple]] = {uid: [] for uid in members}
-        for row in rows:
-            found[row[0]].append(tuple(row[1:]))
-        cut = now - SETTLED
-        result = {}
-        for uid, created in members.items():
-            new = found[uid]
-            # settled tries come first unless clocks disagree: cache only a prefix of settled tries
-            prefix = _settled_prefix(new, cut)
-            state = start[uid].after(new[:prefix])
-            if prefix:
-                self._remember((uid, created), state)
-            result[uid] = state.after(new[prefix:])
+        # Tracing a cohort's tries is CPU work (seconds, cold, for 200 heavy learners): off the event
+        # loop, so every other message is still acknowledged meanwhile; the cache is updated back here.
+        result, settled = await asyncio.to_thread(_trace, rows, members, start, now - SETTLED)
+        for key, state in settled.items():
+            self._remember(key, state)
         return result
 
     def _remember(self, key: tuple[int, object], state: LearnerState) -> None:
@@ -114,6 +107,24 @@ class SkillMastery:
         self._settled.move_to_end(key)
         while len(self._settled) > CACHED_USERS:
             self._settled.popitem(last=False)
+
+
+def _trace(rows: Sequence[Any], members: dict[int, object], start: dict[int, LearnerState],
+           cut: datetime) -> tuple[dict[int, LearnerState], dict[tuple[int, object], LearnerState]]:
+    """Each member's state after their new tries, and the settled states worth keeping (pure)."""
+    found: dict[int, list[tuple]] = {uid: [] for uid in members}
+    for row in rows:
+        found[row[0]].append(tuple(row[1:]))
+    result, settled = {}, {}
+    for uid, created in members.items():
+        new = found[uid]
+        # settled tries come first unless clocks disagree: cache only a prefix of settled tries
+        prefix = _settled_prefix(new, cut)
+        state = start[uid].after(new[:prefix])
+        if prefix:
+            settled[(uid, created)] = state
+        result[uid] = state.after(new[prefix:])
+    return result, settled
 
 
 def _settled_prefix(rows: Iterable[tuple], cut: datetime) -> int:

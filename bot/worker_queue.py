@@ -6,10 +6,16 @@ limit (Dramatiq's, arq's) cannot stop a SymPy call stuck in one long computation
 its own address space exactly as the local pool's workers do, and the task body is one call of the
 job inside ``guarded``, nothing else.
 
-Failure policy (a job is never retried forever): messages are acknowledged when a worker takes them,
-so a job that kills its worker fails once with a clear error and is not redelivered; a worker stopped
-by an operator mid-job gives the same clear error, and if the whole worker host vanishes the caller
-gives up after the time limit plus a grace period — never silence.
+Failure policy (a job is never retried forever): a message is acknowledged when its job has ended
+(``task_acks_late``), whatever the ending — an answer, an error, the hard time limit, or the pool
+child dying (a job that kills its child fails once with a clear error and is not redelivered: Celery
+acknowledges a lost child's job unless ``task_reject_on_worker_lost``, which stays off). Only when a
+whole worker goes away mid-job (an operator's kill -9, a container stopped) does the broker get the
+message back, unacknowledged: RabbitMQ hands it to another worker at once, which answers. The job
+carries its expiry (time limit + queue grace from when it was sent), so a job whose workers keep
+vanishing is dropped at expiry, and the caller gives up at the same moment with a clear error —
+never silence. (On Redis the broker returns an unacknowledged message only after its visibility
+timeout, so there the caller's clear error comes first.)
 """
 
 from __future__ import annotations
@@ -54,7 +60,8 @@ def celery_app(broker_url: str, *, queue: str = DEFAULT_QUEUE) -> Celery:
         # own processes reach (the README says so). User text is never evaluated on either side.
         task_serializer="pickle", result_serializer="pickle", accept_content=["pickle"],
         task_default_queue=queue,
-        task_acks_late=False,  # taken = acknowledged: a job that kills its worker is not redelivered
+        task_acks_late=True,  # acknowledged when it ends: a vanished worker's job goes to another one
+        task_reject_on_worker_lost=False,  # ...but a job whose pool child died is not run again
         worker_prefetch_multiplier=1,  # a long job never holds short ones hostage in one child
         result_expires=300,
         broker_connection_retry_on_startup=True,

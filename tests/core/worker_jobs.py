@@ -38,3 +38,11 @@ def note_pid_then_spin(path: str) -> None:
         out.write(str(os.getpid()))
     while True:
         time.sleep(0.01)
+
+
+def note_pid_then_sleep(path: str, seconds: float) -> int:
+    """Add this worker's pid to the file (one line per run of the job), sleep, then return the pid."""
+    with open(path, "a") as out:
+        out.write(f"{os.getpid()}\n")
+    time.sleep(seconds)
+    return os.getpid()

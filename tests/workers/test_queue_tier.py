@@ -7,6 +7,7 @@ import asyncio
 import os
 import signal
 import time
+import uuid
 from pathlib import Path
 
 import pytest
@@ -164,6 +165,34 @@ async def test_a_worker_process_killed_mid_job_gives_a_clear_error_within_the_li
         workers.close()
     finally:
         worker.stop()
+
+
+async def test_a_job_whose_worker_is_killed_is_redelivered_once_to_another_worker(tmp_path):
+    """RabbitMQ returns the unacknowledged job of a vanished worker at once; the other worker answers."""
+    url = broker_or_skip("rabbitmq")
+    queue = f"calcbot-test-{uuid.uuid4().hex[:12]}"
+    first = start_worker(url, concurrency=1, queue=queue, log=tmp_path / "w1.log")
+    second = start_worker(url, concurrency=1, queue=queue, log=tmp_path / "w2.log")
+    try:
+        for worker in (first, second):
+            await asyncio.get_running_loop().run_in_executor(None, wait_until_serving, worker)
+        workers = QueueWorkers(url, queue=queue, timeout=10.0, queue_grace=10.0)
+        pid_file = tmp_path / "pids"
+        job = asyncio.ensure_future(workers.run(worker_jobs.note_pid_then_sleep, str(pid_file), 1.5))
+        killed = await _read_pid(pid_file)
+        holder = next(w for w in (first, second) if killed in _children(w.process.pid))
+        holder.stop()  # kill -9 of the whole worker holding the job, as an operator would
+        answered_by = await asyncio.wait_for(job, 20)
+        runs = [int(line) for line in pid_file.read_text().split()]
+        assert answered_by != killed and runs == [killed, answered_by]  # run twice in all: once more, elsewhere
+        workers.close()
+    finally:
+        first.stop()
+        second.stop()
+
+
+def _children(pid: int) -> list[int]:
+    return [int(child) for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
 
 
 async def test_no_broker_is_a_clear_unavailable_error():

@@ -140,19 +140,20 @@ class Trial:
         return None
 
     async def lesson_round(self, http: aiohttp.ClientSession, users: list[str], instances: list[str], label: str) -> None:
-        """Each learner: a calculus command, a quiz question and its answer, a learning command."""
-        hooks = []
-        for n, user in enumerate(users):
-            pair = [instances[n % len(instances)]]
-            hooks.append(await self.send(http, user, CALCULUS[n % len(CALCULUS)], pair))
-            asked = await self.send(http, user, "/quiz chain-rule", pair)
-            await self.answered(asked)
-            hooks.append(asked)
-            hooks.append(await self.send(http, user, "/answer A", [instances[(n + 1) % len(instances)]]))
-            hooks.append(await self.send(http, user, LEARNING[n % len(LEARNING)], pair))
-        results = [await self.answered(h) for h in hooks]
+        """The learners at once, each waiting for each reply as a person does: a calculus command, a quiz
+        question and its answer, a learning command; each request to the next instance in turn."""
+        turn = iter(range(10**6))
+
+        async def learner(n: int, user: str) -> list[dict | None]:
+            replies = []
+            for text in (CALCULUS[n % len(CALCULUS)], "/quiz chain-rule", "/answer A", LEARNING[n % len(LEARNING)]):
+                hook = await self.send(http, user, text, [instances[next(turn) % len(instances)]])
+                replies.append(await self.answered(hook))
+            return replies
+
+        results = [r for replies in await asyncio.gather(*(learner(n, u) for n, u in enumerate(users))) for r in replies]
         errors = [r.get("text", "")[:70] for r in results if r and r.get("response_type") == "ephemeral"]
-        self.say(f"{label}: {len(hooks)} commands, {sum(r is not None for r in results)} answered"
+        self.say(f"{label}: {len(results)} commands, {sum(r is not None for r in results)} answered"
                  + (f"; errors: {sorted(set(errors))}" if errors else ""))
 
 
@@ -253,8 +254,9 @@ async def run(args: argparse.Namespace, logs: Path) -> int:
             trial.processes["slack-2"].send_signal(signal.SIGTERM)
             trial.say("SIGTERM to slack-2 with an answer in flight")
             reply = await trial.answered(flight, within=40)
-            code = trial.processes["slack-2"].wait(timeout=60)
-            trial.say(f"  slack-2 exited {code}; the in-flight answer: {(reply or {}).get('text', 'NOTHING')[:80]!r}")
+            stopping = time.monotonic()
+            code = await asyncio.get_running_loop().run_in_executor(None, trial.processes["slack-2"].wait, 60)
+            trial.say(f"  slack-2 exited {code}, {time.monotonic() - stopping:.1f} s after its answer; the in-flight answer: {(reply or {}).get('text', 'NOTHING')[:80]!r}")
             await trial.lesson_round(http, users, ["slack-1"], "while slack-2 restarts")
             trial.start_instance("slack-2")
             await trial.ready("slack-2", http)

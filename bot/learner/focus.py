@@ -42,7 +42,7 @@ def mistakes(tries: Sequence[Try]) -> list[tuple[str, int]]:
 class _Aim:
     code: str
     cleared: int  # aimed questions answered right at the first try since the aim began
-    seen: int  # times the mistake was diagnosed in the window that began the aim
+    seen: int  # times the mistake was diagnosed: in the window that began the aim, and since
 
 
 def _follow_aims(tries: Sequence[Try]) -> _Aim | None:
@@ -51,6 +51,8 @@ def _follow_aims(tries: Sequence[Try]) -> _Aim | None:
     aim: _Aim | None = None
     ended_at: dict[str, int] = {}  # code -> index of the try that ended the last aim at it
     for index, attempt in enumerate(answered):
+        if aim is not None and attempt.malrule == aim.code:  # made again while practising it: say so
+            aim = _Aim(aim.code, aim.cleared, aim.seen + 1)
         if aim is not None and attempt.aimed_at == aim.code and attempt.correct and not attempt.retry:
             aim = _Aim(aim.code, aim.cleared + 1, aim.seen)
             if aim.cleared >= AIM_CLEARED:

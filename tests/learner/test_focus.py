@@ -69,6 +69,14 @@ def test_the_aim_names_the_mistake_in_words() -> None:
     assert focus.why == "You've left out the inside's derivative twice — here is one to practise it."
 
 
+def test_the_aim_counts_the_mistake_made_again_while_practising_it() -> None:
+    focus = choose_focus([_wrong(INNER), _wrong(INNER), _wrong(INNER, aimed_at=INNER)], ["chain_rule"])
+    assert focus.why == "You've left out the inside's derivative three times — here is one to practise it."
+    focus = choose_focus([_wrong(INNER), _right(), _wrong(INNER), _aimed_right(), _wrong(INNER, aimed_at=INNER)],
+                         ["chain_rule"])
+    assert focus.why == "You've left out the inside's derivative three times lately — one more right and we'll move on."
+
+
 def test_without_an_aim_the_weakest_reached_skill_is_chosen() -> None:
     tries = [_right(("power_rule",)), _right(("power_rule",)), Try(("product_rule",), False)]
     focus = choose_focus(tries, ["power_rule", "product_rule"])

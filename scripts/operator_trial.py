@@ -41,7 +41,7 @@ import aiohttp
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.instances.slack_processes import free_port, post_signed  # noqa: E402
+from tests.instances.slack_processes import free_port, post_signed, until_ready  # noqa: E402
 from tests.slack.standin import BOT_TOKEN, SlackStandIn  # noqa: E402
 from tests.slack.world import SIGNING_SECRET, slash  # noqa: E402
 
@@ -89,17 +89,8 @@ class Trial:
         self.start(name, "slack", "--http", str(self.ports[name]))
 
     async def ready(self, name: str, http: aiohttp.ClientSession) -> None:
-        for _ in range(1200):
-            if self.processes[name].poll() is not None:
-                raise SystemExit(f"{name} exited at start; see {self.logs / (name + '.log')}")
-            try:
-                async with http.get(f"http://127.0.0.1:{self.ports[name]}/readyz") as answer:
-                    if answer.status == 200:
-                        return
-            except aiohttp.ClientError:
-                pass
-            await asyncio.sleep(0.05)
-        raise SystemExit(f"{name} was not ready within a minute")
+        if not await until_ready(http, self.ports[name], lambda: self.processes[name].poll() is None):
+            raise SystemExit(f"{name} exited at start; see {self.logs / (name + '.log')}")
 
     async def readyz(self, http: aiohttp.ClientSession, name: str) -> str:
         try:

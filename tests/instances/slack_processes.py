@@ -8,6 +8,8 @@ import asyncio
 import os
 import socket
 import sys
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlencode
@@ -57,20 +59,26 @@ async def start_instances(standin: SlackStandIn, database_url: str, data_dir: Pa
         instances.append(Instance(process, port))
     async with aiohttp.ClientSession() as http:
         for instance in instances:
-            for _ in range(1200):
-                if instance.process.returncode is not None:
-                    _, err = await instance.process.communicate()
-                    raise RuntimeError(f"an instance exited at start: {err.decode()[-2000:]}")
-                try:
-                    async with http.get(f"http://127.0.0.1:{instance.port}/readyz") as ready:
-                        if ready.status == 200:
-                            break
-                except aiohttp.ClientError:
-                    pass
-                await asyncio.sleep(0.05)
-            else:
-                raise RuntimeError("an instance was not ready within a minute")
+            if not await until_ready(http, instance.port, lambda i=instance: i.process.returncode is None):
+                _, err = await instance.process.communicate()
+                raise RuntimeError(f"an instance exited at start: {err.decode()[-2000:]}")
     return instances
+
+
+async def until_ready(http: aiohttp.ClientSession, port: int, alive: Callable[[], bool], seconds: float = 60.0) -> bool:
+    """Wait until the instance on ``port`` says ``/readyz`` 200: True; False if it exits first."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if not alive():
+            return False
+        try:
+            async with http.get(f"http://127.0.0.1:{port}/readyz") as ready:
+                if ready.status == 200:
+                    return True
+        except aiohttp.ClientError:
+            pass
+        await asyncio.sleep(0.05)
+    raise RuntimeError(f"the instance on port {port} was not ready within {seconds:g} s")
 
 
 async def post_signed(http: aiohttp.ClientSession, url: str, form: dict[str, str]) -> int:

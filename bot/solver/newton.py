@@ -15,6 +15,7 @@ import sympy
 
 from bot.errors import BadArgument, NoConvergence, Undefined
 from bot.solver import numeric
+from bot.solver.mpmath_eval import mpmath_function
 from bot.solver.systems import WORKING_DIGITS, learner_text
 
 _TABLE_ROWS_IN_ERRORS = 12
@@ -69,9 +70,8 @@ def newton_raphson(
     if start.free_symbols or not start.is_real:
         raise BadArgument("the starting point must be a real number, e.g. 'from 1.5'")
     derivative = sympy.diff(function, var)
-    # f and f' compiled together: compiling is most of a short run's time
-    # (no docstring: printing the expressions into it cost a third of the compile)
-    both = sympy.lambdify(var, numeric.realise([function, derivative]), numeric.MPMATH, docstring_limit=0)
+    # f and f' built together as mpmath closures: compiling them with lambdify was most of a short run's time
+    both = mpmath_function(var, numeric.realise([function, derivative]), numeric.MPMATH)
     iterates: list[NewtonIterate] = []
     history: list[mpmath.mpf] = []
     with mpmath.workdps(WORKING_DIGITS):

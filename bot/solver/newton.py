@@ -6,7 +6,8 @@ for the learner.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import math
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 import mpmath
@@ -76,12 +77,14 @@ def newton_raphson(
     history: list[mpmath.mpf] = []
     with mpmath.workdps(WORKING_DIGITS):
         x = mpmath.mpf(str(sympy.N(start, WORKING_DIGITS)))  # exact starts like 1/sqrt(5) too
-        x0_scale = max(mpmath.mpf(1), abs(x))
+        running_off = 1e10 * max(mpmath.mpf(1), abs(x))
+        tolerance, moving_step = mpmath.mpf(tol), mpmath.mpf(1e-6)  # converted once, not every step
         for n in range(max_steps + 1):
             fx, dfx = _real_values(both, x, n, iterates, function, derivative, var)
             iterates.append(NewtonIterate(n, float(x), float(fx), float(dfx)))
             history.append(x)
-            step_small = n > 0 and abs(x - history[-2]) <= tol * max(1, abs(x))
+            scale = max(1, abs(x))
+            step_small = n > 0 and abs(x - history[-2]) <= tolerance * scale
             if fx == 0 or step_small:
                 if step_small and abs(fx) > 1e-6 * max(1, abs(iterates[0].fx)):
                     raise NoConvergence(
@@ -102,16 +105,17 @@ def newton_raphson(
                     hint="start somewhere else, away from turning points of f",
                 )
             x_next = x - fx / dfx
-            if abs(x_next) > 1e10 * x0_scale:
+            if abs(x_next) > running_off:
                 raise NoConvergence(
                     f"Newton–Raphson is diverging: x_{n + 1} = {_num(x_next)} is running off "
                     f"to infinity\n{newton_table(iterates)}",
                     hint=_start_hint(function, var),
                 )
             # back at an earlier iterate while still taking big steps: a cycle, not convergence
-            moving = abs(x_next - x) > 1e-6 * max(1, abs(x))
-            for m, earlier in enumerate(history[:-1]):
-                if moving and abs(x_next - earlier) <= 1e-9 * max(1, abs(earlier)):
+            moving = n > 0 and abs(x_next - x) > moving_step * scale  # at n = 0 there is no earlier iterate
+            for m in _earlier_iterates_near(x_next, history, iterates) if moving else ():
+                earlier = history[m]
+                if abs(x_next - earlier) <= 1e-9 * max(1, abs(earlier)):
                     cycle = ", ".join(_num(value) for value in history[m:])
                     raise NoConvergence(
                         f"Newton–Raphson is cycling: x_{n + 1} = x_{m} = {_num(earlier)}, so "
@@ -124,6 +128,19 @@ def newton_raphson(
         f"{newton_table(iterates)}",
         hint=_start_hint(function, var),
     )
+
+
+def _earlier_iterates_near(
+    x_next: mpmath.mpf, history: Sequence[mpmath.mpf], iterates: Sequence[NewtonIterate]
+) -> Iterator[int]:
+    """Indices of the earlier iterates that x_next may be back at, to within 1e-9 (relative), for the
+    exact test: the iterates' floats rule out the far ones (a float is within 1e-16 of its x, far
+    inside the doubled margin), so each step makes a few float comparisons, not one mpf test each."""
+    near = float(x_next)
+    for m in range(len(history) - 1):
+        earlier = iterates[m].x
+        if not (math.isfinite(near) and math.isfinite(earlier) and abs(near - earlier) > 2e-9 * max(1.0, abs(earlier))):
+            yield m
 
 
 def newton_table(iterates: Sequence[NewtonIterate], max_rows: int = _TABLE_ROWS_IN_ERRORS) -> str:
@@ -200,11 +217,20 @@ def _real_value(
 
 
 def _converged_linearly(history: Sequence[mpmath.mpf]) -> bool:
-    """Errors shrinking by a steady factor (not squaring) mean a repeated root."""
+    """Errors shrinking by a steady factor (not squaring) mean a repeated root: the last three ratios
+    of successive errors (pairs with an error of 0 left out) are all above 0.1. Computed from the end,
+    so a long run's early errors are never worked out."""
     root = history[-1]
-    errors = [abs(x - root) for x in history[:-1]]
-    ratios = [later / earlier for earlier, later in zip(errors, errors[1:], strict=False) if earlier > 0 and later > 0]
-    return len(ratios) >= 3 and all(r > 0.1 for r in ratios[-3:])
+    ratios: list[mpmath.mpf] = []
+    later = None
+    for x in reversed(history[:-1]):
+        earlier = abs(x - root)
+        if later is not None and earlier > 0 and later > 0:
+            ratios.append(later / earlier)
+            if len(ratios) == 3:
+                return all(r > 0.1 for r in ratios)
+        later = earlier
+    return False
 
 
 def _num(value: mpmath.mpf | float) -> str:

@@ -76,7 +76,10 @@ def newton_raphson(
     iterates: list[NewtonIterate] = []
     history: list[mpmath.mpf] = []
     with mpmath.workdps(WORKING_DIGITS):
-        x = mpmath.mpf(str(sympy.N(start, WORKING_DIGITS)))  # exact starts like 1/sqrt(5) too
+        if start.is_Integer and abs(start) < 10**15:  # exact at working precision either way
+            x = mpmath.mpf(int(start))
+        else:
+            x = mpmath.mpf(str(sympy.N(start, WORKING_DIGITS)))  # exact starts like 1/sqrt(5) too
         running_off = 1e10 * max(mpmath.mpf(1), abs(x))
         tolerance, moving_step = mpmath.mpf(tol), mpmath.mpf(1e-6)  # converted once, not every step
         for n in range(max_steps + 1):
@@ -177,6 +180,8 @@ def _real_values(
             _real_value(sympy.lambdify(var, numeric.realise(function), numeric.MPMATH), x, "f", n, iterates, function, var),
             _real_value(sympy.lambdify(var, numeric.realise(derivative), numeric.MPMATH), x, "f'", n, iterates, function, var),
         )
+    if isinstance(fx, mpmath.mpf) and isinstance(dfx, mpmath.mpf) and mpmath.isfinite(fx) and mpmath.isfinite(dfx):
+        return fx, dfx  # the usual step: two real finite numbers, nothing to convert or report
     return (
         _real_value(lambda _: fx, x, "f", n, iterates, function, var),
         _real_value(lambda _: dfx, x, "f'", n, iterates, function, var),

@@ -3,9 +3,9 @@ of its time printing the expression as Python source and compiling it, not evalu
 
 The course's expressions (sums, products, powers, the elementary functions) become nested closures
 doing the operations lambdify's mpmath code does — integers stay Python ints, a fraction p/q is
-``mpf(p)/mpf(q)`` at the caller's precision, ``x^(1/2)`` is ``sqrt``, sec is 1/cos — so values,
-undefined points and non-real results come out the same (up to the rounding of the last of 30
-digits, as the order of the terms may differ). Anything else goes to ``lambdify``.
+``mpf(p)/mpf(q)`` at the caller's precision, ``x^(1/2)`` is ``sqrt``, sec is 1/cos — and in the order
+its printer writes terms and factors — so values, undefined points and non-real results come out the
+same. Anything else goes to ``lambdify``.
 """
 
 from __future__ import annotations
@@ -73,8 +73,8 @@ def _closure(expr: sympy.Basic, var: sympy.Symbol) -> Evaluate:
     if expr in _CONSTANTS:
         constant = _CONSTANTS[expr]
         return lambda x: +constant  # the constant at the caller's precision
-    if isinstance(expr, sympy.Add):
-        terms = [_closure(arg, var) for arg in expr.args]
+    if isinstance(expr, sympy.Add):  # summed in the order lambdify's printer writes the terms
+        terms = [_closure(arg, var) for arg in expr.as_ordered_terms()]
         return lambda x: sum((term(x) for term in terms[1:]), terms[0](x))
     if isinstance(expr, sympy.Mul):
         return _product(expr, var)
@@ -96,7 +96,7 @@ def _product(expr: sympy.Mul, var: sympy.Symbol) -> Evaluate:
     """As lambdify writes a product: the factors with a negative power divide the others (so a
     zero there is a ZeroDivisionError, not ``0**(-2/3) = inf``)."""
     top, bottom = [], []
-    for factor in expr.args:
+    for factor in expr.as_ordered_factors():
         if factor.is_Pow and factor.exp.is_Rational and factor.exp.is_negative:
             bottom.append(_closure(sympy.Pow(factor.base, -factor.exp, evaluate=factor.exp == -1), var))
         else:

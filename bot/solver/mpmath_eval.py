@@ -74,7 +74,7 @@ def _closure(expr: sympy.Basic, var: sympy.Symbol) -> Evaluate:
         constant = _CONSTANTS[expr]
         return lambda x: +constant  # the constant at the caller's precision
     if isinstance(expr, sympy.Add):  # summed in the order lambdify's printer writes the terms
-        terms = [_closure(arg, var) for arg in expr.as_ordered_terms()]
+        terms = [_closure(arg, var) for arg in _in_printed_order(expr, expr.as_ordered_terms)]
         return lambda x: sum((term(x) for term in terms[1:]), terms[0](x))
     if isinstance(expr, sympy.Mul):
         return _product(expr, var)
@@ -92,11 +92,17 @@ def _closure(expr: sympy.Basic, var: sympy.Symbol) -> Evaluate:
     raise _Unsupported(type(expr).__name__)
 
 
+def _in_printed_order(expr: sympy.Expr, ordered: Callable[[], list[sympy.Expr]]) -> Sequence[sympy.Expr]:
+    """The arguments in the printer's order where it matters: a sum or product of two is the same
+    number either way round (each operation is rounded once), so sorting is paid for three or more."""
+    return expr.args if len(expr.args) <= 2 else ordered()
+
+
 def _product(expr: sympy.Mul, var: sympy.Symbol) -> Evaluate:
     """As lambdify writes a product: the factors with a negative power divide the others (so a
     zero there is a ZeroDivisionError, not ``0**(-2/3) = inf``)."""
     top, bottom = [], []
-    for factor in expr.as_ordered_factors():
+    for factor in _in_printed_order(expr, expr.as_ordered_factors):
         if factor.is_Pow and factor.exp.is_Rational and factor.exp.is_negative:
             bottom.append(_closure(sympy.Pow(factor.base, -factor.exp, evaluate=factor.exp == -1), var))
         else:

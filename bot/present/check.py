@@ -6,7 +6,7 @@ import sympy
 
 from bot.present.answer import Answer
 from bot.present.diagnosis import diagnosed, diagnosis_lines
-from bot.present.domains import claim_domain, condition_text
+from bot.present.domains import claim_domain, condition_text, typed_sides
 from bot.present.format import fmt_expr, fmt_latex, fmt_number, plain
 from bot.solver.diagnosis import diagnose, find_mistake
 from bot.solver.equivalence import Equivalence, equivalent
@@ -24,7 +24,8 @@ def check(claim_text: str) -> Answer:
     lhs, rhs = parse_equation(claim_text)
     verdict = equivalent(lhs, rhs)
     typed_lhs, typed_rhs = (f"`{side.strip()}`" for side in claim_text.split("=", 1))
-    where = claim_domain(claim_text, verdict.equivalent, lhs, rhs)
+    typed = typed_sides(claim_text)
+    where = claim_domain(typed, verdict.equivalent, lhs, rhs)
     if verdict.equivalent and where is not None:
         headline = f"⚠️ True only for {where}: {typed_lhs} = {typed_rhs} there, but not for every real number"
         wider = _with_absolute_values(lhs, rhs)
@@ -37,7 +38,7 @@ def check(claim_text: str) -> Answer:
     else:
         headline = f"{WRONG}: {typed_lhs} ≠ {typed_rhs}"
     lines = [headline]
-    read_lhs, read_rhs = _as_read(claim_text, lhs, rhs)
+    read_lhs, read_rhs = _as_read(typed, lhs, rhs)
     if (read_lhs, read_rhs) != (typed_lhs, typed_rhs):
         lines.append(f"(I read this as {read_lhs} = {read_rhs}.)")
     lines += ["", *_evidence(verdict, "the left side", "the right side")]
@@ -70,15 +71,15 @@ def _with_absolute_values(lhs: sympy.Expr, rhs: sympy.Expr) -> sympy.Expr | None
     return wider if verdict is not None and verdict.equivalent and verdict.domain_point is None else None
 
 
-def _as_read(claim_text: str, lhs: sympy.Expr, rhs: sympy.Expr) -> tuple[str, str]:
-    """The sides as read, before SymPy's automatic tidying (``e^(ln x)``, not ``x``): the learner's
-    claim is the thing being checked, so it is never shown pre-simplified into ``x = x``."""
+def _as_read(typed: tuple[sympy.Expr, sympy.Expr] | None, lhs: sympy.Expr, rhs: sympy.Expr) -> tuple[str, str]:
+    """The sides as read (``typed_sides``), before SymPy's automatic tidying (``e^(ln x)``, not ``x``):
+    the learner's claim is the thing being checked, so it is never shown pre-simplified into ``x = x``."""
     try:
-        with sympy.evaluate(False):
-            raw_lhs, raw_rhs = parse_equation(claim_text)
-        return fmt_expr(raw_lhs), fmt_expr(raw_rhs)
+        if typed is not None:
+            return fmt_expr(typed[0]), fmt_expr(typed[1])
     except Exception:  # an unevaluated tree the printer cannot show: the evaluated reading will do
-        return fmt_expr(lhs), fmt_expr(rhs)
+        pass
+    return fmt_expr(lhs), fmt_expr(rhs)
 
 
 def derivative_operator(var: sympy.Symbol, order: int = 1) -> str:

@@ -18,15 +18,23 @@ from bot.solver.parser import parse_equation
 _DOMAIN_SECONDS = 1.0
 
 
-def claim_domain(claim_text: str, equivalent_: bool, lhs: sympy.Expr, rhs: sympy.Expr) -> str | None:
-    """Where a claim holds, when that is not wherever both sides mean something: for a true claim,
-    the common domain of the sides as typed (before SymPy tidies ``x/x`` into 1), when the two
-    domains differ; for a false one-variable claim, the set where the sides agree (``sqrt(x^2) = x``
-    for x ≥ 0)."""
+def typed_sides(claim_text: str) -> tuple[sympy.Expr, sympy.Expr] | None:
+    """The two sides as typed, before SymPy tidies them (``x/x`` stays x/x), or None when the
+    unevaluated parse cannot read them. Read once: the domain and the echo of the claim both use it."""
     try:
         with sympy.evaluate(False):
-            typed = parse_equation(claim_text)
+            return parse_equation(claim_text)
     except Exception:  # a reading the unevaluated parse cannot make: the verdict stands alone
+        return None
+
+
+def claim_domain(
+    typed: tuple[sympy.Expr, sympy.Expr] | None, equivalent_: bool, lhs: sympy.Expr, rhs: sympy.Expr
+) -> str | None:
+    """Where a claim holds, when that is not wherever both sides mean something: for a true claim,
+    the common domain of the sides as typed (``typed_sides``), when the two domains differ; for a
+    false one-variable claim, the set where the sides agree (``sqrt(x^2) = x`` for x ≥ 0)."""
+    if typed is None:
         return None
     sides = [_evaluated_derivatives(side) for side in typed]
     free = sides[0].free_symbols | sides[1].free_symbols
@@ -34,6 +42,8 @@ def claim_domain(claim_text: str, equivalent_: bool, lhs: sympy.Expr, rhs: sympy
         return _several_variables_domain(sides) if equivalent_ else None
     if len(free) != 1:
         return None
+    if equivalent_ and all(_continuous_everywhere(side) for side in sides):
+        return None  # both sides are defined for every real number: nothing to compute
     (var,) = free
     reals = sympy.S.Reals
 
@@ -53,6 +63,24 @@ def claim_domain(claim_text: str, equivalent_: bool, lhs: sympy.Expr, rhs: sympy
     except Exception:  # the domain is a refinement: when SymPy cannot find it, the verdict stands alone
         return None
     return None if found is None else set_words(found, var)
+
+
+# Continuous on all of R, wherever their argument is: a side built only from these (and sums,
+# products, powers to whole numbers, and powers of a positive number) has the domain R, so
+# continuous_domain — milliseconds for sin²x + cos²x — has nothing to find.
+_CONTINUOUS = (sympy.sin, sympy.cos, sympy.exp, sympy.sinh, sympy.cosh, sympy.tanh, sympy.atan, sympy.Abs)
+
+
+def _continuous_everywhere(expr: sympy.Basic) -> bool:
+    if not expr.free_symbols or expr.is_Symbol:
+        return True
+    if isinstance(expr, (sympy.Add, sympy.Mul, *_CONTINUOUS)):
+        return all(_continuous_everywhere(arg) for arg in expr.args)
+    if isinstance(expr, sympy.Pow):
+        whole = expr.exp.is_Integer and expr.exp >= 0
+        positive_base = expr.base.is_number and expr.base.is_positive
+        return bool(whole or positive_base) and _continuous_everywhere(expr.base) and _continuous_everywhere(expr.exp)
+    return False
 
 
 def _evaluated_derivatives(expr: sympy.Expr) -> sympy.Expr:

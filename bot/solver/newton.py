@@ -6,7 +6,8 @@ for the learner.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import math
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 import mpmath
@@ -15,6 +16,7 @@ import sympy
 
 from bot.errors import BadArgument, NoConvergence, Undefined
 from bot.solver import numeric
+from bot.solver.mpmath_eval import mpmath_function
 from bot.solver.systems import WORKING_DIGITS, learner_text
 
 _TABLE_ROWS_IN_ERRORS = 12
@@ -69,19 +71,23 @@ def newton_raphson(
     if start.free_symbols or not start.is_real:
         raise BadArgument("the starting point must be a real number, e.g. 'from 1.5'")
     derivative = sympy.diff(function, var)
-    # f and f' compiled together: compiling is most of a short run's time
-    # (no docstring: printing the expressions into it cost a third of the compile)
-    both = sympy.lambdify(var, numeric.realise([function, derivative]), numeric.MPMATH, docstring_limit=0)
+    # f and f' built together as mpmath closures: compiling them with lambdify was most of a short run's time
+    both = mpmath_function(var, numeric.realise([function, derivative]), numeric.MPMATH)
     iterates: list[NewtonIterate] = []
     history: list[mpmath.mpf] = []
     with mpmath.workdps(WORKING_DIGITS):
-        x = mpmath.mpf(str(sympy.N(start, WORKING_DIGITS)))  # exact starts like 1/sqrt(5) too
-        x0_scale = max(mpmath.mpf(1), abs(x))
+        if start.is_Integer and abs(start) < 10**15:  # exact at working precision either way
+            x = mpmath.mpf(int(start))
+        else:
+            x = mpmath.mpf(str(sympy.N(start, WORKING_DIGITS)))  # exact starts like 1/sqrt(5) too
+        running_off = 1e10 * max(mpmath.mpf(1), abs(x))
+        tolerance, moving_step = mpmath.mpf(tol), mpmath.mpf(1e-6)  # converted once, not every step
         for n in range(max_steps + 1):
             fx, dfx = _real_values(both, x, n, iterates, function, derivative, var)
             iterates.append(NewtonIterate(n, float(x), float(fx), float(dfx)))
             history.append(x)
-            step_small = n > 0 and abs(x - history[-2]) <= tol * max(1, abs(x))
+            scale = max(1, abs(x))
+            step_small = n > 0 and abs(x - history[-2]) <= tolerance * scale
             if fx == 0 or step_small:
                 if step_small and abs(fx) > 1e-6 * max(1, abs(iterates[0].fx)):
                     raise NoConvergence(
@@ -102,16 +108,17 @@ def newton_raphson(
                     hint="start somewhere else, away from turning points of f",
                 )
             x_next = x - fx / dfx
-            if abs(x_next) > 1e10 * x0_scale:
+            if abs(x_next) > running_off:
                 raise NoConvergence(
                     f"Newton–Raphson is diverging: x_{n + 1} = {_num(x_next)} is running off "
                     f"to infinity\n{newton_table(iterates)}",
                     hint=_start_hint(function, var),
                 )
             # back at an earlier iterate while still taking big steps: a cycle, not convergence
-            moving = abs(x_next - x) > 1e-6 * max(1, abs(x))
-            for m, earlier in enumerate(history[:-1]):
-                if moving and abs(x_next - earlier) <= 1e-9 * max(1, abs(earlier)):
+            moving = n > 0 and abs(x_next - x) > moving_step * scale  # at n = 0 there is no earlier iterate
+            for m in _earlier_iterates_near(x_next, history, iterates) if moving else ():
+                earlier = history[m]
+                if abs(x_next - earlier) <= 1e-9 * max(1, abs(earlier)):
                     cycle = ", ".join(_num(value) for value in history[m:])
                     raise NoConvergence(
                         f"Newton–Raphson is cycling: x_{n + 1} = x_{m} = {_num(earlier)}, so "
@@ -124,6 +131,19 @@ def newton_raphson(
         f"{newton_table(iterates)}",
         hint=_start_hint(function, var),
     )
+
+
+def _earlier_iterates_near(
+    x_next: mpmath.mpf, history: Sequence[mpmath.mpf], iterates: Sequence[NewtonIterate]
+) -> Iterator[int]:
+    """Indices of the earlier iterates that x_next may be back at, to within 1e-9 (relative), for the
+    exact test: the iterates' floats rule out the far ones (a float is within 1e-16 of its x, far
+    inside the doubled margin), so each step makes a few float comparisons, not one mpf test each."""
+    near = float(x_next)
+    for m in range(len(history) - 1):
+        earlier = iterates[m].x
+        if not (math.isfinite(near) and math.isfinite(earlier) and abs(near - earlier) > 2e-9 * max(1.0, abs(earlier))):
+            yield m
 
 
 def newton_table(iterates: Sequence[NewtonIterate], max_rows: int = _TABLE_ROWS_IN_ERRORS) -> str:
@@ -160,6 +180,8 @@ def _real_values(
             _real_value(sympy.lambdify(var, numeric.realise(function), numeric.MPMATH), x, "f", n, iterates, function, var),
             _real_value(sympy.lambdify(var, numeric.realise(derivative), numeric.MPMATH), x, "f'", n, iterates, function, var),
         )
+    if isinstance(fx, mpmath.mpf) and isinstance(dfx, mpmath.mpf) and mpmath.isfinite(fx) and mpmath.isfinite(dfx):
+        return fx, dfx  # the usual step: two real finite numbers, nothing to convert or report
     return (
         _real_value(lambda _: fx, x, "f", n, iterates, function, var),
         _real_value(lambda _: dfx, x, "f'", n, iterates, function, var),
@@ -200,11 +222,20 @@ def _real_value(
 
 
 def _converged_linearly(history: Sequence[mpmath.mpf]) -> bool:
-    """Errors shrinking by a steady factor (not squaring) mean a repeated root."""
+    """Errors shrinking by a steady factor (not squaring) mean a repeated root: the last three ratios
+    of successive errors (pairs with an error of 0 left out) are all above 0.1. Computed from the end,
+    so a long run's early errors are never worked out."""
     root = history[-1]
-    errors = [abs(x - root) for x in history[:-1]]
-    ratios = [later / earlier for earlier, later in zip(errors, errors[1:], strict=False) if earlier > 0 and later > 0]
-    return len(ratios) >= 3 and all(r > 0.1 for r in ratios[-3:])
+    ratios: list[mpmath.mpf] = []
+    later = None
+    for x in reversed(history[:-1]):
+        earlier = abs(x - root)
+        if later is not None and earlier > 0 and later > 0:
+            ratios.append(later / earlier)
+            if len(ratios) == 3:
+                return all(r > 0.1 for r in ratios)
+        later = earlier
+    return False
 
 
 def _num(value: mpmath.mpf | float) -> str:

@@ -47,7 +47,7 @@ def parse(text: str) -> sympy.Expr:
     parser.expect_end()
     read = finished(expr)
     record_ambiguities(text, tokens)
-    record_typed_order(text, read)
+    record_typed_order(text, read, tokens)
     return read
 
 

@@ -19,7 +19,7 @@ from bot.errors import CalcbotError
 from bot.solver.construction import finished
 from bot.solver.grammar import Parser
 from bot.solver.lexer import tokenize
-from bot.solver.tokens import Kind
+from bot.solver.tokens import Kind, Token
 
 _OPERAND_ENDS = (Kind.NUMBER, Kind.VARIABLE, Kind.CONSTANT, Kind.CLOSE, Kind.SUPERSCRIPT)
 _MAX_TERMS = 12
@@ -46,13 +46,17 @@ class TermComparison:
         return bool(self.right or self.wrong) and not (self.extra and self.missing)
 
 
-def typed_terms(text: str) -> list[TypedTerm] | None:
+def typed_terms(text: str, tokens: list[Token] | None = None) -> list[TypedTerm] | None:
     """The top-level terms of ``text`` in the order typed, or None when it is not a plain sum
-    (absolute-value bars, which make the split ambiguous, or a term that does not read alone)."""
-    try:
-        tokens = tokenize(text)
-    except CalcbotError:
-        return None
+    (absolute-value bars, which make the split ambiguous, or a term that does not read alone).
+    ``tokens``, when the caller has just read ``text`` into them, saves reading it again: each term is
+    then parsed from its own run of them, the tokens its text alone would give."""
+    read_again = tokens is None
+    if tokens is None:
+        try:
+            tokens = tokenize(text)
+        except CalcbotError:
+            return None
     if any(token.kind is Kind.BAR for token in tokens):
         return None
     cuts, depth = [0], 0
@@ -77,7 +81,7 @@ def typed_terms(text: str) -> list[TypedTerm] | None:
         first, last = tokens[start], tokens[end - 1]
         piece = text[first.column - 1 : last.column - 1 + len(last.text)].strip()
         try:
-            expr = _read_term(piece)
+            expr = _read_term(piece) if read_again else _read_term_tokens([*tokens[start:end], tokens[-1]])
         except CalcbotError:
             return None
         shown = piece.lstrip("+").strip()
@@ -88,7 +92,11 @@ def typed_terms(text: str) -> list[TypedTerm] | None:
 
 
 def _read_term(text: str) -> sympy.Expr:
-    parser = Parser(tokenize(text))
+    return _read_term_tokens(tokenize(text))
+
+
+def _read_term_tokens(tokens: list[Token]) -> sympy.Expr:
+    parser = Parser(tokens)
     expr = parser.expression()
     parser.expect_end()
     return finished(expr)
@@ -110,12 +118,13 @@ def keeping_typed_order() -> Iterator[None]:
         _TYPED.reset(token)
 
 
-def record_typed_order(text: str, expr: sympy.Expr) -> None:
-    """Called by the parser on each text it reads (a no-op outside the scope or for a single term)."""
+def record_typed_order(text: str, expr: sympy.Expr, tokens: list[Token] | None = None) -> None:
+    """Called by the parser on each text it reads (a no-op outside the scope or for a single term);
+    ``tokens``: the text as the parser has just read it, if it is the whole text."""
     orders = _TYPED.get()
     if orders is None or not isinstance(expr, sympy.Add) or expr in orders:
         return
-    terms = typed_terms(text)
+    terms = typed_terms(text, tokens)
     if terms is None or len(terms) < 2:
         return
     typed = [term.expr for term in terms]

@@ -35,6 +35,7 @@ from bot.learner import MISTAKE_CODES, skills_of_topic
 from bot.quiz.engine import QuizEngine
 from bot.quiz.srs import SpacedRepetition
 from bot.store import Store
+from bot.workers import warm_up
 from content.catalog import curriculum
 
 NOW = datetime(2027, 1, 31, 12, 0, tzinfo=UTC)
@@ -85,17 +86,22 @@ async def _fill(store: Store, tries: int, users: int) -> None:
 
 
 class TimedRunner:
-    """Runs the engine's worker jobs (question generation) in-process and adds up their time."""
+    """Runs the engine's worker jobs (question generation, a picture question's drawing) in-process,
+    adds up their time and names them, so the slowest requests can say what they spent it on."""
 
     def __init__(self) -> None:
         self.spent = 0.0
+        self.jobs: list[str] = []
 
     async def __call__(self, fn: Any, *args: Any) -> Any:
         t0 = time.perf_counter()
         try:
             return fn(*args)
         finally:
-            self.spent += time.perf_counter() - t0
+            took = time.perf_counter() - t0
+            self.spent += took
+            subject = args[0] if args and isinstance(args[0], str) and len(args[0]) < 40 else "…"
+            self.jobs.append(f"{getattr(fn, '__name__', fn)}({subject}) {took * 1000:.0f} ms")
 
 
 def _summary(name: str, times: list[float]) -> str:
@@ -123,26 +129,31 @@ async def main(tries: int, users: int, queries: int) -> None:
         rng = random.Random(2)
         picked = [rng.randrange(1, users + 1) for _ in range(queries)]
         learners = [UserRef("console", f"u{n}", f"user {n}") for n in picked]
+        warm_up()  # what every worker runs before its first job (bot/warm_workers.py): fonts, SymPy
         for learner in learners[:5]:  # warm the connection pools and caches, as a running bot is
             await engine.progress(learner)
             await engine.ask(learner, "console::warm")
         progress_times, quiz_times, quiz_less_generation = [], [], []
+        slowest: list[tuple[float, list[str]]] = []
         last = None
         for learner in learners:
             t0 = time.perf_counter()
             last = await engine.progress(learner)
             progress_times.append((time.perf_counter() - t0) * 1000)
-            runner.spent = 0.0
+            runner.spent, runner.jobs = 0.0, []
             t0 = time.perf_counter()
             await engine.ask(learner, "console::bench")
             quiz_times.append((time.perf_counter() - t0) * 1000)
             quiz_less_generation.append(quiz_times[-1] - runner.spent * 1000)
+            slowest.append((quiz_times[-1], runner.jobs))
         assert last is not None and last.counts.answered > 0 and last.skills
         load = os.getloadavg()
         print(f"(load average during the run: {load[0]:.1f} on {os.cpu_count()} cores)")
         print(_summary("/progress", progress_times))
         print(_summary("/quiz", quiz_times))
         print(_summary("/quiz less generating the question (SymPy, in the worker pool)", quiz_less_generation))
+        for took, jobs in sorted(slowest, key=lambda row: -row[0])[:3]:
+            print(f"  a slowest /quiz: {took:.0f} ms, its worker jobs: {'; '.join(jobs)}")
         from plotting.mastery import render_mastery
 
         t0 = time.perf_counter()

@@ -10,8 +10,11 @@ are inserted in one statement each into a scratch database, dropped at the end. 
 real engine path: ``QuizEngine.progress`` (the learner's tries through the (user_id, id) index,
 counts, BKT mastery per skill, mistakes, cards and their recall) and ``QuizEngine.ask`` with no topic
 (no review due, so the learner model chooses: tries read, aim or weakest skill, the question
-generated and opened). Question generation runs in-process here (it does not depend on the tries);
-the /progress chart is drawn in the worker pool beside the text and timed on its own line.
+generated and opened). Question generation, and a picture question's drawing, run in-process here
+(they do not depend on the tries), after the warm-up every worker runs (``bot.workers.warm_up``); the
+slowest requests are listed with the jobs they ran. The /progress chart is drawn in the worker pool
+beside the text and timed on its own line. (The synthetic tries make no aim: ``/quiz`` here practises
+the weakest skill; ``benchmarks/generation.py`` times aimed questions for every mistake.)
 """
 
 from __future__ import annotations
@@ -152,6 +155,8 @@ async def main(tries: int, users: int, queries: int) -> None:
         print(_summary("/progress", progress_times))
         print(_summary("/quiz", quiz_times))
         print(_summary("/quiz less generating the question (SymPy, in the worker pool)", quiz_less_generation))
+        unpictured = [took for took, jobs in slowest if not any(job.startswith("question_image") for job in jobs)]
+        print(_summary(f"/quiz on the {len(unpictured)} questions with no picture to draw", unpictured))
         for took, jobs in sorted(slowest, key=lambda row: -row[0])[:3]:
             print(f"  a slowest /quiz: {took:.0f} ms, its worker jobs: {'; '.join(jobs)}")
         from plotting.mastery import render_mastery

@@ -6,13 +6,14 @@ per way against the /quiz target p99 < 100 ms, and the slowest subjects.
 Run by hand:
     .venv/bin/python -m benchmarks.generation [--seeds 40]
 
-In-process, warmed as a worker is (``bot.workers.warm_up``); drawing a picture question's image is
+In-process, warmed as a worker is (``bot.workers.PRELOAD``); drawing a picture question's image is
 not generation (``benchmarks/pictures.py`` times it).
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib
 import os
 import random
 import statistics
@@ -20,7 +21,7 @@ import time
 from collections.abc import Callable, Iterable
 
 from bot.learner import SKILLS
-from bot.workers import warm_up
+from bot.workers import PRELOAD
 from content import aimed
 from content.catalog import curriculum
 from content.generate import generate_aimed, generate_for_skill, generate_question
@@ -54,7 +55,8 @@ def _report(name: str, times: list[tuple[float, str]]) -> None:
 def main(count: int) -> None:
     rng = random.Random(1)
     seeds = [rng.randrange(2**31) for _ in range(count)]  # as the engine draws them
-    warm_up()
+    for module in PRELOAD:  # what the fork server does before forking a worker (its warm-up last)
+        importlib.import_module(module)
     generate_aimed("sign_error", 0)  # loads the generators, as the first question in a worker does
     print(f"(load average at the start: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores; {count} seeds per subject)")
     _report("aimed (every mistake)", _time(generate_aimed, aimed.RECIPES, seeds))

@@ -11,8 +11,8 @@ real engine path: ``QuizEngine.progress`` (the learner's tries through the (user
 counts, BKT mastery per skill, mistakes, cards and their recall) and ``QuizEngine.ask`` with no topic
 (no review due, so the learner model chooses: tries read, aim or weakest skill, the question
 generated and opened). Question generation, and a picture question's drawing, run in-process here
-(they do not depend on the tries), after the warm-up every worker runs (``bot.workers.warm_up``); the
-slowest requests are listed with the jobs they ran. The /progress chart is drawn in the worker pool
+(they do not depend on the tries), after the imports and warm-up the fork server runs before it
+forks a worker (``bot.workers.PRELOAD``); the slowest requests are listed with the jobs they ran. The /progress chart is drawn in the worker pool
 beside the text and timed on its own line. (The synthetic tries make no aim: ``/quiz`` here practises
 the weakest skill; ``benchmarks/generation.py`` times aimed questions for every mistake.)
 """
@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import importlib
 import os
 import random
 import secrets
@@ -38,7 +39,7 @@ from bot.learner import MISTAKE_CODES, skills_of_topic
 from bot.quiz.engine import QuizEngine
 from bot.quiz.srs import SpacedRepetition
 from bot.store import Store
-from bot.workers import warm_up
+from bot.workers import PRELOAD
 from content.catalog import curriculum
 
 NOW = datetime(2027, 1, 31, 12, 0, tzinfo=UTC)
@@ -132,7 +133,8 @@ async def main(tries: int, users: int, queries: int) -> None:
         rng = random.Random(2)
         picked = [rng.randrange(1, users + 1) for _ in range(queries)]
         learners = [UserRef("console", f"u{n}", f"user {n}") for n in picked]
-        warm_up()  # what every worker runs before its first job (bot/warm_workers.py): fonts, SymPy
+        for module in PRELOAD:  # what the fork server does before forking a worker (its warm-up last)
+            importlib.import_module(module)
         for learner in learners[:5]:  # warm the connection pools and caches, as a running bot is
             await engine.progress(learner)
             await engine.ask(learner, "console::warm")

@@ -47,6 +47,7 @@ bench: $(VENV)/.installed-dev
 	$(BIN)/python benchmarks/store.py
 	$(BIN)/python -m benchmarks.scheduler
 	$(BIN)/python -m benchmarks.leaderboard
+	$(BIN)/python -m benchmarks.generation
 
 docs-images: $(VENV)/.installed-dev
 	$(BIN)/python scripts/make_docs_images.py

@@ -10,14 +10,18 @@ are inserted in one statement each into a scratch database, dropped at the end. 
 real engine path: ``QuizEngine.progress`` (the learner's tries through the (user_id, id) index,
 counts, BKT mastery per skill, mistakes, cards and their recall) and ``QuizEngine.ask`` with no topic
 (no review due, so the learner model chooses: tries read, aim or weakest skill, the question
-generated and opened). Question generation runs in-process here (it does not depend on the tries);
-the /progress chart is drawn in the worker pool beside the text and timed on its own line.
+generated and opened). Question generation, and a picture question's drawing, run in-process here
+(they do not depend on the tries), after the imports and warm-up the fork server runs before it
+forks a worker (``bot.workers.PRELOAD``); the slowest requests are listed with the jobs they ran. The /progress chart is drawn in the worker pool
+beside the text and timed on its own line. (The synthetic tries make no aim: ``/quiz`` here practises
+the weakest skill; ``benchmarks/generation.py`` times aimed questions for every mistake.)
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import importlib
 import os
 import random
 import secrets
@@ -35,6 +39,7 @@ from bot.learner import MISTAKE_CODES, skills_of_topic
 from bot.quiz.engine import QuizEngine
 from bot.quiz.srs import SpacedRepetition
 from bot.store import Store
+from bot.workers import PRELOAD
 from content.catalog import curriculum
 
 NOW = datetime(2027, 1, 31, 12, 0, tzinfo=UTC)
@@ -85,17 +90,22 @@ async def _fill(store: Store, tries: int, users: int) -> None:
 
 
 class TimedRunner:
-    """Runs the engine's worker jobs (question generation) in-process and adds up their time."""
+    """Runs the engine's worker jobs (question generation, a picture question's drawing) in-process,
+    adds up their time and names them, so the slowest requests can say what they spent it on."""
 
     def __init__(self) -> None:
         self.spent = 0.0
+        self.jobs: list[str] = []
 
     async def __call__(self, fn: Any, *args: Any) -> Any:
         t0 = time.perf_counter()
         try:
             return fn(*args)
         finally:
-            self.spent += time.perf_counter() - t0
+            took = time.perf_counter() - t0
+            self.spent += took
+            subject = args[0] if args and isinstance(args[0], str) and len(args[0]) < 40 else "…"
+            self.jobs.append(f"{getattr(fn, '__name__', fn)}({subject}) {took * 1000:.0f} ms")
 
 
 def _summary(name: str, times: list[float]) -> str:
@@ -123,26 +133,34 @@ async def main(tries: int, users: int, queries: int) -> None:
         rng = random.Random(2)
         picked = [rng.randrange(1, users + 1) for _ in range(queries)]
         learners = [UserRef("console", f"u{n}", f"user {n}") for n in picked]
+        for module in PRELOAD:  # what the fork server does before forking a worker (its warm-up last)
+            importlib.import_module(module)
         for learner in learners[:5]:  # warm the connection pools and caches, as a running bot is
             await engine.progress(learner)
             await engine.ask(learner, "console::warm")
         progress_times, quiz_times, quiz_less_generation = [], [], []
+        slowest: list[tuple[float, list[str]]] = []
         last = None
         for learner in learners:
             t0 = time.perf_counter()
             last = await engine.progress(learner)
             progress_times.append((time.perf_counter() - t0) * 1000)
-            runner.spent = 0.0
+            runner.spent, runner.jobs = 0.0, []
             t0 = time.perf_counter()
             await engine.ask(learner, "console::bench")
             quiz_times.append((time.perf_counter() - t0) * 1000)
             quiz_less_generation.append(quiz_times[-1] - runner.spent * 1000)
+            slowest.append((quiz_times[-1], runner.jobs))
         assert last is not None and last.counts.answered > 0 and last.skills
         load = os.getloadavg()
         print(f"(load average during the run: {load[0]:.1f} on {os.cpu_count()} cores)")
         print(_summary("/progress", progress_times))
         print(_summary("/quiz", quiz_times))
         print(_summary("/quiz less generating the question (SymPy, in the worker pool)", quiz_less_generation))
+        unpictured = [took for took, jobs in slowest if not any(job.startswith("question_image") for job in jobs)]
+        print(_summary(f"/quiz on the {len(unpictured)} questions with no picture to draw", unpictured))
+        for took, jobs in sorted(slowest, key=lambda row: -row[0])[:3]:
+            print(f"  a slowest /quiz: {took:.0f} ms, its worker jobs: {'; '.join(jobs)}")
         from plotting.mastery import render_mastery
 
         t0 = time.perf_counter()

@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import contextlib
+import gc
 import logging
 import multiprocessing
 import multiprocessing.forkserver
@@ -45,7 +46,7 @@ PRELOAD = [
     "bot.present.derivative", "bot.present.multivariable", "bot.present.optimise", "bot.present.taylor",
     "bot.present.check", "bot.present.working", "bot.present.figures", "bot.present.plots",
     "bot.present.regression", "bot.present.backprop", "bot.game.jobs", "plotting.mastery",
-    "bot.warm_workers",
+    "content.generate", "content.figures", "bot.warm_workers",
 ]
 
 
@@ -189,8 +190,13 @@ def translate_failure(exc: BaseException, limit: float, memory_mb: int) -> BaseE
 
 
 def warm_up() -> None:
-    """A typical first job: read, differentiate and present an expression, and draw a tiny figure."""
+    """A typical first job: read, differentiate and present an expression, and draw a tiny figure.
+
+    Then everything alive (modules, SymPy's and matplotlib's caches) is moved out of the garbage
+    collector's reach: a full collection during a job scans only what jobs made since, instead of
+    the whole warmed heap (which paused a quiz question's generation for up to 120 ms)."""
     from bot.present.derivative import derive, slope
 
     derive("x^2 sin x")
     slope("x^2", "1")  # draws the tangent figure: matplotlib's first figure is the slow one
+    gc.freeze()

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Iterator
 
 import sympy
 
@@ -109,19 +110,46 @@ def malrule_answers(code: str, expr: sympy.Expr, var: sympy.Symbol) -> list[symp
 
 def distance(first: sympy.Expr, second: sympy.Expr) -> float:
     """The largest relative gap between two functions at the probe points (inf where only one is defined)."""
-    variables = sorted(
-        (s for s in first.free_symbols | second.free_symbols if isinstance(s, sympy.Symbol)), key=lambda s: s.name
-    )
     gaps = []
-    for offset, probe in enumerate(_PROBES):
-        point = {v: probe + sympy.Rational(i + offset, 7) for i, v in enumerate(variables)}
-        a, b = _value(first, point), _value(second, point)
+    for a, b in _values(first, second):
         if a is None and b is None:
             continue
         if a is None or b is None:
             return math.inf
-        gaps.append(abs(a - b) / max(1.0, abs(b)))
+        gaps.append(_gap(a, b))
     return max(gaps) if len(gaps) >= 2 else 0.0
+
+
+def visibly_differs(first: sympy.Expr, second: sympy.Expr) -> bool:
+    """``distance(first, second) >= VISIBLE``, stopping at the first probe point that settles it
+    (most wrong answers are far off at the first two points, so the other two are never evaluated)."""
+    if first == second:
+        return False
+    defined, seen = 0, False
+    for a, b in _values(first, second):
+        if a is None and b is None:
+            continue
+        if a is None or b is None:
+            return True
+        defined += 1
+        seen = seen or _gap(a, b) >= VISIBLE
+        if seen and defined >= 2:
+            return True
+    return False
+
+
+def _values(first: sympy.Expr, second: sympy.Expr) -> Iterator[tuple[complex | None, complex | None]]:
+    """Both functions' values at each probe point in turn, computed only when asked for."""
+    variables = sorted(
+        (s for s in first.free_symbols | second.free_symbols if isinstance(s, sympy.Symbol)), key=lambda s: s.name
+    )
+    for offset, probe in enumerate(_PROBES):
+        point = {v: probe + sympy.Rational(i + offset, 7) for i, v in enumerate(variables)}
+        yield _value(first, point), _value(second, point)
+
+
+def _gap(a: complex, b: complex) -> float:
+    return abs(a - b) / max(1.0, abs(b))
 
 
 def _value(expr: sympy.Expr, point: dict[sympy.Symbol, sympy.Expr]) -> complex | None:
@@ -144,4 +172,4 @@ def shows(question: Question, code: str) -> bool:
     expr, var = task
     correct = sympy.diff(expr, var)
     answers = malrule_answers(code, expr, var)
-    return bool(answers) and all(distance(answer, correct) >= VISIBLE for answer in answers)
+    return bool(answers) and all(visibly_differs(answer, correct) for answer in answers)

@@ -40,6 +40,7 @@ from content.catalog import curriculum, validate
 from content.figures import grade_picture
 from content.generators import GENERATORS
 from content.questions import Grade, Question, choice_labels
+from content.skill_reach import may_exercise
 
 validate(curriculum(), GENERATORS)  # every topic's generators exist (the chat process cannot check them)
 
@@ -100,13 +101,22 @@ def generate_aimed(malrule_code: str, seed: int) -> Question:
 
 def generate_for_skill(skill: str, seed: int) -> Question:
     """A question exercising ``skill``, from the topics whose main skill it is (else those that
-    exercise it); an ordinary question id, so it regenerates like any other."""
+    exercise it); an ordinary question id, so it regenerates like any other.
+
+    Candidates walk the topics and their generators in turn; one whose generator was never seen to
+    exercise the skill (``content.skill_reach``) is passed over without being built, which gives
+    the same question the full walk would, without drawing a picture question only to discard it."""
     if skill not in SKILLS:
         raise BadArgument(f"unknown skill '{skill}' (skills: {', '.join(SKILLS)})")
-    topics = topics_of_skill(skill)
+    topics = [curriculum().topic(topic_id) for topic_id in topics_of_skill(skill)]
+    narrowed = any(may_exercise(topic.id, name, skill) for topic in topics for name in topic.generators)
     for attempt in range(_AIM_SEARCH):
-        topic_id = topics[(seed + attempt) % len(topics)]
-        question = generate_question(topic_id, seed * _AIM_SEARCH + attempt)
+        topic = topics[(seed + attempt) % len(topics)]
+        candidate_seed = seed * _AIM_SEARCH + attempt
+        name = topic.generators[candidate_seed % len(topic.generators)]  # as generate_question picks
+        if narrowed and not may_exercise(topic.id, name, skill):
+            continue
+        question = generate_from(topic.id, name, candidate_seed)
         if skill in question.skills:
             return question
     raise ValueError(f"no question among {_AIM_SEARCH} exercises {skill}")

@@ -9,6 +9,7 @@ over the plotted range (:func:`curve_gap`). The image is drawn from the spec in 
 
 from __future__ import annotations
 
+import functools
 import json
 import random
 import re
@@ -123,11 +124,17 @@ def _malrule_derivatives(f: sympy.Expr) -> list[tuple[sympy.Expr, str, str | Non
     return found
 
 
+@functools.cache
+def _antiderivative(f: sympy.Expr) -> sympy.Expr:
+    """∫f dx, kept: there are 54 curves, and SymPy's Risch integration takes up to half a second."""
+    return sympy.integrate(f, x)
+
+
 def derivative_graph(seed: int) -> Draft:
     (base, span), sign, shift = pick(seed, _CURVES, (1, -1), (0, 1, -1))
     f = sign * base + shift
     derivative = sympy.diff(f, x)
-    antiderivative = sympy.integrate(f, x)
+    antiderivative = _antiderivative(f)
     x_values = np.linspace(span[0], span[1], CURVE_SAMPLES)
     rng = random.Random(seed)
     slips = _malrule_derivatives(f)

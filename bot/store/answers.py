@@ -15,7 +15,7 @@ from bot.store.conflicts import CardChanged, QuestionGone
 from bot.store.connection import StoreConnection
 from bot.store.convert import card_from, user_from
 from bot.store.learner_states import fold_parameters, fold_try, lock_learner
-from bot.store.models import open_questions
+from bot.store.models import open_questions, tries
 from bot.store.rows import (
     AnswerOutcome,
     AnswerRecord,
@@ -26,6 +26,8 @@ from bot.store.rows import (
     TryRecord,
 )
 from bot.store.statements import TRY_COLUMNS
+
+_INSERT_TRY = tries.insert().returning(tries.c.id)
 
 
 class AnswerWrites(StoreConnection):
@@ -186,15 +188,7 @@ class AnswerWrites(StoreConnection):
         return card_from(card_row._mapping)
 
     def _insert_try(self, connection: Connection, user_id: int, given: TryRecord) -> int:
-        """Insert the try and fold it into the learner's stored state, in this transaction."""
-        lock_learner(connection, user_id)  # before the try's id is drawn: states follow tries in id order
-        try_id = int(
-            connection.execute(
-                self._answer_statements.insert_try, {"user_id": user_id, **_try_values(given)}
-            ).scalar_one()
-        )
-        fold_try(connection, user_id, try_id, given)
-        return try_id
+        return insert_try(connection, user_id, given, self._answer_statements.insert_try)
 
     # -- wrong first tries ------------------------------------------------------------------
 
@@ -227,6 +221,14 @@ class AnswerWrites(StoreConnection):
             {"b_user_id": record.user_id, "b_xp": 0, "b_today": today, "b_yesterday": today - timedelta(days=1)},
         ).one()
         return FirstTryOutcome(user=user_from(user._mapping), card=card)
+
+
+def insert_try(connection: Connection, user_id: int, given: TryRecord, statement: Any = _INSERT_TRY) -> int:
+    """Insert the try and fold it into the learner's stored state, in this transaction."""
+    lock_learner(connection, user_id)  # before the try's id is drawn: states follow tries in id order
+    try_id = int(connection.execute(statement, {"user_id": user_id, **_try_values(given)}).scalar_one())
+    fold_try(connection, user_id, try_id, given)
+    return try_id
 
 
 def _given(record: AnswerRecord) -> TryRecord:

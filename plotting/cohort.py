@@ -11,7 +11,7 @@ from __future__ import annotations
 import io
 import math
 from collections.abc import Sequence
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -32,12 +32,11 @@ def render_cohort_heatmap(members: Sequence[str], columns: Sequence[str],
     Drawn with Pillow, not matplotlib: a 50 × 26 grid is 1,300 labelled cells, which matplotlib's text
     layout takes seconds to draw; Pillow draws it in tens of milliseconds with the same font (DejaVu)
     and the same colour map, so the organiser's view stays well inside its latency budget."""
-    cmap = colormaps[HEATMAP_CMAP]
     cell_w, cell_h, pad = 46, 24, 12
     small, label, heading = _font(12), _font(13), _font(16, bold=True)
     measure = ImageDraw.Draw(Image.new("RGB", (1, 1)))
-    left = pad + max((int(measure.textlength(m, font=label)) for m in members), default=60) + 10
-    longest = max((int(measure.textlength(c, font=label)) for c in columns), default=60)
+    left = pad + max((_width(m, 13) for m in members), default=60) + 10
+    longest = max((_width(c, 13) for c in columns), default=60)
     slant = math.radians(50)
     bottom = int(longest * math.sin(slant)) + 24
     top = 40
@@ -49,7 +48,7 @@ def render_cohort_heatmap(members: Sequence[str], columns: Sequence[str],
     picture = Image.new("RGB", (width, max(height, top + 170 + bottom)), "white")
     draw = ImageDraw.Draw(picture)
     draw.text((pad, 10), title, fill=INK, font=heading)
-    colours = [tuple(int(255 * v) for v in cmap(i / 100)[:3]) for i in range(101)]  # one per percent
+    colours = _colours()  # one per percent
     stamps: dict[tuple[str, str], Image.Image] = {}  # each distinct cell label is drawn once, then pasted
 
     def stamp(text: str, ink: str) -> Image.Image:
@@ -75,23 +74,50 @@ def render_cohort_heatmap(members: Sequence[str], columns: Sequence[str],
                 mark = stamp(f"{percent}", "white" if percent < 55 else "black")
             picture.paste(mark, (x, y), mark)
     for c, column in enumerate(columns):  # labels slanted under their columns, ending at the cell's centre
-        size = (int(measure.textlength(column, font=label)) + 4, 18)
-        tag = Image.new("RGBA", size, (255, 255, 255, 0))
-        ImageDraw.Draw(tag).text((0, 1), column, fill=INK, font=label)
-        turned = tag.rotate(math.degrees(slant), expand=True, resample=Image.Resampling.BICUBIC)
+        turned = _slanted(column, math.degrees(slant))
         x = left + c * cell_w + cell_w // 2 - turned.width + 6
         picture.paste(turned, (x, top + grid_h + 6), turned)
-    _legend(draw, cmap, left + grid_w + 24, top, min(max(grid_h, 150), 300), label)
+    _legend(picture, draw, left + grid_w + 24, top, min(max(grid_h, 150), 300), label)
     buffer = io.BytesIO()
     picture.save(buffer, format="PNG", compress_level=3)  # flat colours compress well even when fast
     return buffer.getvalue()
 
 
-def _legend(draw: ImageDraw.ImageDraw, cmap: Any, x: int, y: int, height: int, font: Any) -> None:
-    """A vertical colour bar, 100 % at the top, with ticks and what grey means."""
+# The pieces every heatmap repeats (the colour map, the legend's bar, the skills' slanted labels) are
+# drawn once per process: a weekly digest draws thousands of small heatmaps in a row.
+
+@cache
+def _colours() -> list[tuple[int, ...]]:
+    cmap = colormaps[HEATMAP_CMAP]
+    return [tuple(int(255 * v) for v in cmap(i / 100)[:3]) for i in range(101)]
+
+
+@cache
+def _slanted(text: str, degrees: float) -> Image.Image:
+    tag = Image.new("RGBA", (_width(text, 13) + 4, 18), (255, 255, 255, 0))
+    ImageDraw.Draw(tag).text((0, 1), text, fill=INK, font=_font(13))
+    return tag.rotate(degrees, expand=True, resample=Image.Resampling.BICUBIC)
+
+
+@lru_cache(maxsize=4096)
+def _width(text: str, size: int) -> int:
+    return int(ImageDraw.Draw(Image.new("RGB", (1, 1))).textlength(text, font=_font(size)))
+
+
+@cache
+def _colour_bar(height: int) -> Image.Image:
+    cmap = colormaps[HEATMAP_CMAP]
+    bar = Image.new("RGB", (17, height), "white")
+    draw = ImageDraw.Draw(bar)
     for i in range(height):
         rgba = cmap(1.0 - i / max(height - 1, 1))
-        draw.line((x, y + i, x + 16, y + i), fill=tuple(int(255 * v) for v in rgba[:3]))
+        draw.line((0, i, 16, i), fill=tuple(int(255 * v) for v in rgba[:3]))
+    return bar
+
+
+def _legend(picture: Image.Image, draw: ImageDraw.ImageDraw, x: int, y: int, height: int, font: Any) -> None:
+    """A vertical colour bar, 100 % at the top, with ticks and what grey means."""
+    picture.paste(_colour_bar(height), (x, y))
     for tick in (0, 25, 50, 75, 100):
         ty = y + int((1 - tick / 100) * (height - 1))
         draw.line((x + 16, ty, x + 20, ty), fill=INK)

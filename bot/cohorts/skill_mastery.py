@@ -3,7 +3,7 @@
 Each learner's state is kept in the database by the transaction that writes each try
 (``bot/store/learner_states.py``), equal to the learner model's ``mastery`` over their tries in
 order — what /progress computes from the tries themselves. So a view reads a few rows per member
-(two queries for the whole cohort), the first view of a process as cheaply as any other.
+(one query for the whole cohort), the first view of a process as cheaply as any other.
 """
 
 from __future__ import annotations
@@ -36,19 +36,23 @@ class LearnerState:
 
 
 async def learner_states_of(store: object, user_ids: list[int]) -> dict[int, LearnerState]:
-    """Each member's stored state (a member with no try: an empty one)."""
+    """Each member's stored state (a member with no try: an empty one), in one query."""
     if not user_ids:
         return {}
+    query = (sa.select(learner_states, skill_states.c.skill, skill_states.c.p_known, skill_states.c.answered,
+                       skill_states.c.right_first, skill_states.c.last_practised)
+             .outerjoin(skill_states, skill_states.c.user_id == learner_states.c.user_id)
+             .where(learner_states.c.user_id.in_(user_ids)))
     async with store.snapshot() as db:  # type: ignore[attr-defined]
-        learners = (await db.execute(sa.select(learner_states).where(learner_states.c.user_id.in_(user_ids)))).all()
-        skills = (await db.execute(sa.select(skill_states).where(skill_states.c.user_id.in_(user_ids)))).all()
-    mastery: dict[int, dict[str, float]] = {uid: {} for uid in user_ids}
-    tallies: dict[int, dict[str, SkillTally]] = {uid: {} for uid in user_ids}
-    for row in skills:
-        if row.p_known is not None:
-            mastery[row.user_id][row.skill] = row.p_known
-        tallies[row.user_id][row.skill] = SkillTally(row.answered, row.right_first, row.last_practised)
+        rows = (await db.execute(query)).all()
     found = {uid: LearnerState() for uid in user_ids}
-    for row in learners:
-        found[row.user_id] = LearnerState(row.last_try_id, mastery[row.user_id], tallies[row.user_id], row.last_try_at)
+    for row in rows:
+        state = found[row.user_id]
+        if state.through == 0:
+            state = found[row.user_id] = LearnerState(row.last_try_id, {}, {}, row.last_try_at)
+        if row.skill is None:
+            continue
+        if row.p_known is not None:
+            state.mastery[row.skill] = row.p_known
+        state.tallies[row.skill] = SkillTally(row.answered, row.right_first, row.last_practised)
     return found

@@ -6,13 +6,15 @@ Run by hand:
         .venv/bin/python -m benchmarks.cohort_progress [--tries 1000000] [--queries 40]
 
 The tries (5,000 per member over 60 days, every topic, its skills; a third wrong, most of those
-diagnosed with a mal-rule) are inserted with generate_series into a scratch database, dropped at the
-end. The timed path is the real one: ``Organiser.view`` — the members' ids, their tries (one query)
-and mastery per skill by the learner model, the period's diagnosed mistakes (one query), daily
+diagnosed with a mal-rule) are inserted with generate_series into a scratch database at migration
+0009 (dropped at the end); then the upgrade to the head folds them into the learners' stored states
+(migration 0010, timed), as an existing database's upgrade would. The timed path is the real one:
+``Organiser.view`` — the members' ids, their stored states, the period's mistakes, daily
 participation, then the picture in a worker process. Two figures:
-- **cold**: a process's first view of the cohort (a fresh ``Organiser``): every try read and traced;
-- **warm**: the views after it, with 20 new tries given between views (untimed): each member's
-  settled BKT state is kept, so only the tries after it are read.
+- **cold**: a process's first view of the cohort (a fresh ``Store`` and ``Organiser``);
+- **warm**: the views after it, with 20 new tries written between views (untimed) through the same
+  write path as answers (``bot.store.answers.insert_try``: the learner locked, the try inserted and
+  folded into their state).
 """
 
 from __future__ import annotations
@@ -33,7 +35,9 @@ from bot.cohorts.groups import Groups
 from bot.cohorts.organiser import Organiser
 from bot.core.message import ChannelRef
 from bot.learner import MISTAKE_CODES, skills_of_topic
-from bot.store import Store
+from bot.store import Store, migrate
+from bot.store.answers import insert_try
+from bot.store.rows import TryRecord
 from bot.workers import WorkerPool
 from content.catalog import curriculum
 
@@ -79,6 +83,17 @@ async def _add_tries(db: object, count: int, topics: list[str], skills: list[str
          "c": len(codes), "start": start, "end": end, "count": count})
 
 
+async def _write_tries(store: Store, count: int, at: datetime, topics: list[str], codes: list[str]) -> None:
+    """``count`` new tries, members in turn, each through the answers' write path (state folded in)."""
+    for n in range(count):
+        wrong = n % 3 == 0
+        given = TryRecord(topic_id=topics[n % len(topics)], question_id="q", channel_key="console::big",
+                          answer_text="x", correct=not wrong, answered_at=at, skills=skills_of_topic(topics[n % len(topics)]),
+                          malrule=codes[n % len(codes)] if wrong else None, malrule_where="x**2" if wrong else None)
+        async with store.transaction() as db:
+            await db.run_sync(insert_try, 1 + (secrets.randbelow(MEMBERS)), given)
+
+
 async def _timed(organiser: Organiser, cohort: object, period: str) -> tuple[float, int]:
     started = time.perf_counter()
     reply = await organiser.view(cohort, period, NOW, viewer=None)  # type: ignore[arg-type]
@@ -94,24 +109,32 @@ async def main(tries: int, queries: int, cold_queries: int) -> None:
     url = base.rsplit("/", 1)[0] + "/" + name
     pool = WorkerPool(workers=2, timeout=30.0, memory_mb=1536)
     try:
-        store = await Store.open(url)
+        store = await Store.open(url, migrate_schema=False)
+        await migrate.upgrade(store.engine, "0009")
         started = time.perf_counter()
         await _fill(store, tries)
         print(f"inserted {tries:,} tries from {MEMBERS} members in {time.perf_counter() - started:.1f} s")
+        started = time.perf_counter()
+        await migrate.upgrade(store.engine)
+        print(f"upgraded to the head, folding them into stored states (migration 0010) in "
+              f"{time.perf_counter() - started:.1f} s")
+        async with store.transaction() as db:
+            await db.execute(sa.text("ANALYZE"))
         cohort = await Groups(store).get(ChannelRef("console", "", "big"), "Big Crew")
         await Organiser(store, pool.run, curriculum()).view(cohort, "week", NOW, viewer=None)  # warm the worker
         topics = [t.id for t in curriculum().topics()]
-        skills = [" ".join(skills_of_topic(t)) for t in topics]
         codes = sorted(MISTAKE_CODES)
         for period in ("week", "all"):
-            cold = [await _timed(Organiser(store, pool.run, curriculum()), cohort, period) for _ in range(cold_queries)]
+            cold = []
+            for _ in range(cold_queries):
+                fresh = await Store.open(url)
+                cold.append(await _timed(Organiser(fresh, pool.run, curriculum()), cohort, period))
+                await fresh.close()
             organiser = Organiser(store, pool.run, curriculum())
-            await organiser.view(cohort, period, NOW, viewer=None)  # this process's first view
+            await organiser.view(cohort, period, NOW, viewer=None)
             warm = []
             for n in range(queries):
-                given = NOW - timedelta(minutes=30) + timedelta(seconds=n)
-                async with store.transaction() as db:  # 20 new tries between views, untimed
-                    await _add_tries(db, 20, topics, skills, codes, given, given)
+                await _write_tries(store, 20, NOW - timedelta(minutes=30) + timedelta(seconds=n), topics, codes)
                 warm.append(await _timed(organiser, cohort, period))
             for label, found in (("cold", cold), ("warm", warm)):
                 times = sorted(t for t, _ in found)

@@ -4,7 +4,10 @@ Run by hand:
     CALCBOT_TEST_DATABASE_URL=postgresql+asyncpg://postgres@127.0.0.1:5432/test \\
         .venv/bin/python -m benchmarks.digest [--cohorts 10000] [--processes 3] [--no-pictures]
 
-Each cohort has 5 members with 20 stored tries each (1M tries in all for 10k cohorts). Each process
+Each cohort has 5 members with 20 stored answers each over the last week (1M in all for 10k
+cohorts), kept as attempts and as tries (their topic's skills, a third wrong, most of those diagnosed
+with a mal-rule); the tries are inserted at migration 0009 and folded into the learners' stored BKT
+states by the upgrade to the head (migration 0010), as an existing database's would be. Each process
 runs the real scheduler (digests materialised in one statement, claimed with SKIP LOCKED, marked
 sent) and the real composition (``Organiser.view``: the week's progress read from the database, the
 aggregate heatmap drawn — inline here, in the worker pool in the bot). Prints the time until every
@@ -28,7 +31,8 @@ import sqlalchemy as sa
 from benchmarks.leaderboard import _admin
 from bot.cohorts.service import build_cohorts
 from bot.core.reply import Reply
-from bot.store import Store
+from bot.learner import MISTAKE_CODES, skills_of_topic
+from bot.store import Store, migrate
 from content.catalog import curriculum
 
 DUE = datetime(2027, 1, 4, 8, 0, tzinfo=UTC)  # a Monday
@@ -65,8 +69,11 @@ def _process(url: str, start_at: float, pictures: bool, out: multiprocessing.Que
 
 
 async def _prepare(url: str, count: int) -> None:
-    store = await Store.open(url)
+    store = await Store.open(url, migrate_schema=False)
+    await migrate.upgrade(store.engine, "0009")
     topics = [t.id for t in curriculum().topics()][:8]
+    skills = [" ".join(skills_of_topic(topic)) for topic in topics]
+    codes = sorted(MISTAKE_CODES)
     async with store.transaction() as db:
         await db.execute(sa.text(
             "INSERT INTO users (platform, platform_user_id, display_name, xp, streak_days, created_at) "
@@ -90,10 +97,24 @@ async def _prepare(url: str, count: int) -> None:
             "FROM generate_series(1, :tries) g"),
             {"users": count * 5, "topics": topics, "now": NOW, "tries": count * 100})
         await db.execute(sa.text(
+            "INSERT INTO tries (user_id, topic_id, question_id, channel_key, kind, skills, answer_text, correct, "
+            "retry, skipped, hints_used, malrule, malrule_where, answered_at) "
+            "SELECT 1 + (g % :users), (CAST(:topics AS text[]))[1 + (g % 8)], 'q', 'console::x', 'expression', "
+            "(CAST(:skills AS text[]))[1 + (g % 8)], 'x', (g % 3) <> 0, false, false, 0, "
+            "CASE WHEN (g % 3) = 0 AND (g % 5) <> 0 THEN (CAST(:codes AS text[]))[1 + ((g / 7) % :c)] END, "
+            "CASE WHEN (g % 3) = 0 AND (g % 5) <> 0 THEN 'x**2' END, "
+            "CAST(:now AS timestamptz) - make_interval(secs => (g % 600000)) "
+            "FROM generate_series(1, :tries) g"),
+            {"users": count * 5, "topics": topics, "skills": skills, "codes": codes, "c": len(codes), "now": NOW,
+             "tries": count * 100})
+        await db.execute(sa.text(
             "INSERT INTO cohort_digests (cohort_id, platform, workspace, channel_id, weekday, local_time, timezone, "
             "private, paused, created_by, created_at, first_date) "
             "SELECT g, 'console', '', 'c' || g, 0, '08:00', 'UTC', false, false, 'console:ana', now(), "
             "CAST(:first AS date) FROM generate_series(1, :n) g"), {"first": date(2027, 1, 4), "n": count})
+    started = time.perf_counter()
+    await migrate.upgrade(store.engine)  # folds the tries into the learners' stored states
+    print(f"{count * 100:,} tries folded into stored states by migration 0010 in {time.perf_counter() - started:.1f} s")
     async with store.transaction() as db:
         await db.execute(sa.text("ANALYZE"))
     await store.close()

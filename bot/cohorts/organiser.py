@@ -16,7 +16,6 @@ from datetime import datetime
 from bot.cohorts.groups import Cohort
 from bot.cohorts.names import plural
 from bot.cohorts.progress import SPANS, CohortProgress, cohort_progress
-from bot.cohorts.skill_mastery import SkillMastery
 from bot.core.reply import Attachment, Image, Reply
 from bot.jobs import jobs_in
 from bot.learner import skill_name, topics_of_skill
@@ -29,10 +28,9 @@ GROUP = "group (mean)"
 class Organiser:
     def __init__(self, store: object, run: Callable, curriculum: object):
         self.store, self.run, self.curriculum = store, run, curriculum
-        self.skill_mastery = SkillMastery()  # members' settled BKT states, kept between views
 
     async def progress(self, cohort: Cohort, period: str, now: datetime) -> CohortProgress:
-        return await cohort_progress(self.store, cohort, period, now, self.skill_mastery)
+        return await cohort_progress(self.store, cohort, period, now)
 
     async def view(self, cohort: Cohort, period: str, now: datetime, *, viewer: str | None, figures: bool = True,
                    headline: str = "progress") -> Reply:

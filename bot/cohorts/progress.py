@@ -1,9 +1,10 @@
 """What an organiser sees of a cohort: mastery per member and skill, participation, who is inactive,
-the group's common mistakes and weakest skills — read from the stored tries.
+the group's common mistakes and weakest skills.
 
 Mastery per skill is the learner model's (``bot.learner.mastery``, BKT over each member's tries in
-order, as /progress shows it): it is "now", so it reads every try. The period (week, month, all)
-bounds what is counted as activity: daily participation, inactivity and the mistakes.
+order, as /progress shows it), read from the states stored as tries are written: it is "now". The
+period (week, month, all) bounds what is counted as activity: daily participation, inactivity and the
+mistakes (all time: the stored counts; a week or a month: the period's diagnosed tries).
 """
 
 from __future__ import annotations
@@ -16,10 +17,10 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 
 from bot.cohorts.groups import Cohort
-from bot.cohorts.skill_mastery import SkillMastery, SkillTally
+from bot.cohorts.skill_mastery import SkillTally, learner_states_of
 from bot.cohorts.tables import cohort_channels, daily_answers, daily_pushes, daily_schedules
 from bot.learner import SKILLS
-from bot.store.models import tries, users
+from bot.store.models import malrule_counts, tries, users
 
 PERIODS = {"week": timedelta(days=7), "month": timedelta(days=30), "all": None}
 SPANS = {"week": "the last 7 days", "month": "the last 30 days", "all": "all time"}
@@ -68,8 +69,7 @@ class CohortProgress:
         return [topic for _, topic in sorted(scores)[:count]]
 
 
-async def cohort_progress(store: object, cohort: Cohort, period: str, now: datetime,
-                          skill_mastery: SkillMastery) -> CohortProgress:
+async def cohort_progress(store: object, cohort: Cohort, period: str, now: datetime) -> CohortProgress:
     since = None if PERIODS[period] is None else now - PERIODS[period]  # type: ignore[operator]
     shown = _unique_names(cohort.members)
     identities = [tuple(key.split(":", 1)) for key, _ in cohort.members]
@@ -85,7 +85,7 @@ async def cohort_progress(store: object, cohort: Cohort, period: str, now: datet
 
     # independent reads on separate connections at once
     states, mistake_rows, daily = await asyncio.gather(
-        skill_mastery.of(store, {r.id: r.created_at for r in found}, now),
+        learner_states_of(store, [r.id for r in found]),
         _mistakes(store, list(by_id), since), answered_daily())
     cells: dict[str, dict[str, Cell]] = {name: {} for name in shown.values()}
     active: set[str] = set()
@@ -113,15 +113,19 @@ async def cohort_progress(store: object, cohort: Cohort, period: str, now: datet
 
 async def _mistakes(store: object, user_ids: list[int], since: datetime | None) -> list:
     """Per member and mal-rule in the period: count and one example (where, else the answer given).
-    One query, through the partial index of diagnosed tries by (user_id, answered_at) (migration 0009)."""
+    All time: the stored counts (migration 0010); a period: one query, through the partial index of
+    diagnosed tries by (user_id, answered_at) (migration 0009)."""
     if not user_ids:
         return []
+    if since is None:
+        counted = sa.select(malrule_counts.c.user_id, malrule_counts.c.malrule, malrule_counts.c.count,
+                            malrule_counts.c.example).where(malrule_counts.c.user_id.in_(user_ids))
+        async with store.snapshot() as db:  # type: ignore[attr-defined]
+            return list((await db.execute(counted)).all())
     query = (sa.select(tries.c.user_id, tries.c.malrule, sa.func.count().label("count"),
                        sa.func.max(sa.func.coalesce(tries.c.malrule_where, tries.c.answer_text)).label("example"))
              .where(tries.c.user_id.in_(user_ids), tries.c.malrule.is_not(None))
-             .group_by(tries.c.user_id, tries.c.malrule))
-    if since is not None:
-        query = query.where(tries.c.answered_at >= since)
+             .where(tries.c.answered_at >= since).group_by(tries.c.user_id, tries.c.malrule))
     async with store.snapshot() as db:  # type: ignore[attr-defined]
         return list((await db.execute(query)).all())
 

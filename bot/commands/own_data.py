@@ -64,7 +64,7 @@ async def forget(ctx: Context, args: Args) -> Reply:
         lines = ["⚠️ **This deletes everything calcbot stores about you**, on this platform, and cannot be undone:"]
         if stored is not None:
             tries = len(await tries_of(store, stored.id))
-            lines.append(f"your {tries} tries and every answer, your review schedules, open questions, lessons "
+            lines.append(f"your {tries} tries and every answer, your mastery per skill, your review schedules, open questions, lessons "
                          f"read, {stored.xp} XP and streak, sandpit games, cohort memberships and daily answers.")
         else:
             lines.append("(nothing is stored about you yet).")

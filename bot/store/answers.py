@@ -14,7 +14,8 @@ from sqlalchemy.engine import Connection
 from bot.store.conflicts import CardChanged, QuestionGone
 from bot.store.connection import StoreConnection
 from bot.store.convert import card_from, user_from
-from bot.store.models import open_questions
+from bot.store.learner_states import fold_parameters, fold_try, lock_learner
+from bot.store.models import open_questions, tries
 from bot.store.rows import (
     AnswerOutcome,
     AnswerRecord,
@@ -25,6 +26,8 @@ from bot.store.rows import (
     TryRecord,
 )
 from bot.store.statements import TRY_COLUMNS
+
+_INSERT_TRY = tries.insert().returning(tries.c.id)
 
 
 class AnswerWrites(StoreConnection):
@@ -51,6 +54,7 @@ class AnswerWrites(StoreConnection):
         new = record.card
         mode = "keep" if new is None else "new" if new.expected_version == 0 else "update"
         statement = self._direct_answers[(mode, not record.skipped)]
+        given = _given(record)
         today = record.answered_at.astimezone(UTC).date()
         card_parameters = {} if new is None else {
             "b_version": new.expected_version,
@@ -61,7 +65,8 @@ class AnswerWrites(StoreConnection):
         }
         parameters = {
             **card_parameters,
-            **{f"t_{name}": value for name, value in _try_values(_given(record)).items()},
+            **{f"t_{name}": value for name, value in _try_values(given).items()},
+            **fold_parameters(given),
             "b_open_question_id": record.open_question_id,
             "b_user_id": record.user_id,
             "b_topic_id": record.topic_id,
@@ -183,11 +188,7 @@ class AnswerWrites(StoreConnection):
         return card_from(card_row._mapping)
 
     def _insert_try(self, connection: Connection, user_id: int, given: TryRecord) -> int:
-        return int(
-            connection.execute(
-                self._answer_statements.insert_try, {"user_id": user_id, **_try_values(given)}
-            ).scalar_one()
-        )
+        return insert_try(connection, user_id, given, self._answer_statements.insert_try)
 
     # -- wrong first tries ------------------------------------------------------------------
 
@@ -220,6 +221,14 @@ class AnswerWrites(StoreConnection):
             {"b_user_id": record.user_id, "b_xp": 0, "b_today": today, "b_yesterday": today - timedelta(days=1)},
         ).one()
         return FirstTryOutcome(user=user_from(user._mapping), card=card)
+
+
+def insert_try(connection: Connection, user_id: int, given: TryRecord, statement: Any = _INSERT_TRY) -> int:
+    """Insert the try and fold it into the learner's stored state, in this transaction."""
+    lock_learner(connection, user_id)  # before the try's id is drawn: states follow tries in id order
+    try_id = int(connection.execute(statement, {"user_id": user_id, **_try_values(given)}).scalar_one())
+    fold_try(connection, user_id, try_id, given)
+    return try_id
 
 
 def _given(record: AnswerRecord) -> TryRecord:

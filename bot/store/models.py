@@ -15,6 +15,7 @@ from sqlalchemy import (
     Column,
     Date,
     DateTime,
+    Double,
     ForeignKey,
     Index,
     Integer,
@@ -168,4 +169,35 @@ learned_topics = Table(
     Column("user_id", BigId, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
     Column("topic_id", String(100), primary_key=True),
     Column("learned_at", UTCDateTime, nullable=False),
+)
+
+# A learner's BKT state, kept as tries are written (migration 0010; ``bot/store/learner_states.py``):
+# equal to the learner model over their tries in id order, so the cohort view reads it instead.
+learner_states = Table(
+    "learner_states",
+    metadata,
+    Column("user_id", BigId, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column("last_try_id", BigInteger, nullable=False),  # the last try folded in
+    Column("last_try_at", UTCDateTime, nullable=False),  # the latest answered_at, skips included
+)
+
+skill_states = Table(
+    "skill_states",
+    metadata,
+    Column("user_id", BigId, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column("skill", String(100), primary_key=True),
+    Column("p_known", Double, nullable=True),  # NULL: the skill was practised but never evidence
+    Column("answered", Integer, nullable=False),  # answers (not skips) on questions exercising it
+    Column("right_first", Integer, nullable=False),  # of those, right at the first try
+    Column("last_practised", UTCDateTime, nullable=True),
+)
+
+malrule_counts = Table(
+    "malrule_counts",
+    metadata,
+    Column("user_id", BigId, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column("malrule", String(100), primary_key=True),
+    Column("count", Integer, nullable=False),  # diagnosed tries, all time
+    Column("example", Text, nullable=False),  # max(coalesce(malrule_where, answer_text)), as a query would pick
+    Column("last_at", UTCDateTime, nullable=False),
 )

@@ -26,6 +26,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects import postgresql, sqlite
 
+from bot.store.learner_states import folded_ctes
 from bot.store.models import attempts, cards, open_questions, tries, users
 
 
@@ -135,7 +136,8 @@ def single_statement_answers() -> dict[tuple[str, bool], Executable]:
     is inserted for the deleted question; the user is updated only if the attempt was inserted.
     Holding the question's lock means the delete cannot then miss it. The result is no row when
     the question was gone, a row with NULL card columns when the card had changed, else one
-    full row. The try is inserted beside the attempt, for the same closed question.
+    full row. The try is inserted beside the attempt, for the same closed question, after the
+    learner's row is locked, and folded into the learner's stored BKT state.
     """
     return {
         (mode, streak): _single_statement_answer(card_mode=mode, streak=streak)
@@ -238,13 +240,18 @@ def _single_statement_answer(*, card_mode: str, streak: bool) -> Executable:
         .returning(attempts.c.id)
         .cte("attempt")
     )
+    # The learner's row is locked before the try's id is drawn: tries and the stored BKT state
+    # follow one order (``bot.store.learner_states``). After the question and the card, as elsewhere.
+    learner = (
+        select(users.c.id).where(users.c.id == user_id, exists(select(closed.c.id))).with_for_update().cte("learner")
+    )
     given = (
         tries.insert()
         .from_select(
             ["user_id", *TRY_COLUMNS],
             select(
                 user_id, *(bindparam(f"t_{name}", type_=tries.c[name].type) for name in TRY_COLUMNS)
-            ).select_from(closed),
+            ).select_from(closed.join(learner, true())),
         )
         .returning(tries.c.id)
         .cte("given")
@@ -275,4 +282,4 @@ def _single_statement_answer(*, card_mode: str, streak: bool) -> Executable:
         *(column.label(f"user_{column.name}") for column in user.c),
     ).select_from(
         question.outerjoin(card, true()).outerjoin(attempt, true()).outerjoin(user, true())
-    )
+    ).add_cte(*folded_ctes(given, user_id))

@@ -12,7 +12,17 @@ from typing import Any
 
 from sqlalchemy import delete, func, select, update
 
-from bot.store.models import attempts, cards, learned_topics, open_questions, tries, users
+from bot.store.models import (
+    attempts,
+    cards,
+    learned_topics,
+    learner_states,
+    malrule_counts,
+    open_questions,
+    skill_states,
+    tries,
+    users,
+)
 from bot.store.rows import StoredTry, TryRecord
 from bot.store.statements import TRY_COLUMNS
 from bot.store.store import Store
@@ -47,13 +57,15 @@ FORGOTTEN = (
     ("cards", "review schedules"),
     ("open_questions", "open questions"),
     ("learned_topics", "lessons marked read"),
+    ("skill_states", "skills with a mastery kept"),
+    ("malrule_counts", "kinds of mistake counted"),
 )
 
 
 async def forget_user(store: Store, user_id: int, user_key: str) -> dict[str, int]:
     """Delete everything stored about the learner, all or nothing; how many rows of each kind went.
 
-    The user row goes last and its foreign keys cascade (sandpit games too); cohort memberships and
+    The user row goes last and its foreign keys cascade (sandpit games, the stored mastery too); cohort memberships and
     daily answers, keyed by ``platform:id`` rather than the user row, are deleted by that key, and a
     cohort they created keeps running for its other members with its creator left blank.
     """
@@ -62,7 +74,8 @@ async def forget_user(store: Store, user_id: int, user_key: str) -> dict[str, in
 
     counted = {"tries": tries, "attempts": attempts, "cards": cards, "open_questions": open_questions,
                "learned_topics": learned_topics, "sandpit_games": sandpit_games,
-               "sandpit_results": sandpit_results}
+               "sandpit_results": sandpit_results, "skill_states": skill_states,
+               "malrule_counts": malrule_counts, "learner_states": learner_states}
     deleted: dict[str, int] = {}
     async with store.transaction() as connection:
         for name, table in counted.items():

@@ -246,3 +246,20 @@ async def test_many_schedulers_send_each_digest_exactly_once(database):
     finally:
         for s in (store, *others):
             await s.close()
+
+
+async def test_the_cohort_view_shows_the_mastery_progress_computes_from_each_members_tries(bot):
+    """The organiser reads the stored states; /progress traces the tries: they agree, member by member."""
+    from bot.quiz.choosing import model_tries
+    from bot.quiz.progress import skill_mastery
+    from bot.store.rows import TryEvidence
+
+    await _cohort_with_tries(bot)
+    seen = ast.literal_eval((await bot.say("/cohort progress all", user="ana", channel="study")).result)
+    for name in ("bo", "cy", "dee"):
+        rows = sqlite3.connect(bot.db_path).execute(
+            "SELECT t.topic_id, t.kind, t.skills, t.aimed_at, t.correct, t.retry, t.skipped, t.malrule FROM tries t"
+            " JOIN users u ON u.id = t.user_id WHERE u.platform_user_id = ? ORDER BY t.id", (name,)).fetchall()
+        traced = skill_mastery(model_tries(TryEvidence(*row) for row in rows))
+        assert seen["mastery"][name.title()] == {one.skill: round(one.mastery, 3) for one in traced}
+    assert seen["mastery"]["Cy"] and seen["mastery"]["Dee"] == {}

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import errno
 import socket
+import time
 from collections.abc import Iterator, Mapping
 from typing import Any
 
@@ -85,11 +86,28 @@ def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     try:
         cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
-        cursor.execute("PRAGMA journal_mode = WAL")
+        _into_wal(cursor)
         cursor.execute("PRAGMA synchronous = FULL")  # a committed answer survives power loss
         cursor.execute("PRAGMA foreign_keys = ON")
     finally:
         cursor.close()
+
+
+def _into_wal(cursor: Any) -> None:
+    """WAL mode. The switch needs the file to itself, and SQLite may refuse it at once ("database is
+    locked", no busy wait) while another process's first connection is switching the same new file:
+    try again for up to the busy timeout; once the file is in WAL mode the pragma needs no lock."""
+    deadline = time.monotonic() + SQLITE_BUSY_TIMEOUT_MS / 1000
+    pause = 0.01
+    while True:
+        try:
+            cursor.execute("PRAGMA journal_mode = WAL")
+            return
+        except Exception as exc:
+            if "locked" not in str(exc) or time.monotonic() + pause > deadline:
+                raise
+        time.sleep(pause)  # on the connection's own thread, while it is being opened
+        pause = min(pause * 2, 0.5)
 
 
 def _begin_sqlite(connection: Connection) -> None:

@@ -8,32 +8,14 @@ keeps making, else their weakest skill among the topics they have reached.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from bot.learner import Try, skills_of_topic
+from bot.store.learner_states import model_try
 from bot.store.rows import TryEvidence
 
 if TYPE_CHECKING:
     from content.catalog import Curriculum
-
-
-@lru_cache(maxsize=8192)
-def model_try(given: TryEvidence) -> Try:
-    """A stored try as the learner model sees it (tries kept before skills existed: the topic's).
-
-    Cached: a learner's thousands of tries repeat a few hundred distinct shapes, and the model's
-    frozen ``Try`` costs more to build than to read."""
-    return Try(
-        skills=tuple(given.skills.split()) or skills_of_topic(given.topic_id),
-        correct=bool(given.correct),
-        retry=bool(given.retry),
-        skipped=bool(given.skipped),
-        malrule=given.malrule,
-        aimed_at=given.aimed_at,
-        topic=given.topic_id,
-        kind=given.kind,
-    )
 
 
 def model_tries(tries: Iterable[TryEvidence]) -> list[Try]:

@@ -14,7 +14,7 @@ writing. SQLite serialises writers (BEGIN IMMEDIATE) already.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from sqlalchemy import (
@@ -38,14 +38,18 @@ from sqlalchemy.sql.selectable import CTE
 from bot.learner import Try, skills_of_topic
 from bot.learner.steps import TryStep, step_of
 from bot.store.models import learner_states, malrule_counts, skill_states, users
-from bot.store.rows import TryRecord
+from bot.store.rows import TryEvidence, TryRecord
 
 ONE: Any = literal(1.0, Double())
 
 
-def model_try(given: TryRecord) -> Try:
-    """A try as the learner model sees it (as ``bot.quiz.choosing.model_try`` reads it back)."""
-    return Try(skills=tuple(given.skills) or skills_of_topic(given.topic_id), correct=bool(given.correct),
+@lru_cache(maxsize=8192)
+def model_try(given: TryEvidence) -> Try:
+    """A stored try as the learner model sees it (tries kept before skills existed: the topic's).
+
+    Cached: a learner's thousands of tries repeat a few hundred distinct shapes, and the model's
+    frozen ``Try`` costs more to build than to read."""
+    return Try(skills=tuple(given.skills.split()) or skills_of_topic(given.topic_id), correct=bool(given.correct),
                retry=bool(given.retry), skipped=bool(given.skipped), malrule=given.malrule,
                aimed_at=given.aimed_at, topic=given.topic_id, kind=given.kind)
 
@@ -112,7 +116,7 @@ def lock_learner(connection: Connection, user_id: int) -> None:
 def fold_try(connection: Connection, user_id: int, try_id: int, given: TryRecord) -> None:
     """Fold the try just inserted (under ``lock_learner``) into the learner's stored state."""
     statements = fold_statements(connection.dialect.name)
-    step = step_of(model_try(given))
+    step = step_of(model_try(given.evidence()))
     if step.skills:
         connection.execute(statements.skill, [{
             "user_id": user_id, "skill": one.skill, "p_known": one.known, "answered": one.answered,
@@ -134,7 +138,7 @@ def _update(step: TryStep) -> dict[str, float]:
 
 def fold_parameters(given: TryRecord) -> dict[str, Any]:
     """The parameters of ``folded_ctes``: the try's step, skills as parallel arrays."""
-    step = step_of(model_try(given))
+    step = step_of(model_try(given.evidence()))
     return {**_update(step), "s_skills": [one.skill for one in step.skills],
             "s_known": [one.known for one in step.skills], "s_answered": [one.answered for one in step.skills],
             "s_right": [one.right for one in step.skills]}

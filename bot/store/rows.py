@@ -98,6 +98,11 @@ class TryRecord:
     malrule: str | None = None  # the diagnosed mistake's code
     malrule_where: str | None = None  # where it happened, SymPy syntax
 
+    def evidence(self) -> TryEvidence:
+        """What the learner model reads of this try, as it is read back from the database."""
+        return TryEvidence(self.topic_id, self.kind, " ".join(self.skills), self.aimed_at, self.correct,
+                           self.retry, self.skipped, self.malrule)
+
 
 class TryEvidence(NamedTuple):
     """What the learner model and /progress read of one try (a plain tuple: a learner may have

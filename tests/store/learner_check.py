@@ -7,10 +7,9 @@ from typing import Any
 from sqlalchemy import func, select
 
 from bot.learner import mastery
-from bot.quiz.choosing import model_try
 from bot.store import Store
+from bot.store.learner_states import model_try
 from bot.store.models import learner_states, malrule_counts, skill_states, tries
-from bot.store.rows import TryEvidence
 from bot.store.tries import tries_of
 
 
@@ -27,9 +26,7 @@ async def stored_state(store: Store, user_id: int) -> dict[str, Any]:
 async def traced_state(store: Store, user_id: int) -> dict[str, Any]:
     """The same, from the tries in id order: BKT by ``bot.learner.mastery``, tallies and counts by hand."""
     kept = await tries_of(store, user_id)
-    model = [model_try(TryEvidence(t.record.topic_id, t.record.kind, " ".join(t.record.skills), t.record.aimed_at,
-                                   t.record.correct, t.record.retry, t.record.skipped, t.record.malrule))
-             for t in kept]
+    model = [model_try(t.record.evidence()) for t in kept]
     known = mastery(model)
     tallies: dict[str, list[Any]] = {}
     for given, one in zip(kept, model, strict=True):

@@ -26,7 +26,7 @@ from alembic import op
 from bot.learner.steps import fold
 from bot.store.learner_states import model_try
 from bot.store.models import BigId, UTCDateTime
-from bot.store.rows import TryRecord
+from bot.store.rows import TryEvidence
 
 revision: str = "0010"
 down_revision: str | None = "0009"
@@ -89,7 +89,7 @@ def _fill_in(bind: sa.Connection) -> None:
                         execution_options={"yield_per": ROWS_AT_ONCE})  # this statement only: not the connection
     states: list[dict] = []
     for user_id, given in groupby(rows, key=lambda row: row.user_id):
-        found = fold((model_try(_record(row)), row.answered_at) for row in given)
+        found = fold((model_try(_evidence(row)), row.answered_at) for row in given)
         states += [{"user_id": user_id, "skill": skill, "p_known": state.known, "answered": state.answered,
                     "right_first": state.right, "last_practised": state.last} for skill, state in found.items()]
         if len(states) >= ROWS_AT_ONCE:
@@ -99,11 +99,9 @@ def _fill_in(bind: sa.Connection) -> None:
         bind.execute(insert, states)
 
 
-def _record(row: sa.Row) -> TryRecord:
-    return TryRecord(topic_id=row.topic_id, question_id="", channel_key="", answer_text="",
-                     correct=bool(row.correct), answered_at=row.answered_at, kind=row.kind,
-                     skills=tuple((row.skills or "").split()), aimed_at=row.aimed_at, retry=bool(row.retry),
-                     skipped=bool(row.skipped), malrule=row.malrule)
+def _evidence(row: sa.Row) -> TryEvidence:
+    return TryEvidence(row.topic_id, row.kind, row.skills or "", row.aimed_at, bool(row.correct), bool(row.retry),
+                       bool(row.skipped), row.malrule)
 
 
 def downgrade() -> None:

@@ -21,16 +21,14 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import secrets
 import statistics
-import sys
 import time
 from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
 
-from benchmarks.leaderboard import _admin
+from benchmarks.scratch import scratch_database
 from bot.cohorts.groups import Groups
 from bot.cohorts.organiser import Organiser
 from bot.core.message import ChannelRef
@@ -101,51 +99,49 @@ async def _timed(organiser: Organiser, cohort: object, period: str) -> tuple[flo
 
 
 async def main(tries: int, queries: int, cold_queries: int) -> None:
-    base = os.environ.get("CALCBOT_TEST_DATABASE_URL")
-    if not base:
-        sys.exit("set CALCBOT_TEST_DATABASE_URL to a PostgreSQL server (the benchmark makes a scratch database)")
-    name = f"calcbot_bench_{secrets.token_hex(4)}"
-    await _admin(base, f'CREATE DATABASE "{name}"')
-    url = base.rsplit("/", 1)[0] + "/" + name
-    pool = WorkerPool(workers=2, timeout=30.0, memory_mb=1536)
-    try:
-        store = await Store.open(url, migrate_schema=False)
-        await migrate.upgrade(store.engine, "0009")
-        started = time.perf_counter()
-        await _fill(store, tries)
-        print(f"inserted {tries:,} tries from {MEMBERS} members in {time.perf_counter() - started:.1f} s")
-        started = time.perf_counter()
-        await migrate.upgrade(store.engine)
-        print(f"upgraded to the head, folding them into stored states (migration 0010) in "
-              f"{time.perf_counter() - started:.1f} s")
-        async with store.transaction() as db:
-            await db.execute(sa.text("ANALYZE"))
-        cohort = await Groups(store).get(ChannelRef("console", "", "big"), "Big Crew")
-        await Organiser(store, pool.run, curriculum()).view(cohort, "week", NOW, viewer=None)  # warm the worker
-        topics = [t.id for t in curriculum().topics()]
-        codes = sorted(MISTAKE_CODES)
-        for period in ("week", "all"):
-            cold = []
-            for _ in range(cold_queries):
-                fresh = await Store.open(url)
-                cold.append(await _timed(Organiser(fresh, pool.run, curriculum()), cohort, period))
-                await fresh.close()
-            organiser = Organiser(store, pool.run, curriculum())
-            await organiser.view(cohort, period, NOW, viewer=None)
-            warm = []
-            for n in range(queries):
-                await _write_tries(store, 20, NOW - timedelta(minutes=30) + timedelta(seconds=n), topics, codes)
-                warm.append(await _timed(organiser, cohort, period))
-            for label, found in (("cold", cold), ("warm", warm)):
-                times = sorted(t for t, _ in found)
-                p50, p99 = statistics.median(times), times[int(0.99 * (len(times) - 1))]
-                print(f"/cohort progress {period:4} {label}, {MEMBERS} members, {len(times)} views, picture included "
-                      f"({statistics.median(size for _, size in found) / 1024:.0f} KB): p50 {p50 * 1000:6.0f} ms  "
-                      f"p99 {p99 * 1000:6.0f} ms  ({p99 / TARGET_P99_S:.2f}× the {TARGET_P99_S:g} s target)")
-        await store.close()
-    finally:
-        pool.close()
-        await _admin(base, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    async with scratch_database() as url:
+        pool = WorkerPool(workers=2, timeout=30.0, memory_mb=1536)
+        try:
+            await _measure(url, pool, tries, queries, cold_queries)
+        finally:
+            pool.close()
+
+
+async def _measure(url: str, pool: WorkerPool, tries: int, queries: int, cold_queries: int) -> None:
+    store = await Store.open(url, migrate_schema=False)
+    await migrate.upgrade(store.engine, "0009")
+    started = time.perf_counter()
+    await _fill(store, tries)
+    print(f"inserted {tries:,} tries from {MEMBERS} members in {time.perf_counter() - started:.1f} s")
+    started = time.perf_counter()
+    await migrate.upgrade(store.engine)
+    print(f"upgraded to the head, folding them into stored states (migration 0010) in "
+          f"{time.perf_counter() - started:.1f} s")
+    async with store.transaction() as db:
+        await db.execute(sa.text("ANALYZE"))
+    cohort = await Groups(store).get(ChannelRef("console", "", "big"), "Big Crew")
+    await Organiser(store, pool.run, curriculum()).view(cohort, "week", NOW, viewer=None)  # warm the worker
+    topics = [t.id for t in curriculum().topics()]
+    codes = sorted(MISTAKE_CODES)
+    for period in ("week", "all"):
+        cold = []
+        for _ in range(cold_queries):
+            fresh = await Store.open(url)
+            cold.append(await _timed(Organiser(fresh, pool.run, curriculum()), cohort, period))
+            await fresh.close()
+        organiser = Organiser(store, pool.run, curriculum())
+        await organiser.view(cohort, period, NOW, viewer=None)
+        warm = []
+        for n in range(queries):
+            await _write_tries(store, 20, NOW - timedelta(minutes=30) + timedelta(seconds=n), topics, codes)
+            warm.append(await _timed(organiser, cohort, period))
+        for label, found in (("cold", cold), ("warm", warm)):
+            times = sorted(t for t, _ in found)
+            p50, p99 = statistics.median(times), times[int(0.99 * (len(times) - 1))]
+            print(f"/cohort progress {period:4} {label}, {MEMBERS} members, {len(times)} views, picture included "
+                  f"({statistics.median(size for _, size in found) / 1024:.0f} KB): p50 {p50 * 1000:6.0f} ms  "
+                  f"p99 {p99 * 1000:6.0f} ms  ({p99 / TARGET_P99_S:.2f}× the {TARGET_P99_S:g} s target)")
+    await store.close()
 
 
 if __name__ == "__main__":

@@ -19,16 +19,13 @@ from __future__ import annotations
 import argparse
 import asyncio
 import multiprocessing
-import os
-import secrets
-import sys
 import time
 from collections import Counter
 from datetime import UTC, date, datetime
 
 import sqlalchemy as sa
 
-from benchmarks.leaderboard import _admin
+from benchmarks.scratch import scratch_database_sync
 from bot.cohorts.service import build_cohorts
 from bot.core.reply import Reply
 from bot.learner import MISTAKE_CODES, skills_of_topic
@@ -126,13 +123,7 @@ def main() -> None:
     parser.add_argument("--processes", type=int, default=3)
     parser.add_argument("--no-pictures", action="store_true", help="text only (figures off)")
     args = parser.parse_args()
-    base = os.environ.get("CALCBOT_TEST_DATABASE_URL")
-    if not base:
-        sys.exit("set CALCBOT_TEST_DATABASE_URL to a PostgreSQL server (the benchmark makes a scratch database)")
-    name = f"calcbot_bench_{secrets.token_hex(4)}"
-    asyncio.run(_admin(base, f'CREATE DATABASE "{name}"'))
-    url = base.rsplit("/", 1)[0] + "/" + name
-    try:
+    with scratch_database_sync() as url:
         asyncio.run(_prepare(url, args.cohorts))
         context = multiprocessing.get_context("spawn")
         out: multiprocessing.Queue = context.Queue()
@@ -153,8 +144,6 @@ def main() -> None:
         print(f"{args.cohorts:,} weekly digests due at once ({what}), {args.processes} processes: all delivered in "
               f"{elapsed:.1f} s ({elapsed / TARGET_SECONDS:.2f}× the {TARGET_SECONDS:g} s target); duplicates "
               f"{duplicates}, misses {misses}; per process: {shares}")
-    finally:
-        asyncio.run(_admin(base, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
 if __name__ == "__main__":

@@ -20,7 +20,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-import secrets
 import sys
 import tempfile
 import time
@@ -28,6 +27,7 @@ from pathlib import Path
 
 import aiohttp
 
+from benchmarks.scratch import scratch_database
 from tests.instances.slack_processes import post_signed, start_instances
 from tests.slack.standin import SlackStandIn
 from tests.slack.world import slash
@@ -51,16 +51,6 @@ def percentile(values: list[float], q: float) -> float:
 def show(name: str, values: list[float]) -> str:
     return (f"{name}: p50 {percentile(values, 0.5):7.1f} ms  p90 {percentile(values, 0.9):7.1f} ms  "
             f"p99 {percentile(values, 0.99):7.1f} ms  max {max(values):7.1f} ms  (n={len(values)})")
-
-
-async def _admin(url: str, statement: str) -> None:
-    import asyncpg
-
-    connection = await asyncpg.connect(url.replace("postgresql+asyncpg://", "postgresql://", 1))
-    try:
-        await connection.execute(statement)
-    finally:
-        await connection.close()
 
 
 async def burst(users: int, per_user: int, count: int, over: float, url: str, data_dir: Path,
@@ -137,18 +127,10 @@ async def main() -> int:
     parser.add_argument("--no-figures", action="store_true", help="text-only answers (CALCBOT_FIGURES=false)")
     parser.add_argument("--over", type=float, default=1.0, help="seconds the burst is spread over (0: all at once)")
     args = parser.parse_args()
-    url = os.environ.get("CALCBOT_TEST_DATABASE_URL")
-    if not url:
-        print("set CALCBOT_TEST_DATABASE_URL (a PostgreSQL URL) to run this benchmark", file=sys.stderr)
-        return 2
-    name = f"calcbot_bench_{secrets.token_hex(4)}"
-    await _admin(url, f'CREATE DATABASE "{name}"')
-    try:
+    async with scratch_database() as url:
         with tempfile.TemporaryDirectory() as data_dir:
-            return await burst(args.users, args.per_user, args.instances, args.over, url.rsplit("/", 1)[0] + "/" + name,
-                               Path(data_dir), figures=not args.no_figures)
-    finally:
-        await _admin(url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            return await burst(args.users, args.per_user, args.instances, args.over, url, Path(data_dir),
+                               figures=not args.no_figures)
 
 
 if __name__ == "__main__":

@@ -15,16 +15,14 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import random
-import secrets
 import statistics
-import sys
 import time
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
 
+from benchmarks.scratch import scratch_database
 from bot.cohorts.leaderboard import standings
 from bot.store import Store
 from content.catalog import curriculum
@@ -33,24 +31,9 @@ NOW = datetime(2027, 1, 31, 12, 0, tzinfo=UTC)
 TARGET_P99_MS = 50.0
 
 
-async def _admin(url: str, statement: str) -> None:
-    import asyncpg
-
-    connection = await asyncpg.connect(url.replace("postgresql+asyncpg://", "postgresql://", 1))
-    try:
-        await connection.execute(statement)
-    finally:
-        await connection.close()
-
 
 async def main(attempt_count: int, queries: int) -> None:
-    base = os.environ.get("CALCBOT_TEST_DATABASE_URL")
-    if not base:
-        sys.exit("set CALCBOT_TEST_DATABASE_URL to a PostgreSQL server (the benchmark makes a scratch database)")
-    name = f"calcbot_bench_{secrets.token_hex(4)}"
-    await _admin(base, f'CREATE DATABASE "{name}"')
-    url = base.rsplit("/", 1)[0] + "/" + name
-    try:
+    async with scratch_database() as url:
         store = await Store.open(url)
         topics = [t.id for t in curriculum().topics()]
         started = time.perf_counter()
@@ -93,8 +76,6 @@ async def main(attempt_count: int, queries: int) -> None:
             print(f"leaderboard {period:5}: p50 {p50:6.1f} ms  p99 {p99:6.1f} ms  "
                   f"(target p99 < {TARGET_P99_MS:g} ms: {p99 / TARGET_P99_MS:.2f}× the target)")
         await store.close()
-    finally:
-        await _admin(base, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 if __name__ == "__main__":

@@ -24,9 +24,7 @@ import asyncio
 import importlib
 import os
 import random
-import secrets
 import statistics
-import sys
 import time
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -34,6 +32,7 @@ from typing import Any
 import sqlalchemy as sa
 from fsrs import Rating
 
+from benchmarks.scratch import scratch_database
 from bot.core.message import UserRef
 from bot.learner import MISTAKE_CODES, skills_of_topic
 from bot.quiz.engine import QuizEngine
@@ -45,15 +44,6 @@ from content.catalog import curriculum
 NOW = datetime(2027, 1, 31, 12, 0, tzinfo=UTC)
 TARGET_P99_MS = 100.0
 
-
-async def _admin(url: str, statement: str) -> None:
-    import asyncpg
-
-    connection = await asyncpg.connect(url.replace("postgresql+asyncpg://", "postgresql://", 1))
-    try:
-        await connection.execute(statement)
-    finally:
-        await connection.close()
 
 
 async def _fill(store: Store, tries: int, users: int) -> None:
@@ -116,13 +106,7 @@ def _summary(name: str, times: list[float]) -> str:
 
 
 async def main(tries: int, users: int, queries: int) -> None:
-    base = os.environ.get("CALCBOT_TEST_DATABASE_URL")
-    if not base:
-        sys.exit("set CALCBOT_TEST_DATABASE_URL to a PostgreSQL server (the benchmark makes a scratch database)")
-    name = f"calcbot_bench_{secrets.token_hex(4)}"
-    await _admin(base, f'CREATE DATABASE "{name}"')
-    url = base.rsplit("/", 1)[0] + "/" + name
-    try:
+    async with scratch_database() as url:
         store = await Store.open(url)
         started = time.perf_counter()
         await _fill(store, tries, users)
@@ -168,8 +152,6 @@ async def main(tries: int, users: int, queries: int) -> None:
         print(f"(the /progress chart of {len(last.skills)} skills, drawn beside the text in the worker pool: "
               f"{(time.perf_counter() - t0) * 1000:.0f} ms)")
         await store.close()
-    finally:
-        await _admin(base, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 if __name__ == "__main__":

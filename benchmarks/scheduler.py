@@ -15,15 +15,13 @@ from __future__ import annotations
 import argparse
 import asyncio
 import multiprocessing
-import os
-import secrets
-import sys
 import time
 from collections import Counter
 from datetime import UTC, date, datetime
 
 import sqlalchemy as sa
 
+from benchmarks.scratch import scratch_database_sync
 from bot.cohorts.scheduler import Scheduler
 from bot.core.reply import Reply
 from bot.store import Store
@@ -60,15 +58,6 @@ def _process(url: str, start_at: float, out: multiprocessing.Queue) -> None:
     out.put(asyncio.run(run()))
 
 
-async def _admin(url: str, statement: str) -> None:
-    import asyncpg
-
-    connection = await asyncpg.connect(url.replace("postgresql+asyncpg://", "postgresql://", 1))
-    try:
-        await connection.execute(statement)
-    finally:
-        await connection.close()
-
 
 async def _prepare(url: str, channels: int) -> None:
     store = await Store.open(url)
@@ -87,13 +76,7 @@ def main() -> None:
     parser.add_argument("--channels", type=int, default=10_000)
     parser.add_argument("--processes", type=int, default=3)
     args = parser.parse_args()
-    base = os.environ.get("CALCBOT_TEST_DATABASE_URL")
-    if not base:
-        sys.exit("set CALCBOT_TEST_DATABASE_URL to a PostgreSQL server (the benchmark makes a scratch database)")
-    name = f"calcbot_bench_{secrets.token_hex(4)}"
-    asyncio.run(_admin(base, f'CREATE DATABASE "{name}"'))
-    url = base.rsplit("/", 1)[0] + "/" + name
-    try:
+    with scratch_database_sync() as url:
         asyncio.run(_prepare(url, args.channels))
         context = multiprocessing.get_context("spawn")
         out: multiprocessing.Queue = context.Queue()
@@ -112,8 +95,6 @@ def main() -> None:
         print(f"{args.channels:,} channels due at once, {args.processes} processes: all dispatched in {elapsed:.1f} s "
               f"({elapsed / TARGET_SECONDS:.2f}× the {TARGET_SECONDS:g} s target); duplicates {duplicates}, "
               f"misses {misses}; per process: {shares}")
-    finally:
-        asyncio.run(_admin(base, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
 if __name__ == "__main__":

@@ -27,9 +27,8 @@ class SkillTally:
 
 @dataclass(frozen=True)
 class LearnerState:
-    """A member's mastery and tallies after their tries up to ``through`` (a try id)."""
+    """A member's mastery and tallies after all their tries."""
 
-    through: int = 0
     mastery: dict[str, float] = field(default_factory=dict)
     tallies: dict[str, SkillTally] = field(default_factory=dict)
     last_try: datetime | None = None  # any try, skips included
@@ -39,20 +38,20 @@ async def learner_states_of(store: object, user_ids: list[int]) -> dict[int, Lea
     """Each member's stored state (a member with no try: an empty one), in one query."""
     if not user_ids:
         return {}
-    query = (sa.select(learner_states, skill_states.c.skill, skill_states.c.p_known, skill_states.c.answered,
+    query = (sa.select(learner_states.c.user_id, learner_states.c.last_try_at, skill_states.c.skill, skill_states.c.p_known, skill_states.c.answered,
                        skill_states.c.right_first, skill_states.c.last_practised)
              .outerjoin(skill_states, skill_states.c.user_id == learner_states.c.user_id)
              .where(learner_states.c.user_id.in_(user_ids)))
     async with store.snapshot() as db:  # type: ignore[attr-defined]
         rows = (await db.execute(query)).all()
-    found = {uid: LearnerState() for uid in user_ids}
+    found: dict[int, LearnerState] = {}
     for row in rows:
-        state = found[row.user_id]
-        if state.through == 0:
-            state = found[row.user_id] = LearnerState(row.last_try_id, {}, {}, row.last_try_at)
+        state = found.get(row.user_id)
+        if state is None:
+            state = found[row.user_id] = LearnerState(last_try=row.last_try_at)
         if row.skill is None:
             continue
         if row.p_known is not None:
             state.mastery[row.skill] = row.p_known
         state.tallies[row.skill] = SkillTally(row.answered, row.right_first, row.last_practised)
-    return found
+    return {uid: found.get(uid, LearnerState()) for uid in user_ids}

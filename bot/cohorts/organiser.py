@@ -66,7 +66,7 @@ class Organiser:
         labels = list(rows)
         if with_group or not rows:
             labels.insert(0, GROUP)
-            values.insert(0, [self._mean(found, t) for t in found.topics])
+            values.insert(0, [found.mean(t) for t in found.topics])
         title = f"{found.cohort} — mastery by skill, {SPANS[found.period]}"
         if not with_group:
             title += " (struggling first)"
@@ -74,10 +74,6 @@ class Organiser:
             title += f"; {hidden} more in /cohort export"
         return labels, titles, values, title
 
-    @staticmethod
-    def _mean(found: CohortProgress, topic: str) -> float | None:
-        values = [row[topic].mastery for row in found.cells.values() if topic in row and row[topic].mastery is not None]
-        return sum(values) / len(values) if values else None  # type: ignore[arg-type]
 
     @staticmethod
     def _title(skill: str) -> str:
@@ -113,7 +109,7 @@ class Organiser:
         weakest = found.weakest()
         if weakest:
             lines.append("Weakest skills: " + "; ".join(
-                f"{skill_name(t)} ({round(100 * (self._mean(found, t) or 0))} %){_lesson(t)}" for t in weakest) + ".")
+                f"{skill_name(t)} ({round(100 * (found.mean(t) or 0))} %){_lesson(t)}" for t in weakest) + ".")
         else:
             lines.append("No skill practised yet.")
         if not full:

@@ -58,14 +58,14 @@ class CohortProgress:
             return sum(values) / len(values) if values else -1.0
         return sorted((name for _, name in self.members), key=lambda n: (mean(n), n.lower()))
 
+    def mean(self, topic: str) -> float | None:
+        """The group's mean mastery of ``topic`` among the members who practised it."""
+        values = [row[topic].mastery for row in self.cells.values() if topic in row and row[topic].mastery is not None]
+        return sum(values) / len(values) if values else None  # type: ignore[arg-type]
+
     def weakest(self, count: int = 3) -> list[str]:
         """Skills by the group's mean mastery among those who practised them, lowest first."""
-        scores = []
-        for topic in self.topics:
-            values = [row[topic].mastery for row in self.cells.values()
-                      if topic in row and row[topic].mastery is not None]
-            if values:
-                scores.append((sum(values) / len(values), topic))  # type: ignore[arg-type]
+        scores = [(level, topic) for topic in self.topics if (level := self.mean(topic)) is not None]
         return [topic for _, topic in sorted(scores)[:count]]
 
 

@@ -74,7 +74,6 @@ class Organiser:
             title += f"; {hidden} more in /cohort export"
         return labels, titles, values, title
 
-
     @staticmethod
     def _title(skill: str) -> str:
         """A heatmap column's label: the skill id in words ("chain rule", "exp log derivatives"), short

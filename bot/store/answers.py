@@ -128,7 +128,7 @@ class AnswerWrites(StoreConnection):
                 "retry_correct": record.retry_correct,
             },
         ).scalar_one()
-        self._insert_try(connection, user_id, _given(record))
+        insert_try(connection, user_id, _given(record))
 
         if record.skipped:
             user_result = connection.execute(
@@ -187,9 +187,6 @@ class AnswerWrites(StoreConnection):
             raise CardChanged(f"card {topic_id!r} of user {user_id} is no longer at version {version}")
         return card_from(card_row._mapping)
 
-    def _insert_try(self, connection: Connection, user_id: int, given: TryRecord) -> int:
-        return insert_try(connection, user_id, given, self._answer_statements.insert_try)
-
     # -- wrong first tries ------------------------------------------------------------------
 
     async def record_first_try(self, record: FirstTryRecord) -> FirstTryOutcome | None:
@@ -214,7 +211,7 @@ class AnswerWrites(StoreConnection):
         if marked is None:
             return None
         card = self._write_card(connection, record.user_id, given.topic_id, record.card, lapse=1)
-        self._insert_try(connection, record.user_id, given)
+        insert_try(connection, record.user_id, given)
         today = given.answered_at.astimezone(UTC).date()
         user = connection.execute(
             self._answer_statements.add_xp_and_streak,
@@ -223,10 +220,10 @@ class AnswerWrites(StoreConnection):
         return FirstTryOutcome(user=user_from(user._mapping), card=card)
 
 
-def insert_try(connection: Connection, user_id: int, given: TryRecord, statement: Any = _INSERT_TRY) -> int:
+def insert_try(connection: Connection, user_id: int, given: TryRecord) -> int:
     """Insert the try and fold it into the learner's stored state, in this transaction."""
     lock_learner(connection, user_id)  # before the try's id is drawn: states follow tries in id order
-    try_id = int(connection.execute(statement, {"user_id": user_id, **_try_values(given)}).scalar_one())
+    try_id = int(connection.execute(_INSERT_TRY, {"user_id": user_id, **_try_values(given)}).scalar_one())
     fold_try(connection, user_id, try_id, given)
     return try_id
 

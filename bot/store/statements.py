@@ -41,7 +41,6 @@ class AnswerStatements:
     insert_card: Executable  # the card's columns -> card
     update_card: Executable  # b_user_id, b_topic_id, b_version, b_state_json, b_due, ... -> card
     insert_attempt: Executable  # the attempt's columns -> id
-    insert_try: Executable  # the try's columns -> id
     evidence: Executable  # user_id -> the learner's tries as TryEvidence, oldest first
     add_xp: Executable  # b_user_id, b_xp -> user (a skip: no streak change)
     add_xp_and_streak: Executable  # b_user_id, b_xp, b_today, b_yesterday -> user
@@ -93,7 +92,6 @@ def answer_statements(dialect: str) -> AnswerStatements:
         )
         .returning(*cards.c),
         insert_attempt=attempts.insert().returning(attempts.c.id),
-        insert_try=tries.insert().returning(tries.c.id),
         evidence=select(
             tries.c.topic_id, tries.c.kind, tries.c.skills, tries.c.aimed_at, tries.c.correct, tries.c.retry,
             tries.c.skipped, tries.c.malrule,

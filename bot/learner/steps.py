@@ -1,7 +1,7 @@
 """What one try changes in a learner's stored state, so the state can be kept as tries are written.
 
 BKT is a forward filter: the state after a learner's tries, continued by one more try, is the state
-after all of them. ``step_of`` says what a try does to each skill it touches; ``continued`` is the one
+after all of them. ``step_of`` says what a try does to each skill it touches; ``tracing.continued`` is the one
 BKT update the store's SQL repeats (the same IEEE arithmetic, operation for operation, so a state
 kept in the database equals ``mastery`` over the tries in order); ``fold`` runs the steps in Python
 (the migration that fills in older databases, and the tests that hold the two to each other).
@@ -13,7 +13,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot.learner.tracing import DEFAULT_PARAMS, BKTParams, Try, evidence, guess_rate
+from bot.learner.tracing import (
+    DEFAULT_PARAMS,
+    BKTParams,
+    Try,
+    continued,
+    evidence,
+    guess_rate,
+    likelihoods,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,11 +56,7 @@ class SkillState:
 
 def step_of(attempt: Try, params: BKTParams = DEFAULT_PARAMS) -> TryStep:
     """What ``attempt`` does, with one set of parameters for every skill (the bot's)."""
-    guess = guess_rate(attempt, params)
-    if attempt.correct:
-        known, unknown = 1.0 - params.p_slip, guess
-    else:
-        known, unknown = params.p_slip, 1.0 - guess
+    known, unknown = likelihoods(attempt.correct, params, guess_rate(attempt, params))
     learn = 0.0 if attempt.retry else params.p_learn
     traced = evidence(attempt)
     answered = () if attempt.skipped else attempt.skills
@@ -63,13 +67,6 @@ def step_of(attempt: Try, params: BKTParams = DEFAULT_PARAMS) -> TryStep:
         fresh = continued(params.p_init, known, unknown, learn) if skill in traced else None
         steps.append(SkillStep(skill, fresh, count, count * first_right))
     return TryStep(known, unknown, learn, tuple(steps))
-
-
-def continued(prior: float, evidence_known: float, evidence_unknown: float, learn: float) -> float:
-    """P(known) after one observed answer: ``tracing.observe``'s arithmetic, as the SQL does it."""
-    total = prior * evidence_known + (1.0 - prior) * evidence_unknown
-    posterior = prior * evidence_known / total if total > 0 else prior
-    return posterior + (1.0 - posterior) * learn
 
 
 def fold(tries: Iterable[tuple[Try, datetime]], params: BKTParams = DEFAULT_PARAMS,

@@ -76,14 +76,21 @@ class Try:
 
 def observe(p_known: float, correct: bool, params: BKTParams, guess: float | None = None, learn: bool = True) -> float:
     """P(known) after one observed answer, then (``learn``) the chance to learn from it: the BKT update."""
-    p_guess = params.p_guess if guess is None else guess
-    if correct:
-        evidence_known, evidence_unknown = 1.0 - params.p_slip, p_guess
-    else:
-        evidence_known, evidence_unknown = params.p_slip, 1.0 - p_guess
-    total = p_known * evidence_known + (1.0 - p_known) * evidence_unknown
-    posterior = p_known * evidence_known / total if total > 0 else p_known
-    return posterior + (1.0 - posterior) * params.p_learn if learn else posterior
+    evidence_known, evidence_unknown = likelihoods(correct, params, params.p_guess if guess is None else guess)
+    return continued(p_known, evidence_known, evidence_unknown, params.p_learn if learn else 0.0)
+
+
+def likelihoods(correct: bool, params: BKTParams, guess: float) -> tuple[float, float]:
+    """P(this answer | skill known), P(this answer | skill unknown)."""
+    return (1.0 - params.p_slip, guess) if correct else (params.p_slip, 1.0 - guess)
+
+
+def continued(prior: float, evidence_known: float, evidence_unknown: float, learn: float) -> float:
+    """The update itself, from the answer's likelihoods: the one arithmetic the model, and the store's SQL
+    operation for operation (``bot/store/learner_states.py``), run. ``learn`` 0.0 adds exactly nothing."""
+    total = prior * evidence_known + (1.0 - prior) * evidence_unknown
+    posterior = prior * evidence_known / total if total > 0 else prior
+    return posterior + (1.0 - posterior) * learn
 
 
 def guess_rate(attempt: Try, params: BKTParams) -> float:

@@ -55,7 +55,7 @@ def model_try(given: TryEvidence) -> Try:
 
 
 def traced(p_known: Any, evidence_known: Any, evidence_unknown: Any, learn: Any) -> Any:
-    """``bot.learner.steps.continued`` in SQL, operation for operation (float8 / REAL: IEEE doubles)."""
+    """``bot.learner.tracing.continued`` in SQL, operation for operation (float8 / REAL: IEEE doubles)."""
     seen = p_known * evidence_known
     total: Any = func.nullif(seen + (ONE - p_known) * evidence_unknown, literal(0.0, Double()), type_=Double())
     posterior = func.coalesce(seen.op("/", return_type=Double())(total), p_known, type_=Double())  # no casts

@@ -6,6 +6,7 @@ import re
 from dataclasses import replace
 from datetime import datetime
 
+from bot.cohorts.names import plural
 from bot.commands.answers import check_my_working
 from bot.core.commands import Args, Registry, Text, command
 from bot.core.commands import Choice as OneOf
@@ -375,7 +376,7 @@ async def _mastery_chart(ctx: Context, skills: tuple[SkillMastery, ...]) -> tupl
 
 
 def _tries(count: int) -> str:
-    return f"{count} tr{'y' if count == 1 else 'ies'}"
+    return plural(count, "try", "tries")
 
 
 def _times(count: int) -> str:

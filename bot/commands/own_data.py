@@ -5,11 +5,12 @@ from __future__ import annotations
 import csv
 import io
 
+from bot.cohorts.names import plural
 from bot.core.commands import Args, Registry, command
 from bot.core.commands import Choice as OneOf
 from bot.core.context import Context
 from bot.core.reply import Attachment, Choice, Reply
-from bot.store.tries import FORGOTTEN, forget_user, tries_of
+from bot.store.tries import FORGOTTEN, count_tries, forget_user, tries_of
 
 registry = Registry()
 
@@ -31,9 +32,8 @@ async def export_tries(ctx: Context) -> Reply:
         writer.writerow((t.answered_at.isoformat(), t.topic_id, t.question_id, t.kind, " ".join(t.skills),
                          t.aimed_at or "", t.answer_text, _yes(t.correct), _yes(t.retry), _yes(t.skipped),
                          t.hints_used, t.malrule or "", t.malrule_where or "", t.channel_key))
-    count = len(tries)
     return Reply(
-        text=f"📎 Your {count} tr{'y' if count == 1 else 'ies'}, one row each, oldest first: `calcbot-tries.csv` "
+        text=f"📎 Your {plural(len(tries), 'try', 'tries')}, one row each, oldest first: `calcbot-tries.csv` "
              "(when, topic, question, your answer, right or not, second try, skipped, hints, the mistake "
              "diagnosed). Only you see this.",
         files=(Attachment("calcbot-tries.csv", out.getvalue().encode("utf-8"), "text/csv"),),
@@ -63,8 +63,8 @@ async def forget(ctx: Context, args: Args) -> Reply:
     if args.who != "me confirm":
         lines = ["⚠️ **This deletes everything calcbot stores about you**, on this platform, and cannot be undone:"]
         if stored is not None:
-            tries = len(await tries_of(store, stored.id))
-            lines.append(f"your {tries} tries and every answer, your mastery per skill, your review schedules, open questions, lessons "
+            tries = plural(await count_tries(store, stored.id), "try", "tries")
+            lines.append(f"your {tries} and every answer, your mastery per skill, your review schedules, open questions, lessons "
                          f"read, {stored.xp} XP and streak, sandpit games, cohort memberships and daily answers.")
         else:
             lines.append("(nothing is stored about you yet).")

@@ -50,6 +50,13 @@ def stored_try(values: Mapping[Any, Any]) -> StoredTry:
     )
 
 
+async def count_tries(store: Store, user_id: int) -> int:
+    """How many tries the learner has (counted by the database, not read)."""
+    async with store.snapshot() as connection:
+        return int((await connection.execute(
+            select(func.count()).select_from(tries).where(tries.c.user_id == user_id))).scalar_one())
+
+
 # What /forget me reports, in this order, and the table each count comes from.
 FORGOTTEN = (
     ("tries", "tries (every answer you gave, and skips)"),

@@ -63,9 +63,12 @@ async def test_a_job_over_the_memory_cap_becomes_too_complex(client):
 
 
 async def test_a_job_that_kills_its_worker_fails_once_and_is_not_retried(client, tmp_path):
+    runs = tmp_path / "runs"
     with pytest.raises(TooComplex):
-        await client.run(worker_jobs.die_abruptly, 1)
+        await client.run(worker_jobs.note_pid_then_die, str(runs))
     assert await client.run(worker_jobs.square, 5) == 25  # a new child took its place
+    await asyncio.sleep(1.0)  # a redelivered copy would have started by now
+    assert len(runs.read_text().split()) == 1
 
 
 async def test_our_domain_errors_cross_the_broker_unchanged(client):

@@ -23,7 +23,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
-import resource
 import warnings
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -35,7 +34,7 @@ from celery.exceptions import SecurityWarning, TimeLimitExceeded, WorkerLostErro
 from bot.errors import CalcbotError, TooComplex, Unavailable
 from bot.guard import guarded
 from bot.job_cache import JobCache
-from bot.workers import PRELOAD, translate_failure, warm_up
+from bot.workers import PRELOAD, limit_worker, set_worker_environment, translate_failure
 
 log = logging.getLogger("calcbot.worker_queue")
 T = TypeVar("T")
@@ -194,12 +193,9 @@ def _peek(pending: Any) -> tuple[bool, str, Any]:
 def run_worker(broker_url: str, *, concurrency: int, memory_mb: int, queue: str = DEFAULT_QUEUE,
                loglevel: str = "INFO") -> None:
     """Start a Celery worker whose prefork children are capped like the local pool's workers."""
-    for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
-        os.environ.setdefault(var, "1")
-    os.environ.setdefault("MPLBACKEND", "Agg")
-    for module in PRELOAD:  # imported once in the parent, so every forked child starts warm
-        __import__(module)
-    limit = memory_mb * 1024 * 1024
+    set_worker_environment()
+    for module in PRELOAD:  # imported (and warmed up: bot.warm_workers) once in the parent, so every
+        __import__(module)  # forked child starts warm, also a child that replaces a killed one
     # Celery refuses pickle as root, since anyone who can publish to the broker could run code in the
     # worker. Only calcbot's own processes publish there: the broker must be private (README), as the
     # database is. Containers and CI run as root, so the refusal is lifted here, knowingly.
@@ -208,17 +204,9 @@ def run_worker(broker_url: str, *, concurrency: int, memory_mb: int, queue: str 
 
     @signals.worker_process_init.connect(weak=False)
     def _cap_memory(**_: Any) -> None:
-        if limit > 0:
-            resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+        limit_worker(memory_mb * 1024 * 1024)
 
     logging.getLogger("celery.app.trace").setLevel(logging.WARNING)  # not every result at INFO
-
-    @signals.worker_process_init.connect(weak=False)
-    def _warm(**_: Any) -> None:
-        try:
-            warm_up()
-        except Exception as exc:  # a slow or failed warm-up costs speed, never correctness
-            log.info("worker warm-up did not finish: %s", exc)
 
     app = celery_app(broker_url, queue=queue)
     app.worker_main([

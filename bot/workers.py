@@ -53,12 +53,18 @@ PRELOAD = [
 def prepare_fork_server(preload: list[str] | None = None) -> None:
     """Start the workers' fork server now (it returns at once): its imports then overlap the main
     process's own start-up instead of delaying the first answer."""
-    for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
-        os.environ.setdefault(var, "1")
-    os.environ.setdefault("MPLBACKEND", "Agg")
+    set_worker_environment()
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(PRELOAD + list(preload or []))
     multiprocessing.forkserver.ensure_running()
+
+
+def set_worker_environment() -> None:
+    """One thread per worker for the numeric libraries (the pool is the parallelism), and
+    matplotlib's headless backend; set before the workers import them."""
+    for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ.setdefault(var, "1")
+    os.environ.setdefault("MPLBACKEND", "Agg")
 
 
 def _stop_fork_server() -> None:
@@ -75,7 +81,7 @@ def _stop_fork_server() -> None:
         server._stop()
 
 
-def _limit_worker(memory_bytes: int) -> None:
+def limit_worker(memory_bytes: int) -> None:
     """Runs in each new worker: cap its address space; leave Ctrl-C to the parent (which stops the
     pool), so an interrupt never prints a traceback per worker."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -95,7 +101,7 @@ class WorkerPool:
         self.timeout = timeout
         self.memory_mb = memory_mb
         prepare_fork_server(preload)
-        self._pool = ProcessPool(max_workers=workers, initializer=_limit_worker,
+        self._pool = ProcessPool(max_workers=workers, initializer=limit_worker,
                                  initargs=(memory_mb * 1024 * 1024,),
                                  context=multiprocessing.get_context("forkserver"))
         self._workers = workers

@@ -10,9 +10,15 @@ claim not marked done within its lease (the instance died) may be taken over by 
 
 from __future__ import annotations
 
+import logging
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
+
+from bot.core import metrics
+
+log = logging.getLogger("calcbot")
 
 
 class Once(Protocol):
@@ -40,6 +46,32 @@ class OnceInMemory:
 
     async def done(self, key: str) -> None:
         self._claims[key] = (time.monotonic() + self.keep, True)
+
+
+async def claim_first(once: Once, key: str, *, is_outage: Callable[[BaseException], bool],
+                      platform: str, kind: str) -> bool:
+    """Whether this instance handles the event ``key``: the first claim wins. With the shared store
+    unreachable it answers anyway: a rare duplicate beats a lost answer."""
+    try:
+        if await once.claim(key):
+            return True
+    except Exception as exc:
+        if not is_outage(exc):
+            raise
+        metrics.outages.labels("dedup").inc()
+        log.warning("%s: could not check %s for duplicates (%s); answering it", platform, key, exc)
+        return True
+    metrics.duplicates.labels(platform, kind).inc()
+    log.info("%s: %s is handled by another instance; dropped", platform, key)
+    return False
+
+
+async def mark_handled(once: Once, key: str, platform: str) -> None:
+    """Mark ``key`` handled; if that fails, its lease runs out instead (a later copy may then answer it)."""
+    try:
+        await once.done(key)
+    except Exception as exc:
+        log.warning("%s: could not mark %s handled: %s", platform, key, exc)
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,13 @@ def die_abruptly(_: object) -> None:
     os._exit(3)
 
 
+def note_pid_then_die(path: str) -> None:
+    """Add this worker's pid to the file (one line per run of the job), then kill the worker."""
+    with open(path, "a") as out:
+        out.write(f"{os.getpid()}\n")
+    os._exit(3)
+
+
 def sleep_then_return(seconds: float) -> float:
     time.sleep(seconds)
     return seconds

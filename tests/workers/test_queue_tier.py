@@ -8,7 +8,10 @@ import os
 import signal
 import time
 import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 import sympy
@@ -20,6 +23,9 @@ from bot.solver.variables import symbol
 from bot.worker_queue import QueueWorkers
 from tests.core import worker_jobs
 from tests.workers.conftest import broker_or_skip, start_worker, wait_until_serving
+
+if TYPE_CHECKING:
+    from bot.app import App
 
 COURSE_STREAM = [  # a text answer, a vector, a figure, a parse error
     "/derive e^(3x) cos(2x)",
@@ -57,9 +63,12 @@ async def test_a_job_over_the_memory_cap_becomes_too_complex(client):
 
 
 async def test_a_job_that_kills_its_worker_fails_once_and_is_not_retried(client, tmp_path):
+    runs = tmp_path / "runs"
     with pytest.raises(TooComplex):
-        await client.run(worker_jobs.die_abruptly, 1)
+        await client.run(worker_jobs.note_pid_then_die, str(runs))
     assert await client.run(worker_jobs.square, 5) == 25  # a new child took its place
+    await asyncio.sleep(1.0)  # a redelivered copy would have started by now
+    assert len(runs.read_text().split()) == 1
 
 
 async def test_our_domain_errors_cross_the_broker_unchanged(client):
@@ -81,15 +90,24 @@ async def test_a_stuck_job_does_not_stall_other_jobs(client):
         await stuck
 
 
-async def test_answers_through_the_router_equal_the_local_pool_answers(queue_worker, bot, tmp_path):
+@asynccontextmanager
+async def _app_on_the_queue(queue_worker, db_path: Path, timeout: float) -> AsyncIterator[App]:
+    """The real app with its jobs on the queue worker (RabbitMQ only: the router is broker-blind)."""
     from bot.app import build_app
 
     if "redis" in queue_worker.broker_url:
         pytest.skip("the router is broker-blind: one broker is enough here (the contract tests run on both)")
-
-    workers = QueueWorkers(queue_worker.broker_url, queue=queue_worker.queue, timeout=10.0)
-    app = await build_app(db_path=str(tmp_path / "queue.db"), workers=workers)
+    workers = QueueWorkers(queue_worker.broker_url, queue=queue_worker.queue, timeout=timeout)
+    app = await build_app(db_path=str(db_path), workers=workers)
     try:
+        yield app
+    finally:
+        await app.close()
+        workers.close()
+
+
+async def test_answers_through_the_router_equal_the_local_pool_answers(queue_worker, bot, tmp_path):
+    async with _app_on_the_queue(queue_worker, tmp_path / "queue.db", timeout=10.0) as app:
         for text in COURSE_STREAM:
             local = await bot.say(text)
             queued = await app.handle(Message(UserRef("console", "ana", "Ana", admin=True),
@@ -100,9 +118,6 @@ async def test_answers_through_the_router_equal_the_local_pool_answers(queue_wor
         first = await app.handle(Message(UserRef("console", "bo", "Bo"), ChannelRef("console", "", "g"),
                                          "/derive x^2 sin x"))
         assert sympy.simplify(parse(first.result) - sympy.diff(x**2 * sympy.sin(x), x)) == 0
-    finally:
-        await app.close()
-        workers.close()
 
 
 @pytest.mark.parametrize("text", [
@@ -111,23 +126,13 @@ async def test_answers_through_the_router_equal_the_local_pool_answers(queue_wor
     "/derive __import__('os').system('true')",
 ])
 async def test_hostile_input_through_the_queue_is_refused_inside_the_time_limit(queue_worker, tmp_path, text):
-    from bot.app import build_app
-
-    if "redis" in queue_worker.broker_url:
-        pytest.skip("the router is broker-blind: one broker is enough here (the contract tests run on both)")
-
-    workers = QueueWorkers(queue_worker.broker_url, queue=queue_worker.queue, timeout=2.0)
-    app = await build_app(db_path=str(tmp_path / "q.db"), workers=workers)
-    try:
+    async with _app_on_the_queue(queue_worker, tmp_path / "q.db", timeout=2.0) as app:
         started = time.monotonic()
         reply = await app.handle(Message(UserRef("console", "eve", "Eve"), ChannelRef("console", "", "g"), text))
         assert time.monotonic() - started < 2.0 + 3.0
         assert reply.error is None or reply.error.code in (
             "timeout", "too_complex", "input_too_large", "parse", "number_too_large", "word", "unknown_function")
         assert reply.error is None or reply.error.code != "internal"
-    finally:
-        await app.close()
-        workers.close()
 
 
 async def test_a_pool_child_killed_mid_job_gives_a_clear_error(queue_worker, tmp_path):

@@ -27,11 +27,10 @@ from bot.adapters.discord.buttons import ChoiceButton
 from bot.adapters.discord.commands import autocomplete_kind, command_text, tree_payload
 from bot.adapters.discord.forms import Form, FormButton, submitted, working_modal
 from bot.adapters.discord.render import Rendered, Typeset, render
-from bot.core import metrics
 from bot.core.commands import Registry
 from bot.core.errors import error_reply
 from bot.core.message import Action, ChannelRef, Message, UserRef
-from bot.core.once import Once, OnceInMemory
+from bot.core.once import Once, OnceInMemory, claim_first, mark_handled
 from bot.core.reply import Reply
 
 log = logging.getLogger("calcbot.discord")
@@ -131,25 +130,11 @@ class CalcbotClient(discord.AutoShardedClient):
 
     async def _first(self, interaction: discord.Interaction[Any]) -> bool:
         """Whether this process answers the interaction (the first to claim its id, across processes)."""
-        key = f"discord:interaction:{interaction.id}"
-        try:
-            if await self.once.claim(key):
-                return True
-        except Exception as exc:
-            if not self.is_outage(exc):
-                raise
-            metrics.outages.labels("dedup").inc()  # answered: a rare duplicate beats a lost answer
-            log.warning("could not check interaction %s for duplicates (%s); answering it", interaction.id, exc)
-            return True
-        metrics.duplicates.labels("discord", "interaction").inc()
-        log.info("interaction %s is answered by another process; dropped", interaction.id)
-        return False
+        return await claim_first(self.once, f"discord:interaction:{interaction.id}", is_outage=self.is_outage,
+                                 platform="discord", kind="interaction")
 
     async def _handled(self, interaction: discord.Interaction[Any]) -> None:
-        try:
-            await self.once.done(f"discord:interaction:{interaction.id}")
-        except Exception as exc:  # its lease runs out instead
-            log.warning("could not mark interaction %s answered: %s", interaction.id, exc)
+        await mark_handled(self.once, f"discord:interaction:{interaction.id}", "discord")
 
     async def drain(self, seconds: float) -> None:
         """Stopping: give the answers in flight ``seconds``; then each unfinished one sends a clear error."""

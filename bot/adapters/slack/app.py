@@ -27,10 +27,9 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.adapters.slack import forms, inbound
 from bot.adapters.slack.blocks import ACTION_PREFIX, FORM_PREFIX
 from bot.adapters.slack.outbound import NETWORK_ERRORS, Outbox, SlackDelivery, Where
-from bot.core import metrics
 from bot.core.context import Workers
 from bot.core.message import Message
-from bot.core.once import Once, OnceInMemory
+from bot.core.once import Once, OnceInMemory, claim_first, mark_handled
 from bot.core.reply import Reply
 
 log = logging.getLogger("calcbot.slack")
@@ -177,26 +176,12 @@ class SlackBot:
         """Whether this instance is the one to handle the request with identity ``key``."""
         if key is None:
             return True
-        try:
-            if await self.once.claim(key):
-                return True
-        except Exception as exc:
-            if not self.is_outage(exc):
-                raise
-            metrics.outages.labels("dedup").inc()  # answered: a rare duplicate beats a lost message
-            log.warning("slack: could not check %s for duplicates (%s); answering it", key, exc)
-            return True
-        metrics.duplicates.labels("slack", key.split(":", 2)[1]).inc()
-        log.info("slack: %s is handled by another copy; dropped", key)
-        return False
+        return await claim_first(self.once, key, is_outage=self.is_outage, platform="slack",
+                                 kind=key.split(":", 2)[1])
 
     async def _handled(self, key: str | None) -> None:
-        if key is None:
-            return
-        try:
-            await self.once.done(key)
-        except Exception as exc:  # its lease runs out instead; a later copy could then answer it again
-            log.warning("slack: could not mark %s handled: %s", key, exc)
+        if key is not None:
+            await mark_handled(self.once, key, "slack")
 
     # -- the answers in flight ----------------------------------------------------------------
 

@@ -19,7 +19,7 @@ import numpy as np
 import sympy
 
 from bot.present.format import plain
-from bot.solver.diagnosis import with_slip
+from bot.solver.diagnosis import dependent_nodes, with_slip
 from bot.solver.malrules import BY_CODE, MAL_RULES
 from content.figures import CURVE_SAMPLES, sample
 from content.generators.base import Draft, Generator, code, decimal, pick, x
@@ -114,11 +114,11 @@ _CURVES: tuple[tuple[sympy.Expr, tuple[float, float]], ...] = (
 def _malrule_derivatives(f: sympy.Expr) -> list[tuple[sympy.Expr, str, str | None]]:
     """f′ as a learner who misapplies one rule once would get it, with the rule's code."""
     found: list[tuple[sympy.Expr, str, str | None]] = []
-    nodes = [node for node in sympy.preorder_traversal(f) if isinstance(node, sympy.Expr) and node.has(x) and node != x]
+    nodes = dependent_nodes(f, x)
     for rule in MAL_RULES:
         if rule.local is None or rule.code in ("integrated_instead", "constant_not_zero"):
             continue
-        for node in dict.fromkeys(nodes):
+        for node in nodes:
             for wrong in rule.local(node, x, lambda part: sympy.diff(part, x)):
                 whole = with_slip(f, x, node, wrong)
                 found.append((whole, f"the derivative with a slip: {rule.words}", rule.code))

@@ -17,7 +17,7 @@ import sympy
 
 from bot.errors import BadArgument, CalcbotError
 from bot.learner.skills import MISTAKE_CODES
-from bot.solver.diagnosis import with_slip
+from bot.solver.diagnosis import dependent_nodes, with_slip
 from bot.solver.malrules import BY_CODE, Task
 from bot.solver.parser import parse
 from bot.solver.variables import symbol
@@ -93,9 +93,7 @@ def malrule_answers(code: str, expr: sympy.Expr, var: sympy.Symbol) -> list[symp
     rule = BY_CODE[code]
     answers: list[sympy.Expr] = []
     if rule.local is not None:
-        nodes = dict.fromkeys(
-            node for node in sympy.preorder_traversal(expr) if isinstance(node, sympy.Expr) and node.has(var) and node != var
-        )
+        nodes = dependent_nodes(expr, var)
 
         def d(part: sympy.Expr) -> sympy.Expr:
             return sympy.diff(part, var)

@@ -33,7 +33,7 @@ from bot.solver.ambiguities import noting
 from bot.solver.equivalence import Equivalence, equivalent
 from bot.solver.malrules import BY_CODE
 from bot.solver.parser import parse, parse_list, split_top_level
-from bot.solver.prefixes import is_no_answer, strip_answer_name
+from bot.solver.prefixes import closing_bracket, is_no_answer, strip_answer_name
 from bot.solver.terms import compare_terms
 from content import aimed
 from content.catalog import curriculum, validate
@@ -456,15 +456,8 @@ def _strip_brackets(text: str) -> str | None:
     pairs = {"[": "]", "(": ")"}
     if not text or text[0] not in pairs:
         return None
-    depth = 0
-    for index, char in enumerate(text):
-        if char in "([{":
-            depth += 1
-        elif char in ")]}":
-            depth -= 1
-            if depth == 0:
-                return text[1:-1].strip() if index == len(text) - 1 and char == pairs[text[0]] else None
-    return None
+    close = closing_bracket(text)
+    return text[1:-1].strip() if close == len(text) - 1 and text[close] == pairs[text[0]] else None
 
 
 _MATRIX_USAGE = "type a matrix row by row, e.g. `[[1, 2], [3, 4]]` or `1, 2; 3, 4`"

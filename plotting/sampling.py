@@ -275,7 +275,6 @@ def clip_field(z: Array, what: str = "the function") -> tuple[Array, Bounds1D]:
     return np.clip(z, *limits), limits
 
 
-OVERFLOW = 1.7976931348623157e308  # the largest float: beyond it a value is "too large", not "not real"
 LOG_VIEW_DECADES = 8.0  # positive values spanning more than this read only on a logarithmic axis
 
 

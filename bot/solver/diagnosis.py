@@ -119,7 +119,7 @@ class _Search:
             self.correct_values.append(_value(self.correct, point))
             if len(self.probes) == _PROBES:
                 break
-        self.nodes = _nodes(self.base, self.var)
+        self.nodes = dependent_nodes(self.base, self.var)
         self._parts: dict[sympy.Expr, tuple[list[complex | None], list[complex | None]]] = {}
 
     # --- comparing -----------------------------------------------------------------------------
@@ -162,8 +162,8 @@ class _Search:
         return values
 
 
-def _nodes(expr: sympy.Expr, var: sympy.Symbol) -> list[sympy.Expr]:
-    """The distinct sub-expressions that depend on ``var``, outermost first."""
+def dependent_nodes(expr: sympy.Expr, var: sympy.Symbol) -> list[sympy.Expr]:
+    """The distinct sub-expressions that depend on ``var``, outermost first: where a mal-rule can slip."""
     seen: dict[sympy.Expr, None] = {}
     for node in sympy.preorder_traversal(expr):
         if isinstance(node, sympy.Expr) and node.has(var) and node != var and node not in seen:

@@ -154,16 +154,27 @@ def applies_to_all(rest: str) -> bool:
     body = rest.lstrip()
     if body[:1] not in ("(", "["):
         return True
+    close = closing_bracket(body)
+    if close < 0:
+        return True
+    following = _POWER_TAIL.sub("", body[close + 1 :], count=1).lstrip()
+    return not following.startswith(("+", "-", "−"))
+
+
+_OPEN, _CLOSE = "([{", ")]}"
+
+
+def closing_bracket(text: str) -> int:
+    """The index of the bracket closing the one ``text`` starts with (any of ([{ nesting), or -1."""
     depth = 0
-    for index, char in enumerate(body):
-        if char in "([{":
+    for index, char in enumerate(text):
+        if char in _OPEN:
             depth += 1
-        elif char in ")]}":
+        elif char in _CLOSE:
             depth -= 1
             if depth == 0:
-                following = _POWER_TAIL.sub("", body[index + 1 :], count=1).lstrip()
-                return not following.startswith(("+", "-", "−"))
-    return True
+                return index
+    return -1
 
 
 # "I don't know", "idk", "no idea": a learner with no answer wants a way on, not a parse error.
@@ -177,9 +188,6 @@ _NO_ANSWER = re.compile(
 def is_no_answer(text: str) -> bool:
     """``I don't know``, ``idk``, ``no idea``, ``?``: words of a learner who has no answer yet."""
     return bool(_NO_ANSWER.match(text))
-
-
-_OPEN, _CLOSE = "([{", ")]}"
 
 
 def is_working(text: str) -> bool:

@@ -20,6 +20,7 @@ import sympy
 
 from bot.learner.skills import SKILLS, skill_of_malrule
 from bot.present.format import plain
+from bot.solver.diagnosis import dependent_nodes
 from bot.solver.malrules import MAL_RULES
 from bot.solver.variables import symbol
 from content.questions import choice_labels
@@ -355,7 +356,7 @@ def derivative_skills(expr: sympy.Expr, var: sympy.Symbol, *first: str) -> tuple
     """The skills differentiating ``expr`` exercises: those whose mal-rules could happen somewhere in
     it (a product somewhere → the product rule, …), after the ``first`` ones given."""
     found: dict[str, None] = dict.fromkeys(first)
-    nodes = dict.fromkeys(node for node in sympy.preorder_traversal(expr) if isinstance(node, sympy.Expr) and node.has(var) and node != var)
+    nodes = dependent_nodes(expr, var)
 
     def d(part: sympy.Expr) -> sympy.Expr:
         return sympy.diff(part, var)

@@ -19,7 +19,7 @@ import numpy as np
 import sympy
 
 from bot.present.format import plain
-from bot.solver.diagnosis import with_slip
+from bot.solver.diagnosis import dependent_nodes, with_slip
 from bot.solver.malrules import BY_CODE, MAL_RULES
 from content.figures import CURVE_SAMPLES, sample
 from content.generators.base import Draft, Generator, code, decimal, pick, x
@@ -52,20 +52,21 @@ def curve_gap(a: np.ndarray, b: np.ndarray) -> float:
     return float(np.sqrt(np.mean((a - b) ** 2))) / scale
 
 
-def picture_draft(seed: int, prompt: str, figure: dict, options: Sequence[tuple[object, str, str | None]], *,
-                  hints: tuple[str, ...], solution: str, skills: tuple[str, ...], command: str = "") -> tuple[Draft, list[int]]:
+def picture_draft(seed: int | random.Random, prompt: str, figure: dict, options: Sequence[tuple[object, str, str | None]], *,
+                  hints: tuple[str, ...], solution: str, skills: tuple[str, ...], command: str = "",
+                  noun: str = "panel", key: str = "panels") -> tuple[Draft, list[int]]:
     """A picture Draft over ``options`` (panel content, what it shows, mal-rule code), the first one
-    right, shuffled by the seed; ``figure["panels"]`` gets the panel contents in label order. Also
-    returns the order (option index per label)."""
+    right, shuffled by the seed (or by a generator already in use); ``figure[key]`` gets the contents
+    in label order and the choices read "``noun`` A" …. Also returns the order (option index per label)."""
     order = list(range(len(options)))
-    random.Random(seed).shuffle(order)
+    (seed if isinstance(seed, random.Random) else random.Random(seed)).shuffle(order)
     labels = choice_labels(len(options))
-    figure = {**figure, "panels": [options[i][0] for i in order]} if "panels" in figure else figure
+    figure = {**figure, key: [options[i][0] for i in order]} if key in figure else figure
     draft = Draft(
         prompt=prompt,
         kind="picture",
         answer=labels[order.index(0)],
-        choices=tuple(f"panel {label}" for label in labels),
+        choices=tuple(f"{noun} {label}" for label in labels),
         hints=hints,
         solution=solution,
         solution_command=command,
@@ -113,11 +114,11 @@ _CURVES: tuple[tuple[sympy.Expr, tuple[float, float]], ...] = (
 def _malrule_derivatives(f: sympy.Expr) -> list[tuple[sympy.Expr, str, str | None]]:
     """f′ as a learner who misapplies one rule once would get it, with the rule's code."""
     found: list[tuple[sympy.Expr, str, str | None]] = []
-    nodes = [node for node in sympy.preorder_traversal(f) if isinstance(node, sympy.Expr) and node.has(x) and node != x]
+    nodes = dependent_nodes(f, x)
     for rule in MAL_RULES:
         if rule.local is None or rule.code in ("integrated_instead", "constant_not_zero"):
             continue
-        for node in dict.fromkeys(nodes):
+        for node in nodes:
             for wrong in rule.local(node, x, lambda part: sympy.diff(part, x)):
                 whole = with_slip(f, x, node, wrong)
                 found.append((whole, f"the derivative with a slip: {rule.words}", rule.code))
@@ -296,26 +297,21 @@ def linearisation_point(seed: int) -> Draft:
     ]
     figure = {"type": "linearisation", "f": sympy.sstr(f), "f_text": readable(f), "line": sympy.sstr(line),
               "line_text": readable(line), "range": [lo, hi], "points": []}
-    order = list(range(4))
-    rng.shuffle(order)
-    labels = choice_labels(4)
-    figure["points"] = [float(points[i]) for i in order]
-    draft = Draft(
-        prompt=(f"**At which point was this linearisation taken?** The picture shows f(x) = {code(f)} and the "
-                f"straight line y = {code(line)}, its linearisation L(x) = f(a) + f′(a)(x − a) at one of the "
-                "points A–D. Which point is it?"),
-        kind="picture",
-        answer=labels[order.index(0)],
-        choices=tuple(f"point {label}" for label in labels),
+    options = [(float(point), f"{note} (x ≈ {float(point):.3g})".replace("-", "−"), None)
+               for point, note in zip(points, notes, strict=True)]
+    draft, _ = picture_draft(
+        rng,
+        (f"**At which point was this linearisation taken?** The picture shows f(x) = {code(f)} and the "
+         f"straight line y = {code(line)}, its linearisation L(x) = f(a) + f′(a)(x − a) at one of the "
+         "points A–D. Which point is it?"),
+        figure, options,
         hints=("The linearisation at a has f's value at a and f's slope at a.",
                "A line can cross the curve elsewhere, and f can have the same slope elsewhere: look for both at once."),
         solution=(f"It is x = {decimal(a)}: there f = {decimal(f.subs(x, a))} and f′ = {decimal(slope)}, the line's "
                   "value and slope."),
-        solution_command=f"/taylor {plain(f)} at {decimal(a)} order 1",
-        choice_malrules=(None,) * 4,
-        choice_notes=tuple(f"{notes[i]} (x ≈ {float(points[i]):.3g})".replace("-", "−") for i in order),
-        figure=json.dumps(figure, ensure_ascii=False, sort_keys=True),
+        command=f"/taylor {plain(f)} at {decimal(a)} order 1",
         skills=("taylor_series", "derivative_definition"),
+        noun="point", key="points",
     )
     return draft
 

@@ -8,7 +8,7 @@ arrow fields by their mean angle (:func:`field_gap`), paths by their mean distan
 
 from __future__ import annotations
 
-import json
+import dataclasses
 import random
 
 import numpy as np
@@ -17,7 +17,6 @@ import sympy
 from content.figures import ARROW_SAMPLES, descend, gradient_of, sample_2d
 from content.generators.base import Draft, Generator, code, pick, x, y
 from content.generators.pictures import picture_draft, readable
-from content.questions import choice_labels
 
 VISIBLE_ANGLE = 0.15  # least mean (1 − cos θ)/2 between two arrow fields: 90° everywhere is 0.5
 BOX = [-2.0, 2.0, -2.0, 2.0]
@@ -122,27 +121,21 @@ def descent_step_size(seed: int) -> Draft:
         options.append((step, f"the step size η = {step:g}, {note}", None))
     figure = {"type": "descent_steps", "f": sympy.sstr(f), "f_text": readable(f), "box": BOX, "start": list(start),
               "iterations": ITERATIONS, "steps": []}
-    order = list(range(4))
-    random.Random(seed).shuffle(order)
-    labels = choice_labels(4)
-    figure["steps"] = [options[i][0] for i in order]
-    return Draft(
-        prompt=(f"**Which step size is too large?** Each panel runs {ITERATIONS} steps of gradient descent, "
-                f"x ← x − η∇f(x), on f(x, y) = {code(f)} from the same start (the square), each with its own "
-                "step size η. Which path, A–D, used a step size that is too large?"),
-        kind="picture",
-        answer=labels[order.index(0)],
-        choices=tuple(f"path {label}" for label in labels),
+    draft, _ = picture_draft(
+        seed,
+        (f"**Which step size is too large?** Each panel runs {ITERATIONS} steps of gradient descent, "
+         f"x ← x − η∇f(x), on f(x, y) = {code(f)} from the same start (the square), each with its own "
+         "step size η. Which path, A–D, used a step size that is too large?"),
+        figure, options,
         hints=("A step that is too large overshoots: the next point is further from the minimum than the last.",
                "Zigzagging alone is not the problem — look for a path whose zigzags grow."),
         solution=(f"Along the steepest direction f curves by λ = {largest:.3g}; a step above 2/λ ≈ {2 / largest:.2g} "
                   "makes every step overshoot by more than the last, so descent runs away from the minimum."),
-        solution_command=f"/descent {readable(f).replace('·', '*').replace('−', '-')} from ({start[0]:g}, {start[1]:g})",
-        choice_malrules=(None,) * 4,
-        choice_notes=tuple(options[i][1] for i in order),
-        figure=json.dumps(figure, ensure_ascii=False, sort_keys=True),
+        command=f"/descent {readable(f).replace('·', '*').replace('−', '-')} from ({start[0]:g}, {start[1]:g})",
         skills=("gradient_descent",),
+        noun="path", key="steps",
     )
+    return draft
 
 
 # --- gradient descent: which start reaches which minimum ----------------------------------------
@@ -201,27 +194,23 @@ def descent_basins(seed: int) -> Draft:
         else:
             nearer = " — nearer to ★, but a ridge lies between" if distance[i] < distance[right] else ""
             notes.append(f"downhill from it leads to the other minimum near ({end[0]:.1f}, {end[1]:.1f}){nearer}")
-    order = list(range(len(chosen)))
-    rng.shuffle(order)
-    labels = choice_labels(len(chosen))
     figure = {"type": "basins", "f": sympy.sstr(f), "box": BASIN_BOX, "target": [round(float(goal[0]), 4), round(float(goal[1]), 4)],
-              "starts": [[float(grid[chosen[i]][0]), float(grid[chosen[i]][1])] for i in order],
-              "step": BASIN_STEP, "iterations": BASIN_ITERATIONS}
-    return Draft(
-        prompt=("**Which start reaches the minimum ★?** The map shows a function with several valleys (blue low, "
-                "red high). Gradient descent with small steps starts from each of the points A–D. Which one ends "
-                "at the minimum marked ★?"),
-        kind="picture",
-        answer=labels[order.index(0)],
-        choices=tuple(f"point {label}" for label in labels),
+              "starts": [], "step": BASIN_STEP, "iterations": BASIN_ITERATIONS}
+    options = [([float(grid[i][0]), float(grid[i][1])], note, None) for i, note in zip(chosen, notes, strict=True)]
+    draft, _ = picture_draft(
+        rng,
+        ("**Which start reaches the minimum ★?** The map shows a function with several valleys (blue low, "
+         "red high). Gradient descent with small steps starts from each of the points A–D. Which one ends "
+         "at the minimum marked ★?"),
+        figure, options,
         hints=("Small steps go straight downhill, across the contours, into the valley the start lies in.",
                "The nearest minimum is not always the one reached: find the ridge between the valleys."),
-        solution=f"From {labels[order.index(0)]} every downhill step stays in ★'s valley; the others cross no ridge to reach it.",
-        choice_malrules=(None,) * len(chosen),
-        choice_notes=tuple(notes[i] for i in order),
-        figure=json.dumps(figure, ensure_ascii=False, sort_keys=True),
+        solution="",
         skills=("gradient_descent",),
+        noun="point", key="starts",
     )
+    return dataclasses.replace(
+        draft, solution=f"From {draft.answer} every downhill step stays in ★'s valley; the others cross no ridge to reach it.")
 
 
 def _ends(f: sympy.Expr, starts: np.ndarray) -> np.ndarray:
